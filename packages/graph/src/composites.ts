@@ -1,0 +1,143 @@
+import { ShapeError } from './errors.js';
+import type { Node } from './node.js';
+import { formatShape, isConcrete, normalizeAxes } from './shape.js';
+
+// Composites: ops built from primitives, so they need no kernel and no derivative rule of their own.
+
+/**
+ * Arithmetic mean over `axes` (all by default): Σx / n, where n is the number of elements reduced
+ * (known when the graph runs if the axes are symbolic).
+ *
+ * @param x - the operand.
+ * @param axes - axes to average over.
+ * @param keepDims - keep reduced axes as size 1.
+ * @returns the mean.
+ * @example
+ * ```ts
+ * mean(g.input('x', ['batch', 10]), 0); // shape [10]
+ * ```
+ */
+export function mean(x: Node, axes?: number | readonly number[], keepDims = false): Node {
+  const reduced = normalizeAxes('mean', axes, x.rank);
+  const dims = reduced.map((a) => x.shape[a]!);
+  const total = x.sum(reduced, keepDims);
+  if (isConcrete(dims)) return total.div((dims as readonly number[]).reduce((n, d) => n * d, 1));
+  return total.div(x.graph.apply('dimSize', [x], { axes: reduced }));
+}
+
+/**
+ * Minimum over `axes`, as −max(−x).
+ *
+ * @param x - the operand.
+ * @param axes - axes to reduce (all by default).
+ * @param keepDims - keep reduced axes as size 1.
+ * @returns the minimum.
+ * @example
+ * ```ts
+ * min(x, -1);
+ * ```
+ */
+export function min(x: Node, axes?: number | readonly number[], keepDims = false): Node {
+  return x.neg().max(axes, keepDims).neg();
+}
+
+/**
+ * The shift m used by stable exponentials: max over `axes` (kept as size 1), replaced by 0 where it
+ * is ±∞ (so an all −∞ slice gives −∞, not NaN), with gradients stopped. NOTE: stopping the gradient
+ * is exact here because the results do not depend on m at all.
+ */
+function stableShift(x: Node, axes: number[]): Node {
+  const m = x.max(axes, true);
+  return x.graph.where(m.abs().less(Infinity), m, 0).stopGradient();
+}
+
+/**
+ * ln Σ exp(x) over `axes`, computed as m + ln Σ exp(x − m) with m the maximum, so that it neither
+ * overflows nor underflows; its gradient is softmax(x).
+ *
+ * @param x - the operand.
+ * @param axes - axes to reduce (all by default).
+ * @param keepDims - keep reduced axes as size 1.
+ * @returns the log-sum-exp.
+ * @example
+ * ```ts
+ * logSumExp(logits, -1);
+ * ```
+ */
+export function logSumExp(x: Node, axes?: number | readonly number[], keepDims = false): Node {
+  const reduced = normalizeAxes('logSumExp', axes, x.rank);
+  const m = stableShift(x, reduced);
+  const lse = x.sub(m).exp().sum(reduced, true).log().add(m);
+  return keepDims ? lse : squeeze(lse, reduced);
+}
+
+/**
+ * softmax(x)ᵢ = exp(xᵢ) / Σⱼ exp(xⱼ) along `axis`, computed with the maximum subtracted first.
+ *
+ * @param x - the logits.
+ * @param axis - the class axis (last by default).
+ * @returns probabilities that sum to 1 along `axis`.
+ * @example
+ * ```ts
+ * softmax(logits); // along the last axis
+ * ```
+ */
+export function softmax(x: Node, axis = -1): Node {
+  const e = x.sub(stableShift(x, normalizeAxes('softmax', axis, x.rank))).exp();
+  return e.div(e.sum(axis, true));
+}
+
+/**
+ * log softmax(x) = x − logSumExp(x) along `axis`: finite wherever x is, even for logits of ±1000.
+ *
+ * @param x - the logits.
+ * @param axis - the class axis (last by default).
+ * @returns log-probabilities along `axis`.
+ * @example
+ * ```ts
+ * logSoftmax(logits).mul(oneHotLabels).sum(-1).neg(); // cross-entropy per example
+ * ```
+ */
+export function logSoftmax(x: Node, axis = -1): Node {
+  return x.sub(logSumExp(x, axis, true));
+}
+
+/**
+ * Inserts an axis of size 1.
+ *
+ * @param x - the operand.
+ * @param axis - where the new axis goes, in −(rank+1)..rank.
+ * @returns a reshaped node.
+ * @example
+ * ```ts
+ * expandDims(v, 0); // [n] → [1, n]
+ * ```
+ */
+export function expandDims(x: Node, axis: number): Node {
+  const r = x.rank;
+  if (!Number.isInteger(axis) || axis < -(r + 1) || axis > r) {
+    throw new ShapeError(`expandDims: axis ${axis} is out of range for ${formatShape(x.shape)} (allowed ${-(r + 1)}..${r})`);
+  }
+  const at = axis < 0 ? axis + r + 1 : axis;
+  return x.reshape([...x.shape.slice(0, at), 1, ...x.shape.slice(at)]);
+}
+
+/**
+ * Removes axes of size 1: the given ones (each must have size 1), or all of them.
+ *
+ * @param x - the operand.
+ * @param axes - axes to remove.
+ * @returns a reshaped node.
+ * @example
+ * ```ts
+ * squeeze(g.input('x', [1, 3, 1])); // shape [3]
+ * ```
+ */
+export function squeeze(x: Node, axes?: number | readonly number[]): Node {
+  const drop =
+    axes === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes('squeeze', axes, x.rank);
+  for (const a of drop) {
+    if (x.shape[a] !== 1) throw new ShapeError(`squeeze: axis ${a} of ${formatShape(x.shape)} has size ${x.shape[a]}, not 1`);
+  }
+  return x.reshape(x.shape.filter((_, i) => !drop.includes(i)));
+}

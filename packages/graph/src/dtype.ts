@@ -1,0 +1,37 @@
+/** Element types a tensor can hold. `float64` is the default everywhere. */
+export type DType = 'float64' | 'float32';
+
+/** The typed array that stores the elements of a tensor of a given dtype. */
+export type TypedArray = Float64Array | Float32Array;
+
+/** Every supported dtype, in a fixed order (used to validate input from outside). */
+export const DTYPES: readonly DType[] = ['float64', 'float32'];
+
+/**
+ * Tells whether a value names a supported dtype.
+ *
+ * @param value - anything.
+ * @returns `true` when `value` is `'float64'` or `'float32'`.
+ * @example
+ * ```ts
+ * isDType('float32'); // true
+ * ```
+ */
+export function isDType(value: unknown): value is DType {
+  return value === 'float64' || value === 'float32';
+}
+
+/**
+ * Allocates a zero-filled typed array for a dtype.
+ *
+ * @param dtype - element type.
+ * @param length - number of elements.
+ * @returns a new `Float64Array` or `Float32Array`.
+ * @example
+ * ```ts
+ * allocate('float32', 4); // Float32Array(4) [0, 0, 0, 0]
+ * ```
+ */
+export function allocate(dtype: DType, length: number): TypedArray {
+  return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+}

@@ -1,0 +1,35 @@
+/**
+ * `@chainrule/graph`: static graphs of tensor ops — values, shapes and broadcasting, the op
+ * registry, the graph builder, the reference interpreter.
+ *
+ * @packageDocumentation
+ */
+
+/** The version of this package. */
+export const VERSION = '0.1.0';
+
+export { ChainruleError, ExecutionError, FeedError, GraphFormatError, ShapeError } from './errors.js';
+export { DTYPES, allocate, isDType } from './dtype.js';
+export type { DType, TypedArray } from './dtype.js';
+export { broadcastShapes, checkShape, formatShape, isConcrete, normalizeAxes, sizeOf, stridesOf, bindShape } from './shape.js';
+export type { Dim, DimBindings, Shape, SymbolicShape } from './shape.js';
+export { Tensor, copyTensor, full, ones, tensor, zeros } from './tensor.js';
+export type { NestedArray } from './tensor.js';
+export { decodeNumber, decodeTensor, encodeNumber, encodeTensor, MAX_JSON_TENSOR_SIZE } from './tensor-json.js';
+export type { TensorJSON } from './tensor-json.js';
+export { Node } from './node.js';
+export type { NodeOrigin, Operand } from './node.js';
+export { Graph } from './graph.js';
+export type { Initializer, RandomOptions } from './graph.js';
+export { normalInit, uniformInit } from './initializers.js';
+export { expandDims, logSoftmax, logSumExp, mean, min, softmax, squeeze } from './composites.js';
+export { OPS, PRIMITIVES, getOp } from './ops/registry.js';
+export type { Primitive } from './ops/registry.js';
+export { AttrError, AttrReader } from './ops/attrs.js';
+export type { RawAttrs } from './ops/attrs.js';
+export { defineOp } from './ops/op-def.js';
+export type { KernelContext, NodeType, OpDef, OpKind } from './ops/op-def.js';
+export { randomStream } from './random.js';
+export { schedule, toDigraph } from './structure.js';
+export { compileInterpreter } from './interpreter.js';
+export type { Executable, ExecutableOptions, Feeds, RunOptions, Updates } from './interpreter.js';

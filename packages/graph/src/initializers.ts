@@ -1,0 +1,45 @@
+import type { DType } from './dtype.js';
+import { allocate } from './dtype.js';
+import { randomStream, standardNormal, uniform01 } from './random.js';
+import { sizeOf, type Shape } from './shape.js';
+import { Tensor } from './tensor.js';
+import type { Initializer } from './graph.js';
+
+function drawn(shape: Shape, dtype: DType, seed: number, draw: (rng: ReturnType<typeof randomStream>) => number): Tensor {
+  const rng = randomStream(seed, 0);
+  const out = allocate(dtype, sizeOf(shape));
+  for (let i = 0; i < out.length; i++) out[i] = draw(rng);
+  return new Tensor(out, shape);
+}
+
+/**
+ * A seeded initializer drawing each element from U[low, high).
+ *
+ * @param low - lower bound (included).
+ * @param high - upper bound (excluded).
+ * @param seed - seed of the draw, an integer in [0, 2³²).
+ * @returns an initializer for {@link Graph.variable}.
+ * @example
+ * ```ts
+ * g.variable('w', [2, 3], uniformInit(-0.5, 0.5, 1));
+ * ```
+ */
+export function uniformInit(low: number, high: number, seed: number): Initializer {
+  return (shape, dtype) => drawn(shape, dtype, seed, (rng) => low + (high - low) * uniform01(rng));
+}
+
+/**
+ * A seeded initializer drawing each element from N(mean, std²).
+ *
+ * @param mean - mean μ.
+ * @param std - standard deviation σ.
+ * @param seed - seed of the draw, an integer in [0, 2³²).
+ * @returns an initializer for {@link Graph.variable}.
+ * @example
+ * ```ts
+ * g.variable('w', [784, 100], normalInit(0, 0.05, 3));
+ * ```
+ */
+export function normalInit(mean: number, std: number, seed: number): Initializer {
+  return (shape, dtype) => drawn(shape, dtype, seed, (rng) => mean + std * standardNormal(rng));
+}

@@ -1,0 +1,69 @@
+import { ShapeError } from '../errors.js';
+import { mapBroadcast } from '../kernels/broadcast.js';
+import { broadcastShapes } from '../shape.js';
+import { defineOp, type NodeType, type OpDef } from './op-def.js';
+
+/** Checks that operands share a dtype (chainrule never converts silently) and broadcasts shapes. */
+export function inferBroadcast(op: string, inputs: readonly NodeType[]): NodeType {
+  const dtype = inputs[0]!.dtype;
+  for (const t of inputs) {
+    if (t.dtype !== dtype) {
+      throw new ShapeError(`${op}: operands have dtypes ${inputs.map((i) => i.dtype).join(' and ')}; cast one of them explicitly`);
+    }
+  }
+  let shape = inputs[0]!.shape;
+  for (const t of inputs.slice(1)) shape = broadcastShapes(op, shape, t.shape);
+  return { shape, dtype };
+}
+
+function binaryOp(name: string, summary: string, f: (a: number, b: number) => number, differentiable = true): OpDef<Record<string, never>> {
+  return defineOp<Record<string, never>>({
+    name,
+    arity: 2,
+    kind: 'elementwise',
+    differentiable,
+    summary,
+    parseAttrs(r) {
+      r.done();
+      return {};
+    },
+    infer: (inputs) => inferBroadcast(name, inputs),
+    kernel: ([a, b], _attrs, ctx) => mapBroadcast([a!, b!], ctx.outShape, a!.dtype, (v) => f(v[0]!, v[1]!)),
+  });
+}
+
+/** a + b with broadcasting. */
+export const addOp = binaryOp('add', 'Elementwise sum a + b (broadcasting).', (a, b) => a + b);
+/** a − b with broadcasting. */
+export const subOp = binaryOp('sub', 'Elementwise difference a − b (broadcasting).', (a, b) => a - b);
+/** a · b with broadcasting. */
+export const mulOp = binaryOp('mul', 'Elementwise product a · b (broadcasting).', (a, b) => a * b);
+/** a / b with broadcasting. */
+export const divOp = binaryOp('div', 'Elementwise quotient a / b (broadcasting).', (a, b) => a / b);
+/** aᵇ with broadcasting (NaN for a negative base and a non-integer exponent). */
+export const powOp = binaryOp('pow', 'Elementwise power aᵇ (broadcasting).', Math.pow);
+/** max(a, b) with broadcasting; NaN propagates. */
+export const maximumOp = binaryOp('maximum', 'Elementwise maximum (broadcasting).', Math.max);
+/** min(a, b) with broadcasting; NaN propagates. */
+export const minimumOp = binaryOp('minimum', 'Elementwise minimum (broadcasting).', Math.min);
+/** 1 where a > b, else 0. */
+export const greaterOp = binaryOp('greater', 'Elementwise comparison a > b, as 1 or 0.', (a, b) => (a > b ? 1 : 0), false);
+/** 1 where a < b, else 0. */
+export const lessOp = binaryOp('less', 'Elementwise comparison a < b, as 1 or 0.', (a, b) => (a < b ? 1 : 0), false);
+/** 1 where a = b, else 0. */
+export const equalOp = binaryOp('equal', 'Elementwise comparison a = b, as 1 or 0.', (a, b) => (a === b ? 1 : 0), false);
+
+/** where(c, a, b): a where c ≠ 0, else b, all three broadcast together. */
+export const whereOp = defineOp<Record<string, never>>({
+  name: 'where',
+  arity: 3,
+  kind: 'elementwise',
+  differentiable: true,
+  summary: 'Elementwise selection: a where cond ≠ 0, else b (broadcasting).',
+  parseAttrs(r) {
+    r.done();
+    return {};
+  },
+  infer: (inputs) => inferBroadcast('where', inputs),
+  kernel: ([c, a, b], _attrs, ctx) => mapBroadcast([c!, a!, b!], ctx.outShape, a!.dtype, (v) => (v[0] !== 0 ? v[1]! : v[2]!)),
+});

@@ -1,0 +1,92 @@
+import { allocate } from '../dtype.js';
+import { normalizeAxes } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { defineOp } from './op-def.js';
+
+/** Attributes of cast: the target dtype. */
+export interface CastAttrs {
+  /** Element type of the output. */
+  readonly dtype: 'float64' | 'float32';
+}
+
+/** Converts elements to another dtype (float64 → float32 rounds to nearest). */
+export const castOp = defineOp<CastAttrs>({
+  name: 'cast',
+  arity: 1,
+  kind: 'elementwise',
+  differentiable: true,
+  summary: 'Converts elements to another dtype (float64 → float32 rounds to nearest).',
+  parseAttrs(r) {
+    const attrs = { dtype: r.dtype('dtype') };
+    r.done();
+    return attrs;
+  },
+  infer: ([x], { dtype }) => ({ shape: x!.shape, dtype }),
+  kernel([x], { dtype }) {
+    const out = allocate(dtype, x!.size);
+    out.set(x!.data);
+    return new Tensor(out, x!.shape);
+  },
+});
+
+/** The input unchanged; gradients do not flow through it. */
+export const stopGradientOp = defineOp<Record<string, never>>({
+  name: 'stopGradient',
+  arity: 1,
+  kind: 'elementwise',
+  differentiable: false,
+  summary: 'The input unchanged; differentiation treats it as a constant.',
+  parseAttrs(r) {
+    r.done();
+    return {};
+  },
+  infer: ([x]) => x!,
+  kernel: ([x]) => x!,
+});
+
+/** The input unchanged (a named handle, or a seam for rewrites). */
+export const identityOp = defineOp<Record<string, never>>({
+  name: 'identity',
+  arity: 1,
+  kind: 'elementwise',
+  differentiable: true,
+  summary: 'The input unchanged.',
+  parseAttrs(r) {
+    r.done();
+    return {};
+  },
+  infer: ([x]) => x!,
+  kernel: ([x]) => x!,
+});
+
+/** Attributes of dimSize: the axes whose sizes are multiplied. */
+export interface DimSizeAttrs {
+  /** Axes whose sizes are multiplied (all when absent). */
+  readonly axes: readonly number[] | undefined;
+}
+
+/**
+ * The number of elements along some axes of the input, as a scalar: known when the graph runs even
+ * where the axes are symbolic. Depends on the input's shape only, never on its values.
+ */
+export const dimSizeOp = defineOp<DimSizeAttrs>({
+  name: 'dimSize',
+  arity: 1,
+  kind: 'other',
+  differentiable: false,
+  summary: "Product of the input's dimensions over the given axes (all by default), as a scalar.",
+  parseAttrs(r) {
+    const attrs = { axes: r.optionalIntList('axes') };
+    r.done();
+    return attrs;
+  },
+  infer([x], { axes }) {
+    normalizeAxes('dimSize', axes, x!.shape.length);
+    return { shape: [], dtype: x!.dtype };
+  },
+  kernel([x], { axes }) {
+    const out = allocate(x!.dtype, 1);
+    out[0] = normalizeAxes('dimSize', axes, x!.rank).reduce((n, a) => n * x!.shape[a]!, 1);
+    return new Tensor(out, []);
+  },
+});

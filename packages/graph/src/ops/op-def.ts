@@ -1,0 +1,63 @@
+import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+import type { DType } from '../dtype.js';
+import type { Shape, SymbolicShape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import type { AttrReader } from './attrs.js';
+
+/** The static type of a node: its shape (possibly with symbolic dimensions) and dtype. */
+export interface NodeType {
+  /** Static shape; symbolic names are bound per run. */
+  readonly shape: SymbolicShape;
+  /** Element type. */
+  readonly dtype: DType;
+}
+
+/** What a kernel knows about the run it is part of. */
+export interface KernelContext {
+  /** Concrete shape of the output for this run (symbolic dimensions bound). */
+  readonly outShape: Shape;
+  /** The random stream of this node for this run (random ops only). */
+  random(): RandomGenerator;
+  /** The fed value of an input, or the stored value of a variable (those two ops only). */
+  external(): Tensor;
+}
+
+/** Families of ops, used by passes that treat a family alike (fusion, rendering to formulas). */
+export type OpKind = 'source' | 'random' | 'elementwise' | 'reduction' | 'linalg' | 'shape' | 'other';
+
+/**
+ * The definition of one primitive op: arity, attribute schema, shape/dtype rule and the reference
+ * kernel. Derivatives live in `@chainrule/autodiff`.
+ */
+export interface OpDef<A = unknown> {
+  /** The op's name as it appears in graphs and JSON. */
+  readonly name: string;
+  /** Number of inputs, or `'variadic'` (one or more). */
+  readonly arity: number | 'variadic';
+  /** Family of the op. */
+  readonly kind: OpKind;
+  /** Whether gradients flow through the op (autodiff must then have a rule for it). */
+  readonly differentiable: boolean;
+  /** One-line description, used by the generated op reference. */
+  readonly summary: string;
+  /** Validates raw attributes (from a builder or JSON); must call `reader.done()`. */
+  parseAttrs(reader: AttrReader): A;
+  /** Shape and dtype rule; throws `ShapeError` naming the op, shapes and rule broken. */
+  infer(inputs: readonly NodeType[], attrs: A): NodeType;
+  /** Reference kernel: computes the output from concrete input values. */
+  kernel(inputs: readonly Tensor[], attrs: A, ctx: KernelContext): Tensor;
+}
+
+/**
+ * Identity helper that fixes the attribute type of an op definition while keeping it literal.
+ *
+ * @param def - the op definition.
+ * @returns the same object.
+ * @example
+ * ```ts
+ * const myOp = defineOp<{ k: number }>({ name: 'my', ... });
+ * ```
+ */
+export function defineOp<A>(def: OpDef<A>): OpDef<A> {
+  return def;
+}

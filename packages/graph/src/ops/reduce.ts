@@ -1,0 +1,44 @@
+import { reduce } from '../kernels/reduce.js';
+import { normalizeAxes } from '../shape.js';
+import { defineOp, type NodeType, type OpDef } from './op-def.js';
+
+/** Attributes of a reduction: the axes reduced (all when absent) and whether they stay as size 1. */
+export interface ReduceAttrs {
+  /** Axes to reduce; negative axes count from the end; `undefined` reduces all axes. */
+  readonly axes: readonly number[] | undefined;
+  /** Keep reduced axes as dimensions of size 1. */
+  readonly keepDims: boolean;
+}
+
+/** Output type of reducing `x` over `attrs.axes`. */
+export function inferReduce(op: string, x: NodeType, attrs: ReduceAttrs): NodeType {
+  const axes = new Set(normalizeAxes(op, attrs.axes, x.shape.length));
+  const shape = attrs.keepDims ? x.shape.map((d, i) => (axes.has(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.has(i));
+  return { shape, dtype: x.dtype };
+}
+
+function reduceOp(name: string, summary: string, init: number, step: (acc: number, v: number) => number): OpDef<ReduceAttrs> {
+  return defineOp<ReduceAttrs>({
+    name,
+    arity: 1,
+    kind: 'reduction',
+    differentiable: true,
+    summary,
+    parseAttrs(r) {
+      const attrs = { axes: r.optionalIntList('axes'), keepDims: r.bool('keepDims', false) };
+      r.done();
+      return attrs;
+    },
+    infer: ([x], attrs) => inferReduce(name, x!, attrs),
+    kernel: ([x], attrs) => reduce(x!, normalizeAxes(name, attrs.axes, x!.rank), attrs.keepDims, init, step),
+  });
+}
+
+/** Σ over the given axes. */
+export const sumOp = reduceOp('sum', 'Sum over axes (all by default), optionally keeping them as size 1.', 0, (a, v) => a + v);
+/**
+ * max over the given axes; −∞ for an empty reduction. NOTE: a NaN anywhere makes the result NaN.
+ */
+export const maxOp = reduceOp('max', 'Maximum over axes (all by default), optionally keeping them as size 1.', -Infinity, (a, v) =>
+  Number.isNaN(a) || !(v <= a) ? (Number.isNaN(a) ? a : v) : a,
+);

@@ -1,0 +1,62 @@
+import { allocate } from '../dtype.js';
+import { ShapeError } from '../errors.js';
+import { formatShape, sizeOf, stridesOf } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { defineOp } from './op-def.js';
+
+/** Attributes of transpose: output axis i is input axis `perm[i]`; absent means reversed axes. */
+export interface TransposeAttrs {
+  /** A permutation of 0..rank−1, or `undefined` to reverse the axes. */
+  readonly perm: readonly number[] | undefined;
+}
+
+/** The permutation a transpose applies to an input of the given rank. */
+export function resolvePerm(perm: readonly number[] | undefined, rank: number): number[] {
+  return perm ? [...perm] : Array.from({ length: rank }, (_, i) => rank - 1 - i);
+}
+
+/** Permutes axes: output axis i is input axis perm[i]. */
+export const transposeOp = defineOp<TransposeAttrs>({
+  name: 'transpose',
+  arity: 1,
+  kind: 'shape',
+  differentiable: true,
+  summary: 'Permutes axes: output axis i is input axis perm[i] (reversed by default).',
+  parseAttrs(r) {
+    const attrs = { perm: r.optionalIntList('perm') };
+    r.done();
+    return attrs;
+  },
+  infer([x], { perm }) {
+    const rank = x!.shape.length;
+    const p = resolvePerm(perm, rank);
+    const sorted = [...p].sort((a, b) => a - b);
+    if (p.length !== rank || sorted.some((v, i) => v !== i)) {
+      throw new ShapeError(`transpose: perm [${p.join(',')}] is not a permutation of the ${rank} axes of ${formatShape(x!.shape)}`);
+    }
+    return { shape: p.map((a) => x!.shape[a]!), dtype: x!.dtype };
+  },
+  kernel([x], { perm }, ctx) {
+    const p = resolvePerm(perm, x!.rank);
+    const outShape = ctx.outShape;
+    const inStrides = stridesOf(x!.shape);
+    const strides = p.map((a) => inStrides[a]!);
+    const n = sizeOf(outShape);
+    const out = allocate(x!.dtype, n);
+    const d = x!.data;
+    const rank = outShape.length;
+    const index = new Array<number>(rank).fill(0);
+    let off = 0;
+    for (let i = 0; i < n; i++) {
+      out[i] = d[off]!;
+      for (let ax = rank - 1; ax >= 0; ax--) {
+        index[ax]!++;
+        off += strides[ax]!;
+        if (index[ax]! < outShape[ax]!) break;
+        off -= strides[ax]! * outShape[ax]!;
+        index[ax] = 0;
+      }
+    }
+    return new Tensor(out, outShape);
+  },
+});

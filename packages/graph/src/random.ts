@@ -1,0 +1,51 @@
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
+import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+
+/** Murmur3's 32-bit finaliser: a bijective mix of one word. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h | 0;
+}
+
+/**
+ * The random stream of one random node for one run: xoroshiro128+ (from `pure-rand`) started from a
+ * state mixed from the node's seed and the run counter. Counter-based, so any run's stream can be
+ * recreated from (seed, counter) alone — which is what checkpoints store.
+ *
+ * @param seed - the node's seed, an integer in [0, 2³²).
+ * @param counter - how many times the node has been evaluated before.
+ * @returns a fresh generator.
+ * @example
+ * ```ts
+ * const rng = randomStream(42, 0);
+ * ```
+ */
+export function randomStream(seed: number, counter: number): RandomGenerator {
+  const lo = counter % 0x100000000;
+  const hi = Math.floor(counter / 0x100000000);
+  const state: number[] = [fmix32(seed ^ 0x9e3779b9), fmix32(lo ^ 0x7f4a7c15), fmix32((seed + 0x632be5ab) ^ hi), fmix32(lo + 0x1b873593)];
+  if (!state.some((s) => s !== 0)) state[0] = 1; // xoroshiro's state must not be all zero
+  const rng = xoroshiro128plusFromState(state);
+  for (let i = 0; i < 4; i++) rng.next();
+  return rng;
+}
+
+/** A uniform draw from [0, 1) with 53 random bits. */
+export function uniform01(rng: RandomGenerator): number {
+  return uniformFloat64(rng);
+}
+
+/**
+ * A standard normal draw by the Box–Muller transform (one value per pair of uniforms, the simplest
+ * form whose sequence does not depend on how many values were asked for before).
+ */
+export function standardNormal(rng: RandomGenerator): number {
+  const u1 = 1 - uniformFloat64(rng); // in (0, 1], so the log is finite
+  const u2 = uniformFloat64(rng);
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}

@@ -1,0 +1,210 @@
+import { ShapeError } from './errors.js';
+
+/**
+ * One dimension of a node's static shape: a non-negative integer, or the name of a symbolic size
+ * (e.g. `'batch'`) that is bound when a run feeds an input declared with that name.
+ */
+export type Dim = number | string;
+
+/** A concrete shape: the dimensions of a tensor value, outermost first (row-major). */
+export type Shape = readonly number[];
+
+/** A static shape of a graph node; symbolic dimensions are bound per run. */
+export type SymbolicShape = readonly Dim[];
+
+/** Values of symbolic dimensions for one run, e.g. `{ batch: 128 }`. */
+export type DimBindings = ReadonlyMap<string, number>;
+
+const SYMBOL = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Formats a shape the way error messages print it, e.g. `[batch,784]`.
+ *
+ * @param shape - a concrete or symbolic shape.
+ * @returns the bracketed, comma-separated dimensions.
+ * @example
+ * ```ts
+ * formatShape([2, 'batch']); // "[2,batch]"
+ * ```
+ */
+export function formatShape(shape: SymbolicShape): string {
+  return `[${shape.join(',')}]`;
+}
+
+/**
+ * Checks a user-supplied concrete shape: an array of non-negative safe integers.
+ *
+ * @param shape - the candidate shape.
+ * @param what - names the thing being shaped in the error message.
+ * @returns the same shape, frozen.
+ * @throws ShapeError naming `what` and the first bad dimension.
+ * @example
+ * ```ts
+ * checkShape([2, 3], 'tensor'); // [2, 3]
+ * ```
+ */
+export function checkShape(shape: readonly unknown[], what: string): Shape {
+  return Object.freeze(
+    shape.map((d, i) => {
+      if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
+        throw new ShapeError(`${what}: dimension ${i} must be a non-negative integer, got ${String(d)}`);
+      }
+      return d;
+    }),
+  );
+}
+
+/**
+ * Checks a static node shape whose entries may be symbolic names.
+ *
+ * @param shape - the candidate shape.
+ * @param what - names the thing being shaped in the error message.
+ * @returns the same shape, frozen.
+ * @throws ShapeError naming `what` and the first bad dimension.
+ * @example
+ * ```ts
+ * checkSymbolicShape(['batch', 784], "input 'x'");
+ * ```
+ */
+export function checkSymbolicShape(shape: readonly unknown[], what: string): SymbolicShape {
+  return Object.freeze(
+    shape.map((d, i) => {
+      if (typeof d === 'string' && SYMBOL.test(d)) return d;
+      if (typeof d === 'number' && Number.isSafeInteger(d) && d >= 0) return d;
+      throw new ShapeError(
+        `${what}: dimension ${i} must be a non-negative integer or a symbolic name like 'batch', got ${JSON.stringify(d) ?? String(d)}`,
+      );
+    }),
+  );
+}
+
+/**
+ * Number of elements of a concrete shape (1 for a scalar).
+ *
+ * @param shape - a concrete shape.
+ * @returns the product of the dimensions.
+ * @example
+ * ```ts
+ * sizeOf([2, 3]); // 6
+ * ```
+ */
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/**
+ * Row-major strides of a concrete shape: how far to step in the flat data per step along each axis.
+ *
+ * @param shape - a concrete shape.
+ * @returns one stride per axis.
+ * @example
+ * ```ts
+ * stridesOf([2, 3, 4]); // [12, 4, 1]
+ * ```
+ */
+export function stridesOf(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i]!;
+  }
+  return strides;
+}
+
+/**
+ * Tells whether a static shape has no symbolic dimension.
+ *
+ * @param shape - a static shape.
+ * @returns `true` when every dimension is a number.
+ * @example
+ * ```ts
+ * isConcrete([2, 'batch']); // false
+ * ```
+ */
+export function isConcrete(shape: SymbolicShape): shape is Shape {
+  return shape.every((d) => typeof d === 'number');
+}
+
+/**
+ * Substitutes the values of symbolic dimensions.
+ *
+ * @param shape - a static shape.
+ * @param bindings - values of the symbols of this run.
+ * @returns the concrete shape.
+ * @throws ShapeError when a symbol has no value.
+ * @example
+ * ```ts
+ * bindShape(['batch', 10], new Map([['batch', 32]])); // [32, 10]
+ * ```
+ */
+export function bindShape(shape: SymbolicShape, bindings: DimBindings): Shape {
+  return shape.map((d) => {
+    if (typeof d === 'number') return d;
+    const v = bindings.get(d);
+    if (v === undefined) throw new ShapeError(`symbolic dimension '${d}' has no value in this run`);
+    return v;
+  });
+}
+
+/**
+ * NumPy broadcasting of two static shapes: align on the right; two dimensions agree when they are
+ * equal or one of them is 1. A symbolic dimension agrees with itself and with 1 only.
+ *
+ * @param op - the op being built, named in the error.
+ * @param a - the first operand's shape.
+ * @param b - the second operand's shape.
+ * @returns the broadcast shape.
+ * @throws ShapeError naming the op, both shapes and the axis that disagrees.
+ * @example
+ * ```ts
+ * broadcastShapes('add', [4, 1, 3], [2, 1]); // [4, 2, 3]
+ * ```
+ */
+export function broadcastShapes(op: string, a: SymbolicShape, b: SymbolicShape): SymbolicShape {
+  const rank = Math.max(a.length, b.length);
+  const out = new Array<Dim>(rank);
+  for (let i = 1; i <= rank; i++) {
+    const da = i <= a.length ? a[a.length - i]! : 1;
+    const db = i <= b.length ? b[b.length - i]! : 1;
+    if (da === db || db === 1) out[rank - i] = da;
+    else if (da === 1) out[rank - i] = db;
+    else {
+      throw new ShapeError(
+        `${op}: shapes ${formatShape(a)} and ${formatShape(b)} do not broadcast: ` +
+          `axis ${-i} has ${da} vs ${db} (dimensions must be equal or one of them 1)`,
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * Turns axis arguments (negative counts from the end) into sorted, distinct, non-negative axes.
+ *
+ * @param op - the op being built, named in the error.
+ * @param axes - the axes given, or `undefined` for all axes.
+ * @param rank - the operand's rank.
+ * @returns the normalised axes in increasing order.
+ * @throws ShapeError on an axis out of range or repeated.
+ * @example
+ * ```ts
+ * normalizeAxes('sum', [-1], 3); // [2]
+ * ```
+ */
+export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
+  if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
+  const list = typeof axes === 'number' ? [axes] : axes;
+  const seen = new Set<number>();
+  for (const a of list) {
+    if (!Number.isInteger(a) || a < -rank || a >= rank) {
+      throw new ShapeError(`${op}: axis ${a} is out of range for rank ${rank} (allowed ${-rank}..${rank - 1})`);
+    }
+    const n = a < 0 ? a + rank : a;
+    if (seen.has(n)) throw new ShapeError(`${op}: axis ${a} is repeated in [${list.join(',')}]`);
+    seen.add(n);
+  }
+  return [...seen].sort((x, y) => x - y);
+}
