@@ -59,9 +59,9 @@ export class AttrReader {
     return Object.hasOwn(this.raw, key) ? this.raw[key] : undefined;
   }
 
-  /** Whether the attribute is present. */
+  /** Whether the attribute is present (an explicit `undefined` counts as absent). */
   has(key: string): boolean {
-    return Object.hasOwn(this.raw, key);
+    return Object.hasOwn(this.raw, key) && this.raw[key] !== undefined;
   }
 
   /** A finite or infinite number (NaN refused). */
