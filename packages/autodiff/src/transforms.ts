@@ -1,0 +1,93 @@
+import { ChainruleError, ShapeError, formatShape, isConcrete, type Node } from '@chainrule/graph';
+import { grad, vjp } from './backward.js';
+
+/**
+ * Forward mode: the Jacobian-vector product J·v of `output` with respect to `wrt` in the
+ * directions `tangents`, built as a graph by transposing reverse mode (the VJP is linear in its
+ * cotangent u, so J·v = ∂⟨vjp(u), v⟩/∂u).
+ *
+ * @param output - the node y.
+ * @param wrt - the nodes x.
+ * @param tangents - one direction per x, shaped like it.
+ * @returns J·v, shaped like y.
+ * @example
+ * ```ts
+ * const dy = jvp(y, [x], [g.fill(x.shape, 1)]); // directional derivative along 1
+ * ```
+ */
+export function jvp(output: Node, wrt: readonly Node[], tangents: readonly Node[]): Node {
+  if (wrt.length !== tangents.length) throw new ChainruleError(`jvp: ${wrt.length} inputs but ${tangents.length} tangents`);
+  const g = output.graph;
+  const u = g.fill(output.shape, 0, output.dtype); // a stand-in cotangent; its value never matters
+  const pulled = vjp([output], [u], wrt);
+  let inner: Node | undefined;
+  pulled.forEach((p, i) => {
+    const t = tangents[i]!;
+    if (formatShape(t.shape) !== formatShape(p.shape)) {
+      throw new ShapeError(`jvp: tangent ${i} has shape ${formatShape(t.shape)}, expected ${formatShape(p.shape)}`);
+    }
+    const term = p.mul(t).sum();
+    inner = inner === undefined ? term : inner.add(term);
+  });
+  return inner === undefined ? g.fill(output.shape, 0, output.dtype) : vjp([inner], [g.fill([], 1, output.dtype)], [u])[0]!;
+}
+
+function concreteSize(n: Node, what: string): number {
+  if (!isConcrete(n.shape)) throw new ShapeError(`${what}: ${n} has symbolic shape ${formatShape(n.shape)}; a Jacobian needs concrete shapes`);
+  return n.shape.reduce((a: number, d) => a * (d as number), 1);
+}
+
+/**
+ * The full Jacobian ∂y/∂x as a node of shape `[...y.shape, ...x.shape]`: one reverse pass per
+ * element of y, stacked.
+ *
+ * @param output - the node y (concrete shape).
+ * @param wrt - the node x (concrete shape).
+ * @returns J with J[i…, j…] = ∂yᵢ/∂xⱼ.
+ * @example
+ * ```ts
+ * jacobian(x.softmax(), x); // [n, n]
+ * ```
+ */
+export function jacobian(output: Node, wrt: Node): Node {
+  const m = concreteSize(output, 'jacobian');
+  const n = concreteSize(wrt, 'jacobian');
+  const g = output.graph;
+  const flat = output.reshape([m]);
+  const rows = Array.from({ length: m }, (_, i) => grad(flat.slice([i], [1]).sum(), [wrt])[0]!.reshape([1, n]));
+  const stacked = rows.length === 0 ? g.fill([0, n], 0, output.dtype) : rows.length === 1 ? rows[0]! : g.concat(rows, 0);
+  return stacked.reshape([...output.shape, ...wrt.shape]);
+}
+
+/**
+ * The Hessian ∇²y of a scalar y with respect to x, of shape `[...x.shape, ...x.shape]`: the
+ * Jacobian of the gradient graph.
+ *
+ * @param y - a scalar node.
+ * @param wrt - the node x (concrete shape).
+ * @returns H with H[i…, j…] = ∂²y/∂xᵢ∂xⱼ.
+ * @example
+ * ```ts
+ * const H = hessian(loss, w); // for Newton's method: solve(H, ∇f)
+ * ```
+ */
+export function hessian(y: Node, wrt: Node): Node {
+  return jacobian(grad(y, [wrt])[0]!, wrt);
+}
+
+/**
+ * The Hessian-vector product ∇²y·v without forming the Hessian: the gradient of ⟨∇y, v⟩.
+ *
+ * @param y - a scalar node.
+ * @param wrt - the node x.
+ * @param v - a direction shaped like x.
+ * @returns ∇²y·v, shaped like x.
+ * @example
+ * ```ts
+ * const Hv = hvp(loss, w, direction);
+ * ```
+ */
+export function hvp(y: Node, wrt: Node, v: Node): Node {
+  const [dy] = grad(y, [wrt]);
+  return grad(dy!.mul(v).sum(), [wrt])[0]!;
+}

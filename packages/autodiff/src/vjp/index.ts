@@ -1,0 +1,18 @@
+import type { Primitive } from '@chainrule/graph';
+import { elementwiseRules } from './elementwise.js';
+import { linalgRules } from './linalg.js';
+import { reduceRules } from './reduce.js';
+import type { VjpRule } from './rule.js';
+import { shapeRules } from './shape.js';
+
+/**
+ * The VJP rule of every differentiable primitive, by op name. Non-differentiable primitives
+ * (comparisons, sign, oneHot, dimSize, sources, stopGradient) have none: no gradient flows through
+ * them. A registry test checks this table against the ops marked differentiable.
+ */
+export const VJP_RULES: Readonly<Partial<Record<Primitive, VjpRule>>> = {
+  ...elementwiseRules,
+  ...reduceRules,
+  ...linalgRules,
+  ...shapeRules,
+} satisfies Partial<Record<Primitive, VjpRule>>;
