@@ -14,3 +14,5 @@ export { hessian, hvp, jacobian, jvp } from './transforms.js';
 export { VJP_RULES } from './vjp/index.js';
 export { strongDiv, strongMul } from './vjp/rule.js';
 export type { LazyCotangent, VjpRule } from './vjp/rule.js';
+export { checkGradients } from './check/check-gradients.js';
+export type { CheckMode, CheckOptions, Culprit, GradientReport, Mismatch } from './check/check-gradients.js';
