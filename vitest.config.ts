@@ -11,6 +11,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: [SOURCE, ...defaultServerConditions] } },
   test: {
     setupFiles: ['./test/setup-fast-check.ts'],
+    // More property cases (FC_NUM_RUNS, `pnpm test:props`) need more time per test.
+    testTimeout: process.env['FC_NUM_RUNS'] ? 3_600_000 : 30_000,
     // Inline projects with `extends: true` inherit the conditions and setup file above.
     projects: [
       { extends: true, test: { name: 'graph', include: ['packages/graph/test/**/*.test.ts'] } },

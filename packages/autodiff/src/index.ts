@@ -10,7 +10,8 @@
 export const VERSION = '0.1.0';
 
 export { grad, valueAndGrad, vjp } from './backward.js';
-export { hessian, hvp, jacobian, jvp } from './transforms.js';
+export { hessian, hvp, jacobian } from './transforms.js';
+export { jvp } from './forward.js';
 export { VJP_RULES } from './vjp/index.js';
 export { strongDiv, strongMul } from './vjp/rule.js';
 export type { LazyCotangent, VjpRule } from './vjp/rule.js';

@@ -1,36 +1,5 @@
-import { ChainruleError, ShapeError, formatShape, isConcrete, type Node } from '@chainrule/graph';
-import { grad, vjp } from './backward.js';
-
-/**
- * Forward mode: the Jacobian-vector product J·v of `output` with respect to `wrt` in the
- * directions `tangents`, built as a graph by transposing reverse mode (the VJP is linear in its
- * cotangent u, so J·v = ∂⟨vjp(u), v⟩/∂u).
- *
- * @param output - the node y.
- * @param wrt - the nodes x.
- * @param tangents - one direction per x, shaped like it.
- * @returns J·v, shaped like y.
- * @example
- * ```ts
- * const dy = jvp(y, [x], [g.fill(x.shape, 1)]); // directional derivative along 1
- * ```
- */
-export function jvp(output: Node, wrt: readonly Node[], tangents: readonly Node[]): Node {
-  if (wrt.length !== tangents.length) throw new ChainruleError(`jvp: ${wrt.length} inputs but ${tangents.length} tangents`);
-  const g = output.graph;
-  const u = g.fill(output.shape, 0, output.dtype); // a stand-in cotangent; its value never matters
-  const pulled = vjp([output], [u], wrt);
-  let inner: Node | undefined;
-  pulled.forEach((p, i) => {
-    const t = tangents[i]!;
-    if (formatShape(t.shape) !== formatShape(p.shape)) {
-      throw new ShapeError(`jvp: tangent ${i} has shape ${formatShape(t.shape)}, expected ${formatShape(p.shape)}`);
-    }
-    const term = p.mul(t).sum();
-    inner = inner === undefined ? term : inner.add(term);
-  });
-  return inner === undefined ? g.fill(output.shape, 0, output.dtype) : vjp([inner], [g.fill([], 1, output.dtype)], [u])[0]!;
-}
+import { ShapeError, formatShape, isConcrete, type Node } from '@chainrule/graph';
+import { grad } from './backward.js';
 
 function concreteSize(n: Node, what: string): number {
   if (!isConcrete(n.shape)) throw new ShapeError(`${what}: ${n} has symbolic shape ${formatShape(n.shape)}; a Jacobian needs concrete shapes`);

@@ -1,6 +1,6 @@
 import { ChainruleError, Tensor, getOp, schedule, type Node } from '@chainrule/graph';
 import { vjp } from '../backward.js';
-import { jvp } from '../transforms.js';
+import { jvp } from '../forward.js';
 import { CENTRAL_STEP, dot, probe, randomLike, scaleOf, shifted, type Probe } from './finite-differences.js';
 
 /** How {@link checkGradients} compares derivatives. */

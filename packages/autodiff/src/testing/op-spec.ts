@@ -1,0 +1,81 @@
+import type { Node, Primitive } from '@chainrule/graph';
+
+/** Where an op's operands are drawn from when its derivative is checked. */
+export type Domain =
+  | 'any' // finite reals in [−2, 2]
+  | 'positive' // [0.2, 2]: log, sqrt, pow's base
+  | 'awayFromZero' // |x| ∈ [0.2, 2]: divisors, reciprocal, and the kinks of abs, relu, sign at 0
+  | 'distinct'; // [−2, 2] with no two entries within 0.05: max, maximum, minimum (no ties)
+
+/** One row of the gradient spec table: how to check one differentiable primitive. */
+export interface OpSpec {
+  /** Number of differentiable operands the check feeds (other operands are built inside `build`). */
+  readonly arity: number;
+  /** Shapes of those operands. */
+  readonly shapes: readonly (readonly number[])[];
+  /** The domain of each operand. */
+  readonly domain: Domain;
+  /** Applies the op to the operands (and fixed attributes). */
+  readonly build: (xs: readonly Node[]) => Node;
+  /** Relative and absolute tolerance of the finite-difference comparison. */
+  readonly tolerance: number;
+}
+
+const unary = (f: (x: Node) => Node, domain: Domain = 'any'): OpSpec => ({
+  arity: 1,
+  shapes: [[2, 3]],
+  domain,
+  build: ([x]) => f(x!),
+  tolerance: 1e-6,
+});
+const binary = (f: (a: Node, b: Node) => Node, domain: Domain = 'any', shapes: readonly (readonly number[])[] = [[2, 3], [3]]): OpSpec => ({
+  arity: 2,
+  shapes,
+  domain,
+  build: ([a, b]) => f(a!, b!),
+  tolerance: 1e-6,
+});
+
+/**
+ * The gradient spec table: one row per differentiable primitive of `@chainrule/graph`. A registry
+ * test fails when an op marked differentiable has no row here or no VJP rule; the spec test checks
+ * every row against central differences on random points of its domain.
+ */
+export const OP_SPECS = {
+  neg: unary((x) => x.neg()),
+  abs: unary((x) => x.abs(), 'awayFromZero'),
+  exp: unary((x) => x.exp()),
+  log: unary((x) => x.log(), 'positive'),
+  log1p: unary((x) => x.log1p(), 'positive'),
+  sqrt: unary((x) => x.sqrt(), 'positive'),
+  square: unary((x) => x.square()),
+  reciprocal: unary((x) => x.reciprocal(), 'awayFromZero'),
+  sin: unary((x) => x.sin()),
+  cos: unary((x) => x.cos()),
+  tanh: unary((x) => x.tanh()),
+  sigmoid: unary((x) => x.sigmoid()),
+  relu: unary((x) => x.relu(), 'awayFromZero'),
+  softplus: unary((x) => x.softplus()),
+  cast: unary((x) => x.cast('float64')),
+  identity: unary((x) => x.identity()),
+  add: binary((a, b) => a.add(b)),
+  sub: binary((a, b) => a.sub(b)),
+  mul: binary((a, b) => a.mul(b)),
+  div: binary((a, b) => a.div(b), 'awayFromZero'),
+  pow: binary((a, b) => a.pow(b), 'positive'),
+  maximum: binary((a, b) => a.maximum(b), 'distinct', [[2, 3], [2, 3]]),
+  minimum: binary((a, b) => a.minimum(b), 'distinct', [[2, 3], [2, 3]]),
+  where: binary((a, b) => a.graph.where(a.graph.constant([1, 0, 1]), a, b)),
+  sum: unary((x) => x.sum(1)),
+  max: unary((x) => x.max(0, true), 'distinct'),
+  matmul: binary((a, b) => a.matmul(b, { transposeB: true }), 'any', [[2, 3], [4, 3]]),
+  transpose: unary((x) => x.transpose([1, 0])),
+  solve: binary((a, b) => a.graph.solve(a.add(a.graph.constant([[4, 0], [0, 4]])), b), 'any', [[2, 2], [2, 3]]), // kept well-conditioned
+  reshape: unary((x) => x.reshape([3, 2])),
+  broadcastTo: unary((x) => x.broadcastTo([4, 2, 3])),
+  slice: unary((x) => x.slice([0, 1], [2, 2])),
+  pad: unary((x) => x.pad([1, 0], [0, 2], 0.5)),
+  concat: binary((a, b) => a.graph.concat([a, b.reshape([1, 3])], 0)),
+  gather: unary((x) => x.gather(x.graph.constant([1, 0, 1, 1]))),
+  scatterAdd: unary((x) => x.graph.scatterAdd(x, x.graph.constant([2, 0]), 4)),
+} satisfies Partial<Record<Primitive, OpSpec>>;
