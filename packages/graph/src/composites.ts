@@ -18,7 +18,7 @@ import { formatShape, isConcrete, normalizeAxes } from './shape.js';
  * ```
  */
 export function mean(x: Node, axes?: number | readonly number[], keepDims = false): Node {
-  const reduced = normalizeAxes('mean', axes, x.rank);
+  const reduced = normalizeAxes('mean', axes, x.rank, x.shape);
   const dims = reduced.map((a) => x.shape[a]!);
   const total = x.sum(reduced, keepDims);
   if (isConcrete(dims)) return total.div((dims as readonly number[]).reduce((n, d) => n * d, 1));
@@ -65,7 +65,7 @@ function stableShift(x: Node, axes: number[]): Node {
  * ```
  */
 export function logSumExp(x: Node, axes?: number | readonly number[], keepDims = false): Node {
-  const reduced = normalizeAxes('logSumExp', axes, x.rank);
+  const reduced = normalizeAxes('logSumExp', axes, x.rank, x.shape);
   const m = stableShift(x, reduced);
   const lse = x.sub(m).exp().sum(reduced, true).log().add(m);
   return keepDims ? lse : squeeze(lse, reduced);
@@ -83,7 +83,7 @@ export function logSumExp(x: Node, axes?: number | readonly number[], keepDims =
  * ```
  */
 export function softmax(x: Node, axis = -1): Node {
-  const e = x.sub(stableShift(x, normalizeAxes('softmax', axis, x.rank))).exp();
+  const e = x.sub(stableShift(x, normalizeAxes('softmax', axis, x.rank, x.shape))).exp();
   return e.div(e.sum(axis, true));
 }
 
@@ -135,7 +135,7 @@ export function expandDims(x: Node, axis: number): Node {
  */
 export function squeeze(x: Node, axes?: number | readonly number[]): Node {
   const drop =
-    axes === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes('squeeze', axes, x.rank);
+    axes === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes('squeeze', axes, x.rank, x.shape);
   for (const a of drop) {
     if (x.shape[a] !== 1) throw new ShapeError(`squeeze: axis ${a} of ${formatShape(x.shape)} has size ${x.shape[a]}, not 1`);
   }

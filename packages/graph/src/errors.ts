@@ -73,3 +73,16 @@ export class GraphFormatError extends ChainruleError {
     this.problem = problem;
   }
 }
+
+/**
+ * A formula handed to the mathjs bridge cannot be turned into graph nodes: it does not parse, names
+ * a symbol that is not in the scope, or uses something outside the elementwise vocabulary (a
+ * matrix, an assignment, an unknown function, a wrong number of arguments). The message quotes the
+ * offending text.
+ *
+ * @example
+ * ```ts
+ * fromExpression(g, 'x + z', { x }); // ExpressionError: fromExpression: unknown symbol 'z' in 'x + z'; the scope has x …
+ * ```
+ */
+export class ExpressionError extends ChainruleError {}

@@ -5,6 +5,7 @@ import { AttrError, AttrReader, type RawAttrs } from './ops/attrs.js';
 import { getOp } from './ops/registry.js';
 import { checkShape, checkSymbolicShape, formatShape, type Dim, type Shape } from './shape.js';
 import { Tensor, copyTensor, full, tensor, type NestedArray } from './tensor.js';
+import { graphFromJSON, graphToJSON, type GraphJSON } from './serialize.js';
 import { compileInterpreter, type Executable, type ExecutableOptions, type Feeds, type RunOptions } from './interpreter.js';
 
 /**
@@ -343,7 +344,7 @@ export class Graph {
    * ```
    */
   scatterAdd(updates: Node, indices: Node, rows: Dim): Node {
-    return this.apply('scatterAdd', [updates, indices], { rows: [rows] });
+    return this.apply('scatterAdd', [updates, indices], { rows });
   }
 
   /**
@@ -431,6 +432,34 @@ export class Graph {
    */
   compile(options: ExecutableOptions): Executable {
     return compileInterpreter(this, options);
+  }
+
+  /**
+   * The graph as JSON data (nodes, variable values, random state); `JSON.stringify(graph)` uses it.
+   *
+   * @returns the {@link GraphJSON} form, see {@link graphToJSON}.
+   * @example
+   * ```ts
+   * const text = JSON.stringify(g);
+   * ```
+   */
+  toJSON(): GraphJSON {
+    return graphToJSON(this);
+  }
+
+  /**
+   * Reads a graph from JSON data or text, validating everything.
+   *
+   * @param json - a {@link GraphJSON} object or its text.
+   * @returns the graph.
+   * @throws GraphFormatError with the path of the offending field.
+   * @example
+   * ```ts
+   * const copy = Graph.fromJSON(JSON.stringify(g));
+   * ```
+   */
+  static fromJSON(json: unknown): Graph {
+    return graphFromJSON(json);
   }
 
   /**

@@ -187,6 +187,7 @@ export function broadcastShapes(op: string, a: SymbolicShape, b: SymbolicShape):
  * @param op - the op being built, named in the error.
  * @param axes - the axes given, or `undefined` for all axes.
  * @param rank - the operand's rank.
+ * @param shape - the operand's shape, named in the error when given.
  * @returns the normalised axes in increasing order.
  * @throws ShapeError on an axis out of range or repeated.
  * @example
@@ -194,16 +195,17 @@ export function broadcastShapes(op: string, a: SymbolicShape, b: SymbolicShape):
  * normalizeAxes('sum', [-1], 3); // [2]
  * ```
  */
-export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
+export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number, shape?: SymbolicShape): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axes === 'number' ? [axes] : axes;
+  const operand = shape === undefined ? `rank ${rank}` : `shape ${formatShape(shape)} (rank ${rank})`;
   const seen = new Set<number>();
   for (const a of list) {
     if (!Number.isInteger(a) || a < -rank || a >= rank) {
-      throw new ShapeError(`${op}: axis ${a} is out of range for rank ${rank} (allowed ${-rank}..${rank - 1})`);
+      throw new ShapeError(`${op}: axis ${a} is out of range for ${operand} (allowed ${-rank}..${rank - 1})`);
     }
     const n = a < 0 ? a + rank : a;
-    if (seen.has(n)) throw new ShapeError(`${op}: axis ${a} is repeated in [${list.join(',')}]`);
+    if (seen.has(n)) throw new ShapeError(`${op}: axis ${a} is repeated in [${list.join(',')}] for ${operand}`);
     seen.add(n);
   }
   return [...seen].sort((x, y) => x - y);

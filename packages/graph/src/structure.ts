@@ -1,4 +1,4 @@
-import { Graph as Digraph, alg } from '@dagrejs/graphlib';
+import { Graph as Digraph } from '@dagrejs/graphlib';
 import type { Node } from './node.js';
 
 /**
@@ -9,7 +9,7 @@ import type { Node } from './node.js';
  * @returns the digraph, for graphlib's algorithms.
  * @example
  * ```ts
- * alg.isAcyclic(toDigraph(g.nodes)); // always true for a built graph
+ * toDigraph(g.nodes).predecessors(String(y.id)); // the ids of y's operands
  * ```
  */
 export function toDigraph(nodes: readonly Node[]): Digraph {
@@ -35,13 +35,17 @@ export function toDigraph(nodes: readonly Node[]): Digraph {
 export function schedule(roots: readonly Node[]): Node[] {
   if (roots.length === 0) return [];
   const graph = roots[0]!.graph;
-  // graphlib walks successors, so walk the reversed digraph (node → operand) from the roots.
-  const reversed = new Digraph();
-  for (const n of graph.nodes) {
-    reversed.setNode(String(n.id));
-    for (const m of n.inputs) reversed.setEdge(String(n.id), String(m.id));
+  const dg = toDigraph(graph.nodes);
+  // NOTE: an explicit stack over graphlib's predecessors rather than alg.preorder, which recurses
+  // once per node and overflows the call stack on chains a few thousand nodes deep.
+  const needed = new Set<string>();
+  const stack = roots.map((r) => String(r.id));
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    if (needed.has(v)) continue;
+    needed.add(v);
+    for (const u of dg.predecessors(v) ?? []) if (!needed.has(u)) stack.push(u);
   }
-  const needed = alg.preorder(reversed, roots.map((r) => String(r.id)));
   // Node ids are creation order, which is topological: operands always exist before their users.
-  return needed.map(Number).sort((a, b) => a - b).map((id) => graph.node(id));
+  return [...needed].map(Number).sort((a, b) => a - b).map((id) => graph.node(id));
 }

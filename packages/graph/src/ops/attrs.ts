@@ -64,12 +64,13 @@ export class AttrReader {
     return Object.hasOwn(this.raw, key) && this.raw[key] !== undefined;
   }
 
-  /** A finite or infinite number (NaN refused). */
+  /** A finite or infinite number (NaN refused); JSON's string spellings of ±Infinity and −0 are accepted. */
   number(key: string, fallback?: number): number {
     const v = this.take(key);
     if (v === undefined && fallback !== undefined) return fallback;
-    if (typeof v !== 'number' || Number.isNaN(v)) throw new AttrError(key, `expected a number, got ${show(v)}`);
-    return v;
+    const n = decodeNumber(v);
+    if (n === undefined || Number.isNaN(n)) throw new AttrError(key, `expected a number, got ${show(v)}`);
+    return n;
   }
 
   /** Any number including NaN and ±Infinity, also accepted in their JSON string spellings. */
@@ -84,10 +85,11 @@ export class AttrReader {
   int(key: string, fallback?: number, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number {
     const v = this.take(key);
     if (v === undefined && fallback !== undefined) return fallback;
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
+    const n = decodeNumber(v);
+    if (n === undefined || !Number.isSafeInteger(n) || n < min || n > max) {
       throw new AttrError(key, `expected an integer in [${min}, ${max}], got ${show(v)}`);
     }
-    return v;
+    return n === 0 ? 0 : n; // −0 is the integer 0
   }
 
   /** A list of integers. */
@@ -96,8 +98,9 @@ export class AttrReader {
     if (v === undefined && fallback !== undefined) return [...fallback];
     if (!Array.isArray(v)) throw new AttrError(key, `expected a list of integers, got ${show(v)}`);
     return v.map((x, i) => {
-      if (typeof x !== 'number' || !Number.isSafeInteger(x)) throw new AttrError(`${key}[${i}]`, `expected an integer, got ${show(x)}`);
-      return x;
+      const n = decodeNumber(x);
+      if (n === undefined || !Number.isSafeInteger(n)) throw new AttrError(`${key}[${i}]`, `expected an integer, got ${show(x)}`);
+      return n === 0 ? 0 : n;
     });
   }
 
@@ -151,6 +154,14 @@ export class AttrReader {
       if (e instanceof GraphFormatError) throw new AttrError(e.path, e.problem);
       throw e;
     }
+  }
+
+  /** One dimension: a non-negative integer or a symbolic name. */
+  dim(key: string): Dim {
+    const v = this.take(key);
+    if (typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) return v;
+    if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
+    throw new AttrError(key, `expected a non-negative integer or a symbolic name, got ${show(v)}`);
   }
 
   /** The raw value of an attribute, for op-specific validation. */

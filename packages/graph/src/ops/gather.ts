@@ -60,8 +60,7 @@ export const scatterAddOp = defineOp<ScatterAddAttrs>({
   differentiable: true,
   summary: 'Adds rows of updates into zeros of `rows` rows at the given indices (the adjoint of gather).',
   parseAttrs(r) {
-    const [rows] = r.shape('rows');
-    const attrs = { rows: rows! };
+    const attrs = { rows: r.dim('rows') };
     r.done();
     return attrs;
   },

@@ -81,7 +81,7 @@ export const dimSizeOp = defineOp<DimSizeAttrs>({
     return attrs;
   },
   infer([x], { axes }) {
-    normalizeAxes('dimSize', axes, x!.shape.length);
+    normalizeAxes('dimSize', axes, x!.shape.length, x!.shape);
     return { shape: [], dtype: x!.dtype };
   },
   kernel([x], { axes }) {

@@ -12,7 +12,7 @@ export interface ReduceAttrs {
 
 /** Output type of reducing `x` over `attrs.axes`. */
 export function inferReduce(op: string, x: NodeType, attrs: ReduceAttrs): NodeType {
-  const axes = new Set(normalizeAxes(op, attrs.axes, x.shape.length));
+  const axes = new Set(normalizeAxes(op, attrs.axes, x.shape.length, x.shape));
   const shape = attrs.keepDims ? x.shape.map((d, i) => (axes.has(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.has(i));
   return { shape, dtype: x.dtype };
 }

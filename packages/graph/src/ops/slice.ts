@@ -148,14 +148,17 @@ export const concatOp = defineOp<ConcatAttrs>({
   infer(inputs, { axis }) {
     const first = inputs[0]!;
     const rank = first.shape.length;
-    if (axis < -rank || axis >= rank) throw new ShapeError(`concat: axis ${axis} is out of range for rank ${rank}`);
+    const shapes = inputs.map((i) => formatShape(i.shape)).join(', ');
+    if (axis < -rank || axis >= rank) throw new ShapeError(`concat: axis ${axis} is out of range for shapes ${shapes} (rank ${rank})`);
     const ax = axis < 0 ? axis + rank : axis;
     let total: Dim = 0;
     for (const t of inputs) {
-      if (t.dtype !== first.dtype) throw new ShapeError(`concat: inputs have dtypes ${inputs.map((i) => i.dtype).join(', ')}`);
+      if (t.dtype !== first.dtype) {
+        throw new ShapeError(`concat: inputs ${shapes} have dtypes ${inputs.map((i) => i.dtype).join(', ')}; cast them to one dtype explicitly`);
+      }
       const agree = t.shape.length === rank && t.shape.every((d, i) => i === ax || d === first.shape[i]);
       if (!agree) {
-        throw new ShapeError(`concat: shapes ${inputs.map((i) => formatShape(i.shape)).join(', ')} must agree except on axis ${axis}`);
+        throw new ShapeError(`concat: shapes ${shapes} must agree except on axis ${axis}`);
       }
       const d = t.shape[ax]!;
       if (typeof d === 'string' || typeof total === 'string') {

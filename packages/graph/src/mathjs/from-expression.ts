@@ -1,0 +1,159 @@
+import type { ConditionalNode, ConstantNode, FunctionNode, MathNode, OperatorNode, ParenthesisNode, SymbolNode } from 'mathjs';
+import type { DType } from '../dtype.js';
+import { ExpressionError } from '../errors.js';
+import type { Graph } from '../graph.js';
+import { Node } from '../node.js';
+import type { Primitive } from '../ops/registry.js';
+import { mathjs } from './instance.js';
+
+/** mathjs binary operators (by their function name) and the primitive each builds. */
+const BINARY_OPERATORS: Readonly<Record<string, Primitive>> = {
+  add: 'add', subtract: 'sub', multiply: 'mul', divide: 'div', pow: 'pow',
+  larger: 'greater', smaller: 'less', equal: 'equal',
+};
+
+/** Functions of one argument, each the primitive of the same name. */
+const UNARY_FUNCTIONS = [
+  'sin', 'cos', 'tanh', 'exp', 'log', 'log1p', 'sqrt', 'abs', 'sign', 'square', 'sigmoid', 'relu', 'softplus',
+] as const satisfies readonly Primitive[];
+
+/** Functions of two arguments and the primitive each builds. */
+const BINARY_FUNCTIONS: Readonly<Record<string, Primitive>> = { max: 'maximum', min: 'minimum', pow: 'pow' };
+
+/**
+ * Named constants. NOTE: `Infinity` and `NaN` are accepted besides `pi` and `e` because that is how
+ * `toExpression` writes non-finite scalars, so every rendered formula parses back.
+ */
+const CONSTANTS: Readonly<Record<string, number>> = { pi: Math.PI, e: Math.E, Infinity, NaN };
+
+/** What the common mathjs node types the bridge rejects are, for messages. */
+const UNSUPPORTED: Readonly<Record<string, string>> = {
+  ArrayNode: 'matrix literals are not supported',
+  AccessorNode: 'indexing and property access are not supported',
+  AssignmentNode: 'assignments are not supported',
+  FunctionAssignmentNode: 'function definitions are not supported',
+  BlockNode: 'several statements are not supported',
+  IndexNode: 'indexing is not supported',
+  ObjectNode: 'objects are not supported',
+  RangeNode: 'ranges are not supported',
+  RelationalNode: 'chained comparisons are not supported (parenthesise them: (a < b) < c)',
+};
+
+const KNOWN_FUNCTIONS = [...UNARY_FUNCTIONS, ...Object.keys(BINARY_FUNCTIONS)].join(', ');
+
+/**
+ * Builds graph nodes from a formula in mathjs syntax, elementwise: numbers become scalar constants,
+ * symbols are looked up in `scope` (then among the constants `pi`, `e`, `Infinity`, `NaN`), and
+ * operators and functions become the primitives of the same meaning. Shapes broadcast as the ops do.
+ *
+ * Supported: `+ - * / ^`, unary `-` and `+`, `>`, `<`, `==` (1 or 0), `c ? a : b` (where),
+ * parentheses, and the functions sin, cos, tanh, exp, log (natural, one argument), log1p, sqrt, abs,
+ * sign, square, sigmoid, relu, softplus (one argument each), max, min and pow (two arguments).
+ *
+ * @param graph - the graph to build in.
+ * @param expression - the formula, e.g. `'sin(x) * y + x^2'`.
+ * @param scope - the meaning of each symbol: a node of `graph`, or a number (a scalar constant).
+ *   Its nodes must share one dtype, which the formula's constants take (float64 when there are none).
+ * @returns the node computing the formula.
+ * @throws ExpressionError when the formula does not parse, names a symbol the scope lacks (the
+ *   message lists the scope's names), mixes dtypes in the scope, or uses anything else (a matrix, an
+ *   assignment, an unknown function, a wrong number of arguments, `log` with a base); the message
+ *   quotes the offending text.
+ * @throws ShapeError from building an op whose operands do not broadcast.
+ * @example
+ * ```ts
+ * const g = new Graph();
+ * const x = g.input('x', [3]);
+ * const y = fromExpression(g, 'sigmoid(w * x + b)', { x, w: 2, b: -1 }); // shape [3]
+ * ```
+ */
+export function fromExpression(graph: Graph, expression: string, scope: Readonly<Record<string, Node | number>>): Node {
+  if (typeof expression !== 'string') throw new ExpressionError(`fromExpression: the expression must be a string, got ${typeof expression}`);
+  const dtype = scopeDType(graph, scope);
+  if (expression.trim() === '') throw new ExpressionError('fromExpression: the expression is empty');
+  let root: MathNode;
+  try {
+    root = mathjs().parse(expression);
+  } catch (e) {
+    throw new ExpressionError(`fromExpression: cannot parse '${expression}': ${e instanceof Error ? e.message : String(e)}`);
+  }
+  // The offending part as mathjs prints it, then the whole expression when that is larger.
+  const fail = (problem: string, m: MathNode, hint?: string): never => {
+    const at = m === root ? `'${expression}'` : `'${m.toString()}' (in '${expression}')`;
+    throw new ExpressionError(`fromExpression: ${problem} in ${at}${hint === undefined ? '' : `; ${hint}`}`);
+  };
+
+  const build = (m: MathNode): Node => {
+    switch (m.type) {
+      case 'ParenthesisNode':
+        return build((m as ParenthesisNode).content);
+      case 'ConstantNode': {
+        const value: unknown = (m as ConstantNode).value; // a string, boolean, null… for some literals
+        if (typeof value !== 'number') return fail('only numbers can be constants', m);
+        return graph.scalar(value, dtype);
+      }
+      case 'SymbolNode': {
+        const { name } = m as SymbolNode;
+        if (Object.hasOwn(scope, name)) {
+          const v = scope[name]!;
+          return typeof v === 'number' ? graph.scalar(v, dtype) : v;
+        }
+        if (Object.hasOwn(CONSTANTS, name)) return graph.scalar(CONSTANTS[name]!, dtype);
+        const names = Object.keys(scope);
+        const has = names.length === 0 ? 'the scope is empty' : `the scope has ${names.join(', ')}`;
+        return fail(`unknown symbol '${name}'`, root, `${has} (constants: pi, e)`);
+      }
+      case 'OperatorNode': {
+        const o = m as OperatorNode<never, never>;
+        const fn = o.fn as string;
+        if (o.args.length === 1 && fn === 'unaryMinus') return build(o.args[0]!).neg();
+        if (o.args.length === 1 && fn === 'unaryPlus') return build(o.args[0]!);
+        const prim = Object.hasOwn(BINARY_OPERATORS, fn) ? BINARY_OPERATORS[fn] : undefined;
+        if (prim === undefined || o.args.length !== 2) return fail(`unsupported operator '${o.op}'`, m);
+        return graph.apply(prim, [build(o.args[0]!), build(o.args[1]!)]);
+      }
+      case 'ConditionalNode': {
+        const c = m as ConditionalNode;
+        return graph.where(build(c.condition), build(c.trueExpr), build(c.falseExpr));
+      }
+      case 'FunctionNode': {
+        const f = m as FunctionNode;
+        const name = (f.fn as MathNode).type === 'SymbolNode' ? (f.fn as SymbolNode).name : undefined;
+        if (name === undefined) return fail('unsupported function call', m);
+        const unary = (UNARY_FUNCTIONS as readonly string[]).includes(name);
+        const binary = Object.hasOwn(BINARY_FUNCTIONS, name);
+        if (!unary && !binary) return fail(`unknown function '${name}'`, m, `known: ${KNOWN_FUNCTIONS}`);
+        if (name === 'log' && f.args.length === 2) {
+          return fail('log takes one argument (the natural logarithm)', m, 'write log(x) / log(base) for another base');
+        }
+        const arity = unary ? 1 : 2;
+        if (f.args.length !== arity) {
+          return fail(`${name} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${f.args.length},`, m);
+        }
+        return graph.apply(unary ? name : BINARY_FUNCTIONS[name]!, f.args.map(build));
+      }
+      default: {
+        const why = Object.hasOwn(UNSUPPORTED, m.type) ? UNSUPPORTED[m.type]! : `${m.type} is not supported`;
+        return fail(why, m);
+      }
+    }
+  };
+  return build(root);
+}
+
+/** The dtype every node of the scope has (float64 for a scope of numbers only). */
+function scopeDType(graph: Graph, scope: Readonly<Record<string, Node | number>>): DType {
+  if (typeof scope !== 'object' || scope === null) throw new ExpressionError('fromExpression: the scope must be an object of nodes and numbers');
+  const dtypes = new Map<DType, string>();
+  for (const [name, v] of Object.entries(scope)) {
+    if (typeof v === 'number') continue;
+    if (!(v instanceof Node)) throw new ExpressionError(`fromExpression: scope entry '${name}' must be a Node or a number, got ${typeof v}`);
+    if (v.graph !== graph) throw new ExpressionError(`fromExpression: scope entry '${name}' (${v}) belongs to another graph`);
+    if (!dtypes.has(v.dtype)) dtypes.set(v.dtype, name);
+  }
+  if (dtypes.size > 1) {
+    const parts = [...dtypes].map(([d, name]) => `'${name}' is ${d}`).join(', ');
+    throw new ExpressionError(`fromExpression: the scope mixes dtypes (${parts}); cast the nodes to one dtype first`);
+  }
+  return dtypes.keys().next().value ?? 'float64';
+}

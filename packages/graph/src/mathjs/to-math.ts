@@ -1,0 +1,184 @@
+import type { FunctionNode, MathNode, OperatorNode } from 'mathjs';
+import { ExpressionError } from '../errors.js';
+import type { Node } from '../node.js';
+import type { KernelContext } from '../ops/op-def.js';
+import { getOp, type Primitive } from '../ops/registry.js';
+import { Tensor } from '../tensor.js';
+import { mathjs } from './instance.js';
+
+/** Options of {@link toMathNode}, {@link toExpression} and {@link toTex}. */
+export interface MathRenderOptions {
+  /**
+   * The symbol for a leaf: an input or variable (default: its name) or a node outside the
+   * elementwise subgraph (default: `n<id>`). Return `undefined` to keep the default.
+   */
+  readonly name?: (leaf: Node) => string | undefined;
+}
+
+/** Binary primitives written as mathjs operators: [operator, mathjs function name]. */
+const OPERATORS: Readonly<Partial<Record<Primitive, readonly [string, string]>>> = {
+  add: ['+', 'add'], sub: ['-', 'subtract'], mul: ['*', 'multiply'], div: ['/', 'divide'], pow: ['^', 'pow'],
+  greater: ['>', 'larger'], less: ['<', 'smaller'], equal: ['==', 'equal'],
+};
+
+/** Primitives written as a mathjs function of another name. */
+const RENAMED: Readonly<Partial<Record<Primitive, string>>> = { maximum: 'max', minimum: 'min' };
+
+const COMPARISONS = new Set(['larger', 'smaller', 'equal', 'unequal', 'largerEq', 'smallerEq']);
+
+/**
+ * Whether mathjs, left to itself, would print `arg` (operand `index` of operator `fn`) without the
+ * parentheses its position needs. NOTE: mathjs drops them in `a + (b + c)` and `a * (b / c)` (it
+ * treats + and * as associative, but floating point is not) and in `(a < b) < c` (which re-parses as
+ * the chained comparison a < b and b < c), so these get an explicit ParenthesisNode.
+ */
+function needsParentheses(fn: string, index: number, arg: MathNode): boolean {
+  if (arg.type !== 'OperatorNode' || (arg as OperatorNode).args.length !== 2) return false;
+  const inner = (arg as OperatorNode).fn as string;
+  if (COMPARISONS.has(fn)) return COMPARISONS.has(inner);
+  if (index !== 1) return false;
+  return (fn === 'add' && (inner === 'add' || inner === 'subtract')) || (fn === 'multiply' && (inner === 'multiply' || inner === 'divide'));
+}
+
+/**
+ * Renders the elementwise subgraph rooted at `node` as a mathjs expression tree. Inputs and
+ * variables become symbols of their names, scalar constants become numbers (a negative one as the
+ * unary minus of a number), and any node outside the elementwise ops (a matmul, a reduction, a
+ * non-scalar constant) becomes a symbol `n<id>` standing for its value. `cast` and `identity` are
+ * transparent; `stopGradient(x)` stays a call. A node used several times is written out each time.
+ *
+ * @param node - the root of the formula.
+ * @param options - how to name leaves.
+ * @returns the mathjs node (with ParenthesisNodes only where mathjs would otherwise drop needed ones).
+ * @throws never for a node of a graph; an unknown op renders as a call of its name.
+ * @example
+ * ```ts
+ * const x = g.input('x', [3]);
+ * toMathNode(x.sigmoid().mul(2)).toString(); // 'sigmoid(x) * 2'
+ * ```
+ */
+export function toMathNode(node: Node, options: MathRenderOptions = {}): MathNode {
+  const math = mathjs();
+  const memo = new Map<Node, MathNode>();
+  const symbol = (leaf: Node, fallback: string): MathNode => new math.SymbolNode(options.name?.(leaf) ?? fallback);
+  const operator = (op: string, fn: string, args: MathNode[]): MathNode =>
+    new math.OperatorNode(op as never, fn as never, args.map((a, i) => (needsParentheses(fn, i, a) ? new math.ParenthesisNode(a) : a)));
+  const call = (name: string, args: MathNode[]): MathNode => new math.FunctionNode(new math.SymbolNode(name), args);
+  const number = (v: number): MathNode =>
+    v < 0 || Object.is(v, -0) ? operator('-', 'unaryMinus', [new math.ConstantNode(-v)]) : new math.ConstantNode(v);
+
+  const render = (n: Node): MathNode => {
+    let m = memo.get(n);
+    if (m !== undefined) return m;
+    const op = n.op;
+    if (op === 'input' || op === 'variable') m = symbol(n, n.name!);
+    else if (op === 'constant' && n.rank === 0) m = number((n.attrs['value'] as Tensor).data[0]!);
+    else if (op === 'cast' || op === 'identity') m = render(n.inputs[0]!);
+    else if (getOp(op)?.kind !== 'elementwise') m = symbol(n, `n${n.id}`);
+    else {
+      const args = n.inputs.map(render);
+      const [a, b] = args as [MathNode, MathNode];
+      const asOperator = OPERATORS[op as Primitive];
+      if (asOperator !== undefined) m = operator(asOperator[0], asOperator[1], args);
+      else if (op === 'neg') m = operator('-', 'unaryMinus', [a]);
+      else if (op === 'square') m = operator('^', 'pow', [a, new math.ConstantNode(2)]);
+      else if (op === 'reciprocal') m = operator('/', 'divide', [new math.ConstantNode(1), a]);
+      else if (op === 'where') m = new math.ConditionalNode(a, b, args[2]!);
+      else m = call(RENAMED[op as Primitive] ?? op, args);
+    }
+    memo.set(n, m);
+    return m;
+  };
+  return render(node);
+}
+
+/**
+ * Writes the elementwise subgraph rooted at `node` as a mathjs formula string. Parsing the string
+ * gives the same tree back (so the same values, operation for operation); evaluate it with mathjs by
+ * adding {@link mathScope} to the values.
+ *
+ * @param node - the root of the formula.
+ * @param options - how to name leaves (see {@link toMathNode}).
+ * @returns the formula, e.g. `'sin(x) * y + x ^ 2'`.
+ * @throws never for a node of a graph.
+ * @example
+ * ```ts
+ * const s = toExpression(x.sin().mul(y).add(x.square())); // 'sin(x) * y + x ^ 2'
+ * math.evaluate(s, { x: 1, y: 2, ...mathScope() });
+ * ```
+ */
+export function toExpression(node: Node, options: MathRenderOptions = {}): string {
+  // 'keep' prints the ParenthesisNodes toMathNode inserts; mathjs adds the others it needs itself.
+  return toMathNode(node, options).toString({ parenthesis: 'keep', implicit: 'show' });
+}
+
+/** TeX for the functions mathjs does not know, or writes differently than a lecture would. */
+const TEX: Readonly<Record<string, (arg: string) => string>> = {
+  sigmoid: (a) => `\\sigma\\left(${a}\\right)`,
+  relu: (a) => `\\operatorname{relu}\\left(${a}\\right)`,
+  softplus: (a) => `\\operatorname{softplus}\\left(${a}\\right)`,
+  log1p: (a) => `\\ln\\left(1+${a}\\right)`,
+  stopGradient: (a) => `\\operatorname{sg}\\left(${a}\\right)`,
+};
+
+function texHandler(node: MathNode, options: object): string | undefined {
+  if (node.type !== 'FunctionNode') return undefined;
+  const { fn, args } = node as FunctionNode;
+  const tex = Object.hasOwn(TEX, fn.name) ? TEX[fn.name] : undefined;
+  return tex !== undefined && args.length === 1 ? tex(args[0]!.toTex(options)) : undefined;
+}
+
+/**
+ * Writes the elementwise subgraph rooted at `node` as TeX: sigmoid as σ(x), relu and softplus as
+ * operator names, log1p as ln(1+x), stopGradient as sg(x), the rest as mathjs writes it.
+ *
+ * @param node - the root of the formula.
+ * @param options - how to name leaves (see {@link toMathNode}).
+ * @returns the TeX source (math mode, without delimiters).
+ * @throws never for a node of a graph.
+ * @example
+ * ```ts
+ * toTex(x.sigmoid().mul(w)); // '\\sigma\\left( x\\right)\\cdot w'
+ * ```
+ */
+export function toTex(node: Node, options: MathRenderOptions = {}): string {
+  return toMathNode(node, options).toTex({ parenthesis: 'keep', implicit: 'show', handler: texHandler });
+}
+
+/** Primitives that {@link toMathNode} writes as calls of functions mathjs lacks (or, for square, has). */
+const SCOPE_FUNCTIONS = ['sigmoid', 'relu', 'softplus', 'square', 'stopGradient'] as const satisfies readonly Primitive[];
+
+const SCALAR_CONTEXT: KernelContext = {
+  outShape: [],
+  random: () => {
+    throw new ExpressionError('mathScope: elementwise kernels draw no random numbers');
+  },
+  external: () => {
+    throw new ExpressionError('mathScope: elementwise kernels read no external values');
+  },
+};
+
+/** The primitive's own reference kernel applied to one number, so mathjs computes exactly what a run does. */
+function scalarKernel(op: Primitive): (...args: number[]) => number {
+  const def = getOp(op)!;
+  return (...args) => {
+    if (args.length !== 1) throw new ExpressionError(`${op} takes 1 argument, got ${args.length}`);
+    return def.kernel([new Tensor(Float64Array.of(Number(args[0])), [])], {}, SCALAR_CONTEXT).data[0]!;
+  };
+}
+
+/**
+ * Number functions for the calls {@link toExpression} writes that mathjs does not define (sigmoid,
+ * relu, softplus, stopGradient; square too, for exactness). Each applies the graph's own kernel, so
+ * mathjs evaluates a rendered formula as a run of the graph would.
+ *
+ * @returns a fresh object of functions, to spread into a mathjs scope.
+ * @throws never; the functions throw ExpressionError when called with other than one argument.
+ * @example
+ * ```ts
+ * math.evaluate(toExpression(x.sigmoid()), { x: 0, ...mathScope() }); // 0.5
+ * ```
+ */
+export function mathScope(): Record<string, (...args: number[]) => number> {
+  return Object.fromEntries(SCOPE_FUNCTIONS.map((op) => [op, scalarKernel(op)]));
+}
