@@ -14,6 +14,7 @@ describe('random graphs', () => {
         const report = checkGradients(buildRecipe(recipe), recipe.points, { atol: 1e-5, rtol: 1e-5, mode: 'projection' });
         if (!report.ok) throw new Error(report.message);
       }),
+      { numRuns: Math.max(300, fc.readConfigureGlobal().numRuns ?? 0) }, // hundreds of graphs, even in CI
     );
   });
 
