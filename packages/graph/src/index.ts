@@ -42,3 +42,4 @@ export { simplify } from './rewrite/simplify.js';
 export type { SimplifyOptions } from './rewrite/simplify.js';
 export { IDENTITIES } from './rewrite/identities.js';
 export type { Identity } from './rewrite/identities.js';
+export { substitute } from './rewrite/substitute.js';

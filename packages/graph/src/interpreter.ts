@@ -11,8 +11,11 @@ import { Tensor, copyTensor } from './tensor.js';
 /** Values for a run's inputs, by input name. */
 export type Feeds = Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>;
 
-/** Variable assignments `variable ← value`, applied together after every read of a run. */
-export type Updates = ReadonlyArray<readonly [Node, Node]> | ReadonlyMap<Node, Node>;
+/**
+ * Variable assignments `variable ← value`, applied together after every read of a run: pairs in an
+ * array, a `Map`, or any iterable of pairs (such as what `minimize` in `@chainrule/optim` returns).
+ */
+export type Updates = Iterable<readonly [Node, Node]>;
 
 /** Options of a single run. */
 export interface RunOptions {
@@ -45,7 +48,7 @@ function describe(node: Node): string {
 
 /** Checks the updates once: each target a variable of this graph, each value of its exact type. */
 function checkUpdates(graph: Graph, updates: Updates | undefined): [Node, Node][] {
-  const pairs = updates === undefined ? [] : updates instanceof Map ? [...updates] : [...(updates as ReadonlyArray<readonly [Node, Node]>)];
+  const pairs = updates === undefined ? [] : [...updates];
   const seen = new Set<Node>();
   return pairs.map(([target, value]) => {
     if (target?.graph !== graph || value?.graph !== graph) throw new ChainruleError('updates: every target and value must be a node of this graph');

@@ -1,0 +1,51 @@
+import { Graph, simplify, tensor, type Node } from '@chainrule/graph';
+import { toExpression, toTex } from '@chainrule/graph/mathjs';
+import { createContext } from './context.js';
+import type { UpdateRule } from './transform.js';
+
+/** One line of a rule's update, printed from the graph nodes the rule builds. */
+export interface RuleFormula {
+  /** The variable assigned, e.g. `w` or `v`. */
+  readonly variable: string;
+  /** Its new value as plain text (mathjs syntax). */
+  readonly text: string;
+  /** Its new value as TeX. */
+  readonly tex: string;
+}
+
+/**
+ * Prints a rule's update as formulas, generated from the very graph nodes the rule builds — so what
+ * is printed is what runs. The rule is applied to one scalar parameter `w` with gradient `grad` at
+ * step `t`; rules that need the loss itself (look-ahead, Newton) see f(w) = ½·h·w², so ∇f(u) = h·u.
+ * State variables are shown by their short names (`v`, `Q`, `q`, `g`, `rho`, …).
+ *
+ * @param rule - the rule to print.
+ * @returns one formula per assigned variable, the parameter first.
+ * @example
+ * ```ts
+ * for (const f of ruleFormulas(polyak({ lr: 0.1, momentum: 0.9 }))) console.log(`${f.variable} ← ${f.text}`);
+ * // w ← w + (0.9 * v - grad * 0.1)   and   v ← 0.9 * v - grad * 0.1
+ * ```
+ */
+export function ruleFormulas(rule: UpdateRule): RuleFormula[] {
+  const g = new Graph();
+  const w = g.variable('w', tensor(0));
+  const h = g.input('h', []);
+  const loss = w.square().mul(h).mul(0.5);
+  const step = g.input('t', []);
+  const created: Node[] = [];
+  const ctx = createContext(g, [w], loss, step, '', created);
+  const { directions, assignments } = rule.apply([g.input('grad', [])], ctx);
+  const targets: Node[] = [w, ...assignments.map(([v]) => v)];
+  const values = simplify([w.add(directions[0]!), ...assignments.map(([, x]) => x)]);
+  // `adam.g/w` → `g`; `nesterov.rho` → `rho`; a repeated name keeps its suffix.
+  const short = (n: Node): string | undefined => {
+    if (n.op !== 'variable' || n.name === 'w') return undefined;
+    return n.name!.replace(/\/w$/, '').replace(/^[^.]*\./, '').replace(/[^A-Za-z0-9_]/g, '_');
+  };
+  return targets.map((target, i) => ({
+    variable: short(target) ?? target.name!,
+    text: toExpression(values[i]!, { name: short }),
+    tex: toTex(values[i]!, { name: short }),
+  }));
+}

@@ -1,0 +1,87 @@
+import { ChainruleError, simplify, type Node } from '@chainrule/graph';
+import { grad } from '@chainrule/autodiff';
+import { createContext } from './context.js';
+import type { UpdateRule } from './transform.js';
+
+/** Options of {@link minimize}. */
+export interface MinimizeOptions {
+  /** Prefix of the names of the state variables and the step counter (default `'optim/'`). */
+  readonly prefix?: string;
+  /** Simplify the update graph (CSE, constant folding, identities); on by default. */
+  readonly simplify?: boolean;
+}
+
+/**
+ * The update graph of one optimisation step: iterate it (or pass it as `updates` to
+ * `graph.compile`) to get the assignments w ← w⁽ᵗ⁺¹⁾, state ← …, t ← t + 1, which one run applies
+ * together, after every read.
+ */
+export class Minimization implements Iterable<readonly [Node, Node]> {
+  /**
+   * @param loss - the loss f.
+   * @param params - the parameters w.
+   * @param gradients - ∇f(w), one node per parameter.
+   * @param step - the step counter variable (the number of updates applied so far).
+   * @param state - the rule's state variables, in creation order.
+   * @param assignments - every assignment of the step, parameters first.
+   */
+  constructor(
+    readonly loss: Node,
+    readonly params: readonly Node[],
+    readonly gradients: readonly Node[],
+    readonly step: Node,
+    readonly state: readonly Node[],
+    readonly assignments: readonly (readonly [Node, Node])[],
+  ) {}
+
+  /** The assignments, as `[variable, value]` pairs. */
+  [Symbol.iterator](): Iterator<readonly [Node, Node]> {
+    return this.assignments[Symbol.iterator]();
+  }
+
+  /** The new value of a parameter or state variable after the step. */
+  next(variable: Node): Node {
+    const found = this.assignments.find(([v]) => v === variable);
+    if (found === undefined) throw new ChainruleError(`${variable} is not assigned by this update`);
+    return found[1];
+  }
+}
+
+/**
+ * Turns "minimise `loss` over `params` with `rule`" into an update graph: differentiates the loss,
+ * creates the rule's state variables (named, and saved with the graph) and a step counter, lets the
+ * rule build its directions d, and assigns w⁽ᵗ⁺¹⁾ = w⁽ᵗ⁾ + d⁽ᵗ⁾. One executor run applies the whole
+ * update atomically.
+ *
+ * @param loss - a scalar node f(w).
+ * @param params - variables w to optimise (one dtype).
+ * @param rule - the update rule (a named optimiser or a {@link chain}).
+ * @param options - name prefix and simplification.
+ * @returns the update, iterable as assignments.
+ * @throws ChainruleError when a parameter is not a variable or dtypes are mixed.
+ * @example
+ * ```ts
+ * const step = minimize(loss, [w, b], adam({ lr: 1e-2 }));
+ * const train = g.compile({ outputs: [loss], updates: step });
+ * for (let i = 0; i < 100; i++) train({ x: X, y: Y });
+ * ```
+ */
+export function minimize(loss: Node, params: readonly Node[], rule: UpdateRule, options: MinimizeOptions = {}): Minimization {
+  const { prefix = 'optim/', simplify: simplifyGraph = true } = options;
+  const graph = loss.graph;
+  if (params.length === 0) throw new ChainruleError('minimize: no parameters to optimise');
+  for (const p of params) {
+    if (p.graph !== graph || p.op !== 'variable') throw new ChainruleError(`minimize: ${p} is not a variable of the loss's graph`);
+    if (p.dtype !== params[0]!.dtype) throw new ChainruleError(`minimize: parameters mix dtypes ${params[0]!.dtype} and ${p.dtype}`);
+  }
+  const dtype = params[0]!.dtype;
+  const counter = graph.variable(`${prefix}step`, [], 0, dtype);
+  const state: Node[] = [];
+  const ctx = createContext(graph, params, loss, counter.add(1), prefix, state);
+  const gradients = grad(loss, params);
+  const { directions, assignments } = rule.apply(gradients, ctx);
+  if (directions.length !== params.length) throw new ChainruleError(`minimize: rule ${rule.name} returned ${directions.length} directions for ${params.length} parameters`);
+  const all: [Node, Node][] = [...params.map((p, i): [Node, Node] => [p, p.add(directions[i]!)]), ...assignments.map(([v, x]): [Node, Node] => [v, x]), [counter, counter.add(1)]];
+  const values = simplifyGraph ? simplify(all.map(([, x]) => x)) : all.map(([, x]) => x);
+  return new Minimization(loss, params, gradients, counter, state, all.map(([v], i) => [v, values[i]!]));
+}

@@ -1,0 +1,41 @@
+import { stepSize, type Schedule } from '../schedule.js';
+import type { UpdateRule } from '../transform.js';
+
+/** Options of {@link adagrad}. */
+export interface AdagradOptions {
+  /** Step size η (default 0.01). */
+  readonly lr?: Schedule;
+  /** ε added under the square root (default 1e-10; 0 is the lecture's exact form, which divides 0 by 0 where a coordinate's gradients have all been 0). */
+  readonly epsilon?: number;
+}
+
+/**
+ * AdaGrad (diagonal), as in the lecture:
+ *
+ *   Q⁽ᵗ⁾ = Σₛ₌₁ᵗ ∇fₛ(w⁽ˢ⁾)²  (elementwise: the diagonal of Σ ∇f ∇fᵀ),
+ *   w⁽ᵗ⁺¹⁾ = w⁽ᵗ⁾ − η diag(Q⁽ᵗ⁾ + ε)^(−1/2) ∇fₜ(w⁽ᵗ⁾).
+ *
+ * The sum includes the current gradient (s = t), as in Duchi et al.
+ *
+ * @param options - η and ε.
+ * @returns the rule (state: `adagrad.Q` per parameter).
+ * @example
+ * ```ts
+ * minimize(loss, [w], adagrad({ lr: 0.1 }));
+ * ```
+ */
+export function adagrad(options: AdagradOptions = {}): UpdateRule {
+  const { lr = 0.01, epsilon = 1e-10 } = options;
+  return {
+    name: 'adagrad',
+    apply: (g, ctx) => {
+      const eta = stepSize(lr, ctx.step);
+      const Q = ctx.state('adagrad.Q');
+      const next = Q.map((q, i) => q.add(g[i]!.square())); // Q ← Q + g²
+      return {
+        directions: g.map((gi, i) => gi.mul(eta).div(next[i]!.add(epsilon).sqrt()).neg()), // −η g/√(Q + ε)
+        assignments: Q.map((q, i) => [q, next[i]!] as const),
+      };
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import type { UpdateRule } from '../transform.js';
+
+/**
+ * Rescales the directions so that their joint Euclidean norm is at most `maxNorm`:
+ * d ← d · min(1, maxNorm/‖d‖₂) (unchanged when ‖d‖₂ ≤ maxNorm, including d = 0).
+ *
+ * @param maxNorm - the largest norm allowed (> 0).
+ * @returns the rule.
+ * @example
+ * ```ts
+ * chain(clipByGlobalNorm(1), adam());
+ * ```
+ */
+export function clipByGlobalNorm(maxNorm: number): UpdateRule {
+  return {
+    name: 'clip',
+    apply: (d) => {
+      const norm = d.map((x) => x.square().sum()).reduce((a, b) => a.add(b)).sqrt();
+      const scale = norm.graph.where(norm.greater(maxNorm), norm.reciprocal().mul(maxNorm), 1);
+      return { directions: d.map((x) => x.mul(scale)), assignments: [] };
+    },
+  };
+}
+
+/**
+ * Clips every element of the directions to [−limit, limit].
+ *
+ * @param limit - the largest magnitude allowed (> 0).
+ * @returns the rule.
+ * @example
+ * ```ts
+ * chain(clipByValue(5), sgd({ lr: 0.1 }));
+ * ```
+ */
+export function clipByValue(limit: number): UpdateRule {
+  return {
+    name: 'clipValue',
+    apply: (d) => ({ directions: d.map((x) => x.maximum(-limit).minimum(limit)), assignments: [] }),
+  };
+}

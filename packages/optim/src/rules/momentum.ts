@@ -1,0 +1,65 @@
+import { stepSize, type Schedule } from '../schedule.js';
+import type { UpdateRule } from '../transform.js';
+
+/** Options of the momentum rules. */
+export interface MomentumOptions {
+  /** Step size η⁽ᵗ⁾ (default 0.01). */
+  readonly lr?: Schedule;
+  /** Momentum γ ∈ [0, 1] (default 0.9). */
+  readonly momentum?: number;
+}
+
+/**
+ * Polyak's heavy-ball momentum, as in the lecture (η inside the velocity):
+ *
+ *   v⁽ᵗ⁺¹⁾ = γ v⁽ᵗ⁾ − η⁽ᵗ⁾ ∇f(w⁽ᵗ⁾),   w⁽ᵗ⁺¹⁾ = w⁽ᵗ⁾ + v⁽ᵗ⁺¹⁾,   v⁽⁰⁾ = 0.
+ *
+ * γ = 0 is gradient descent.
+ *
+ * @param options - η⁽ᵗ⁾ and γ.
+ * @returns the rule (state: `polyak.v` per parameter).
+ * @example
+ * ```ts
+ * minimize(loss, [w], polyak({ lr: 0.1, momentum: 0.9 }));
+ * ```
+ */
+export function polyak(options: MomentumOptions = {}): UpdateRule {
+  const { lr = 0.01, momentum: gamma = 0.9 } = options;
+  return {
+    name: 'polyak',
+    apply: (g, ctx) => {
+      const eta = stepSize(lr, ctx.step);
+      const v = ctx.state('polyak.v');
+      const next = v.map((vi, i) => vi.mul(gamma).sub(g[i]!.mul(eta))); // v ← γv − η g
+      return { directions: next, assignments: v.map((vi, i) => [vi, next[i]!] as const) };
+    },
+  };
+}
+
+/**
+ * Momentum with the learning rate outside the buffer (the form of PyTorch's `SGD(momentum=γ)`):
+ *
+ *   b⁽ᵗ⁺¹⁾ = γ b⁽ᵗ⁾ + ∇f(w⁽ᵗ⁾),   w⁽ᵗ⁺¹⁾ = w⁽ᵗ⁾ − η⁽ᵗ⁾ b⁽ᵗ⁺¹⁾.
+ *
+ * With a constant η it is Polyak's rule exactly (b = −v/η). With a schedule the two differ: here a
+ * change of η rescales the whole accumulated velocity at once, in Polyak's form only new gradients.
+ *
+ * @param options - η⁽ᵗ⁾ and γ.
+ * @returns the rule (state: `buffer.b` per parameter).
+ * @example
+ * ```ts
+ * minimize(loss, [w], bufferMomentum({ lr: inverseSqrt(0.1), momentum: 0.9 }));
+ * ```
+ */
+export function bufferMomentum(options: MomentumOptions = {}): UpdateRule {
+  const { lr = 0.01, momentum: gamma = 0.9 } = options;
+  return {
+    name: 'buffer',
+    apply: (g, ctx) => {
+      const eta = stepSize(lr, ctx.step);
+      const b = ctx.state('buffer.b');
+      const next = b.map((bi, i) => bi.mul(gamma).add(g[i]!)); // b ← γb + g
+      return { directions: next.map((bi) => bi.mul(eta).neg()), assignments: b.map((bi, i) => [bi, next[i]!] as const) };
+    },
+  };
+}

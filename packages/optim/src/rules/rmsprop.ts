@@ -1,0 +1,90 @@
+import { stepSize, type Schedule } from '../schedule.js';
+import type { UpdateRule } from '../transform.js';
+
+/** Options of {@link rmsprop}. */
+export interface RmspropOptions {
+  /** Step size η (default 0.001). */
+  readonly lr?: Schedule;
+  /** Decay β of the moving average of squared gradients (default 0.9). */
+  readonly beta?: number;
+  /** ε under the square root (default 1e-8). */
+  readonly epsilon?: number;
+}
+
+/**
+ * RMSProp (Hinton, 2012), as in the lecture:
+ *
+ *   q⁽ᵗ⁺¹⁾ = β q⁽ᵗ⁾ + (1 − β) ∇fₜ(w⁽ᵗ⁾)²,
+ *   w⁽ᵗ⁺¹⁾ = w⁽ᵗ⁾ − η ∇fₜ(w⁽ᵗ⁾) / √(q⁽ᵗ⁺¹⁾ + ε).
+ *
+ * NOTE: the slide divides by √(q⁽ᵗ⁾ + ε), the average before the current gradient; as in Hinton's
+ * lecture (and every implementation) the current gradient is accumulated first, so the first step is
+ * not a division by √ε.
+ *
+ * @param options - η, β and ε.
+ * @returns the rule (state: `rmsprop.q` per parameter).
+ * @example
+ * ```ts
+ * minimize(loss, [w], rmsprop({ lr: 1e-3 }));
+ * ```
+ */
+export function rmsprop(options: RmspropOptions = {}): UpdateRule {
+  const { lr = 0.001, beta = 0.9, epsilon = 1e-8 } = options;
+  return {
+    name: 'rmsprop',
+    apply: (g, ctx) => {
+      const eta = stepSize(lr, ctx.step);
+      const q = ctx.state('rmsprop.q');
+      const next = q.map((qi, i) => qi.mul(beta).add(g[i]!.square().mul(1 - beta))); // q ← βq + (1 − β)g²
+      return {
+        directions: g.map((gi, i) => gi.mul(eta).div(next[i]!.add(epsilon).sqrt()).neg()),
+        assignments: q.map((qi, i) => [qi, next[i]!] as const),
+      };
+    },
+  };
+}
+
+/** Options of {@link rmspropGraves}. */
+export interface RmspropGravesOptions extends RmspropOptions {
+  /** Momentum μ of the velocity (default 0.9). */
+  readonly momentum?: number;
+}
+
+/**
+ * RMSProp as in Graves (2013): centred (divides by an estimate of the gradient's standard deviation)
+ * and with momentum:
+ *
+ *   g⁽ᵗ⁺¹⁾ = β g⁽ᵗ⁾ + (1 − β) ∇fₜ,   q⁽ᵗ⁺¹⁾ = β q⁽ᵗ⁾ + (1 − β) ∇fₜ²,
+ *   v⁽ᵗ⁺¹⁾ = μ v⁽ᵗ⁾ − η ∇fₜ / √(q⁽ᵗ⁺¹⁾ − (g⁽ᵗ⁺¹⁾)² + ε),   w⁽ᵗ⁺¹⁾ = w⁽ᵗ⁾ + v⁽ᵗ⁺¹⁾.
+ *
+ * NOTE: as for {@link rmsprop}, the averages include the current gradient (the slide's indices use
+ * the previous ones). q − g² ≥ 0 is the variance estimate; Graves uses ε = 1e-4.
+ *
+ * @param options - η, β, μ and ε.
+ * @returns the rule (state: `graves.g`, `graves.q`, `graves.v` per parameter).
+ * @example
+ * ```ts
+ * minimize(loss, [w], rmspropGraves({ lr: 1e-4, beta: 0.95, momentum: 0.9, epsilon: 1e-4 }));
+ * ```
+ */
+export function rmspropGraves(options: RmspropGravesOptions = {}): UpdateRule {
+  const { lr = 0.0001, beta = 0.95, momentum: mu = 0.9, epsilon = 1e-4 } = options;
+  return {
+    name: 'graves',
+    apply: (grads, ctx) => {
+      const eta = stepSize(lr, ctx.step);
+      const [g, q, v] = [ctx.state('graves.g'), ctx.state('graves.q'), ctx.state('graves.v')];
+      const gNext = g.map((gi, i) => gi.mul(beta).add(grads[i]!.mul(1 - beta)));
+      const qNext = q.map((qi, i) => qi.mul(beta).add(grads[i]!.square().mul(1 - beta)));
+      const vNext = v.map((vi, i) => vi.mul(mu).sub(grads[i]!.mul(eta).div(qNext[i]!.sub(gNext[i]!.square()).add(epsilon).sqrt())));
+      return {
+        directions: vNext,
+        assignments: [
+          ...g.map((x, i) => [x, gNext[i]!] as const),
+          ...q.map((x, i) => [x, qNext[i]!] as const),
+          ...v.map((x, i) => [x, vNext[i]!] as const),
+        ],
+      };
+    },
+  };
+}

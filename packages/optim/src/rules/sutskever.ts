@@ -1,0 +1,32 @@
+import { stepSize, type Schedule } from '../schedule.js';
+import type { UpdateRule } from '../transform.js';
+import type { MomentumOptions } from './momentum.js';
+
+/**
+ * Sutskever et al.'s momentum, which takes the gradient at the look-ahead point:
+ *
+ *   v⁽ᵗ⁺¹⁾ = γ v⁽ᵗ⁾ − η⁽ᵗ⁾ ∇f(w⁽ᵗ⁾ + γ v⁽ᵗ⁾),   w⁽ᵗ⁺¹⁾ = w⁽ᵗ⁾ + v⁽ᵗ⁺¹⁾.
+ *
+ * The gradient at w + γv is built by a graph rewrite: the loss graph with w + γv substituted for w,
+ * differentiated. Under the lecture's change of variables it is Nesterov's scheme.
+ *
+ * @param options - η⁽ᵗ⁾ and γ.
+ * @returns the rule (state: `sutskever.v` per parameter).
+ * @example
+ * ```ts
+ * minimize(loss, [w], sutskever({ lr: 0.05, momentum: 0.9 }));
+ * ```
+ */
+export function sutskever(options: MomentumOptions & { readonly lr?: Schedule } = {}): UpdateRule {
+  const { lr = 0.01, momentum: gamma = 0.9 } = options;
+  return {
+    name: 'sutskever',
+    apply: (_g, ctx) => {
+      const eta = stepSize(lr, ctx.step);
+      const v = ctx.state('sutskever.v');
+      const ahead = ctx.gradientAt(ctx.params.map((w, i) => w.add(v[i]!.mul(gamma)))); // ∇f(w + γv)
+      const next = v.map((vi, i) => vi.mul(gamma).sub(ahead[i]!.mul(eta))); // v ← γv − η ∇f(w + γv)
+      return { directions: next, assignments: v.map((vi, i) => [vi, next[i]!] as const) };
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import type { Graph, Node } from '@chainrule/graph';
+
+/** A state variable's first value: a number, or `'param'` to start from the parameter's own value. */
+export type StateInit = number | 'param';
+
+/**
+ * What an update rule can use while it builds its part of the update graph.
+ */
+export interface RuleContext {
+  /** The graph being extended. */
+  readonly graph: Graph;
+  /** The parameters w⁽ᵗ⁾ (variables), in order. */
+  readonly params: readonly Node[];
+  /** The step counter t as a scalar node: 1 during the first update, 2 during the second, … */
+  readonly step: Node;
+  /** The loss f, for rules that need more than its gradient (Newton's method, look-ahead). */
+  readonly loss: Node;
+  /**
+   * ∇f at other points: the loss graph with `points` substituted for the parameters (a graph
+   * rewrite), differentiated. For look-ahead rules such as Sutskever et al.'s momentum.
+   */
+  gradientAt(points: readonly Node[]): Node[];
+  /**
+   * Declares one state variable per parameter (shaped like it), named `<prefix><name>/<parameter>`
+   * (e.g. `optim/adam.m/w`) so that it is inspectable and saved with the graph. Give `name` as
+   * `<rule>.<quantity>`; a repeated name gets a suffix `.2`, `.3`, ….
+   */
+  state(name: string, init?: StateInit): Node[];
+  /** Declares one scalar state variable, named `<prefix><name>`. */
+  scalarState(name: string, init: number): Node;
+}
+
+/** What one rule contributes to an update. */
+export interface RuleResult {
+  /** The directions passed on: what is finally added to the parameters (w⁽ᵗ⁺¹⁾ = w⁽ᵗ⁾ + d). */
+  readonly directions: readonly Node[];
+  /** New values of the rule's state variables (state ← value), applied with the parameters. */
+  readonly assignments: readonly (readonly [Node, Node])[];
+}
+
+/**
+ * One update rule as a graph transform: it receives directions (the gradients ∇f(w⁽ᵗ⁾) for the first
+ * rule of a chain) and returns new directions and new state, all as graph nodes. The parameters
+ * move by the final directions: w⁽ᵗ⁺¹⁾ = w⁽ᵗ⁾ + d⁽ᵗ⁾. Rules compose with {@link chain}.
+ *
+ * @example
+ * ```ts
+ * // A rule in one small file: scale the directions by a constant.
+ * const halve: UpdateRule = { name: 'halve', apply: (d) => ({ directions: d.map((x) => x.mul(0.5)), assignments: [] }) };
+ * ```
+ */
+export interface UpdateRule {
+  /** Short name, used in state variable names and formulas. */
+  readonly name: string;
+  /** Builds this rule's part of the update. */
+  apply(directions: readonly Node[], ctx: RuleContext): RuleResult;
+}
+
+/**
+ * Composes rules left to right: each receives the directions the previous one returned. Named
+ * optimisers are chains, e.g. `chain(clipByGlobalNorm(1), addRegularization(l2Squared, 1e-4), adam())`.
+ *
+ * @param rules - the rules, in the order they apply.
+ * @returns one rule doing all of them.
+ * @example
+ * ```ts
+ * const rule = chain(clipByGlobalNorm(5), polyak({ lr: 0.1, momentum: 0.9 }));
+ * ```
+ */
+export function chain(...rules: readonly UpdateRule[]): UpdateRule {
+  return {
+    name: rules.map((r) => r.name).join('+'),
+    apply(directions, ctx) {
+      let d = directions;
+      const assignments: (readonly [Node, Node])[] = [];
+      for (const rule of rules) {
+        const result = rule.apply(d, ctx);
+        d = result.directions;
+        assignments.push(...result.assignments);
+      }
+      return { directions: d, assignments };
+    },
+  };
+}
