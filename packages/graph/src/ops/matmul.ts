@@ -65,9 +65,6 @@ export const matmulOp = defineOp<MatmulAttrs>({
     const bStride = broadcastStrides(b!.shape.slice(0, b!.rank - 2), batchShape).map(
       (s) => s * b!.shape[b!.rank - 2]! * b!.shape[b!.rank - 1]!,
     );
-    // element strides inside one matrix: A[i, p] and B[p, j] as seen after the optional transpose
-    const [ai, ap] = transposeA ? [1, m] : [k, 1];
-    const [bp, bj] = transposeB ? [1, k] : [n, 1];
     const out = allocate(a!.dtype, sizeOf(outShape));
     const A = a!.data;
     const B = b!.data;
@@ -82,16 +79,69 @@ export const matmulOp = defineOp<MatmulAttrs>({
         aOff += index[ax]! * aStride[ax]!;
         bOff += index[ax]! * bStride[ax]!;
       }
-      const oOff = t * m * n;
-      for (let i = 0; i < m; i++) {
-        for (let p = 0; p < k; p++) {
-          const av = A[aOff + i * ai + p * ap]!;
-          const bRow = bOff + p * bp;
-          const oRow = oOff + i * n;
-          for (let j = 0; j < n; j++) out[oRow + j]! += av * B[bRow + j * bj]!;
-        }
-      }
+      multiplyInto(out, t * m * n, A, aOff, B, bOff, m, k, n, transposeA, transposeB);
     }
     return new Tensor(out, outShape);
   },
 });
+
+/**
+ * out[o + i·n + j] = Σₚ op(A)[i, p] · op(B)[p, j] for one matrix pair, with the loop order chosen
+ * per orientation so that the innermost loop walks memory contiguously (no transpose is copied).
+ */
+function multiplyInto(
+  out: Float64Array | Float32Array,
+  o: number,
+  A: Float64Array | Float32Array,
+  a0: number,
+  B: Float64Array | Float32Array,
+  b0: number,
+  m: number,
+  k: number,
+  n: number,
+  tA: boolean,
+  tB: boolean,
+): void {
+  if (!tA && !tB) {
+    // A[i, p] · B[p, j]: rows of B are contiguous
+    for (let i = 0; i < m; i++) {
+      const row = o + i * n;
+      for (let p = 0; p < k; p++) {
+        const av = A[a0 + i * k + p]!;
+        const bRow = b0 + p * n;
+        for (let j = 0; j < n; j++) out[row + j]! += av * B[bRow + j]!;
+      }
+    }
+  } else if (!tA && tB) {
+    // A[i, p] · B[j, p]: dot products of two contiguous rows
+    for (let i = 0; i < m; i++) {
+      const aRow = a0 + i * k;
+      for (let j = 0; j < n; j++) {
+        const bRow = b0 + j * k;
+        let s = 0;
+        for (let p = 0; p < k; p++) s += A[aRow + p]! * B[bRow + p]!;
+        out[o + i * n + j] = s;
+      }
+    }
+  } else if (tA && !tB) {
+    // A[p, i] · B[p, j]: walk p outermost, rows of A and B contiguous
+    for (let p = 0; p < k; p++) {
+      const aRow = a0 + p * m;
+      const bRow = b0 + p * n;
+      for (let i = 0; i < m; i++) {
+        const av = A[aRow + i]!;
+        const row = o + i * n;
+        for (let j = 0; j < n; j++) out[row + j]! += av * B[bRow + j]!;
+      }
+    }
+  } else {
+    // A[p, i] · B[j, p]
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += A[a0 + p * m + i]! * B[b0 + j * k + p]!;
+        out[o + i * n + j] = s;
+      }
+    }
+  }
+}
