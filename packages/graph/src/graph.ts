@@ -12,7 +12,10 @@ import { compileInterpreter, type Executable, type ExecutableOptions, type Feeds
  * Computes a variable's first value from its shape and dtype (e.g. a seeded random draw), or a
  * number to fill it with.
  */
-export type Initializer = number | ((shape: Shape, dtype: DType) => Tensor);
+export type Initializer = number | InitializerFunction;
+
+/** An initializer that computes a variable's first value from its shape and dtype. */
+export type InitializerFunction = (shape: Shape, dtype: DType) => Tensor;
 
 /** Options of the random source ops. */
 export interface RandomOptions {

@@ -20,7 +20,7 @@ export type { TensorJSON } from './tensor-json.js';
 export { Node } from './node.js';
 export type { NodeOrigin, Operand } from './node.js';
 export { Graph } from './graph.js';
-export type { Initializer, RandomOptions } from './graph.js';
+export type { Initializer, InitializerFunction, RandomOptions } from './graph.js';
 export { normalInit, uniformInit } from './initializers.js';
 export { expandDims, logSoftmax, logSumExp, mean, min, softmax, squeeze } from './composites.js';
 export { OPS, PRIMITIVES, getOp } from './ops/registry.js';

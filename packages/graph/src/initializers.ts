@@ -3,7 +3,7 @@ import { allocate } from './dtype.js';
 import { randomStream, standardNormal, uniform01 } from './random.js';
 import { sizeOf, type Shape } from './shape.js';
 import { Tensor } from './tensor.js';
-import type { Initializer } from './graph.js';
+import type { InitializerFunction } from './graph.js';
 
 function drawn(shape: Shape, dtype: DType, seed: number, draw: (rng: ReturnType<typeof randomStream>) => number): Tensor {
   const rng = randomStream(seed, 0);
@@ -24,7 +24,7 @@ function drawn(shape: Shape, dtype: DType, seed: number, draw: (rng: ReturnType<
  * g.variable('w', [2, 3], uniformInit(-0.5, 0.5, 1));
  * ```
  */
-export function uniformInit(low: number, high: number, seed: number): Initializer {
+export function uniformInit(low: number, high: number, seed: number): InitializerFunction {
   return (shape, dtype) => drawn(shape, dtype, seed, (rng) => low + (high - low) * uniform01(rng));
 }
 
@@ -40,6 +40,6 @@ export function uniformInit(low: number, high: number, seed: number): Initialize
  * g.variable('w', [784, 100], normalInit(0, 0.05, 3));
  * ```
  */
-export function normalInit(mean: number, std: number, seed: number): Initializer {
+export function normalInit(mean: number, std: number, seed: number): InitializerFunction {
   return (shape, dtype) => drawn(shape, dtype, seed, (rng) => mean + std * standardNormal(rng));
 }

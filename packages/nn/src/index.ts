@@ -1,2 +1,29 @@
+/**
+ * `@chainrule/nn`: models, losses, dropout and training on top of the graph, autodiff and optim
+ * packages — the lecture's empirical risk minimisation, feed-forward networks and dropout.
+ *
+ * @packageDocumentation
+ */
+
 /** The version of this package. */
 export const VERSION = '0.1.0';
+
+export { fans, glorotNormal, glorotUniform, heNormal, heUniform, normal, uniform, zeros } from './initializers.js';
+export type { BuildContext, ForwardOptions, Layer } from './layers/layer.js';
+export { activate, activation } from './layers/activation.js';
+export type { ActivationName } from './layers/activation.js';
+export { dense } from './layers/dense.js';
+export type { DenseOptions } from './layers/dense.js';
+export { dropout, dropoutRate } from './layers/dropout.js';
+export type { DropoutMode, DropoutOptions } from './layers/dropout.js';
+export { Model, sequential } from './layers/sequential.js';
+export type { ModelBuildOptions } from './layers/sequential.js';
+export { binaryCrossEntropy, binaryCrossEntropyFromLogits, crossEntropy, crossEntropyFromLogits, empiricalRisk, klDivergence, misclassification, squaredLoss } from './losses.js';
+export { batches, exampleCount, permutation, takeRows, trainValidationSplit } from './data.js';
+export type { BatchOptions, Dataset } from './data.js';
+export { Trainer } from './trainer.js';
+export type { EpochCallback, EpochRecord, ExampleLoss, FitOptions, TrainerOptions } from './trainer.js';
+export { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+export type { CheckpointJSON } from './checkpoint.js';
+export { epochProgress } from './progress.js';
+export type { ProgressMode, ProgressReporter } from './progress.js';

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { ChainruleError, GraphFormatError, decodeTensor, encodeTensor, formatShape, type Graph, type Tensor, type TensorJSON } from '@chainrule/graph';
+
+/** What a checkpoint file holds (JSON). */
+export interface CheckpointJSON {
+  /** Always `'chainrule.checkpoint'`. */
+  readonly format: 'chainrule.checkpoint';
+  /** Format version, currently 1. */
+  readonly version: 1;
+  /** Every variable of the graph: parameters, optimizer state, the step counter. */
+  readonly variables: Readonly<Record<string, TensorJSON>>;
+  /** Completed runs of each random node, by node id (dropout masks continue where they stopped). */
+  readonly random: Readonly<Record<string, number>>;
+  /** Caller's progress (e.g. completed epochs), restored as given. */
+  readonly progress: Readonly<Record<string, number>>;
+  /** SHA-256 of the other fields, to detect a damaged file. */
+  readonly checksum: string;
+}
+
+const digest = (body: Omit<CheckpointJSON, 'checksum'>): string => createHash('sha256').update(JSON.stringify(body)).digest('hex');
+
+/**
+ * Saves every variable (parameters, optimizer state, step counter), the random state and the
+ * caller's progress to `path`, atomically: written to a temporary file, then renamed over `path`,
+ * so a crash never leaves a half-written checkpoint.
+ *
+ * @param graph - the graph whose state to save.
+ * @param path - the file to write.
+ * @param progress - counters of the caller to save with it (e.g. `{ epoch: 3 }`).
+ * @example
+ * ```ts
+ * saveCheckpoint(g, 'run.ckpt.json', { epoch });
+ * ```
+ */
+export function saveCheckpoint(graph: Graph, path: string, progress: Readonly<Record<string, number>> = {}): void {
+  const body = {
+    format: 'chainrule.checkpoint' as const,
+    version: 1 as const,
+    variables: Object.fromEntries(graph.variables.map((v) => [v.name!, encodeTensor(graph.getVariable(v.name!))])),
+    random: Object.fromEntries(Object.entries(graph.randomState()).map(([k, n]) => [k, n])),
+    progress: { ...progress },
+  };
+  const file: CheckpointJSON = { ...body, checksum: digest(body) };
+  const temporary = `${path}.tmp-${process.pid}`;
+  writeFileSync(temporary, JSON.stringify(file));
+  renameSync(temporary, path);
+}
+
+/**
+ * Restores a checkpoint into a graph built the same way. Everything is checked before anything is
+ * changed — format, checksum, the exact set of variables with their shapes and dtypes, the random
+ * nodes — so a corrupt or mismatched checkpoint is rejected with a clear error and leaves the graph
+ * as it was.
+ *
+ * @param graph - the graph to restore into.
+ * @param path - the checkpoint file.
+ * @returns the caller's progress counters saved with it.
+ * @throws ChainruleError naming what does not match.
+ * @example
+ * ```ts
+ * const { epoch } = loadCheckpoint(g, 'run.ckpt.json');
+ * ```
+ */
+export function loadCheckpoint(graph: Graph, path: string): Record<string, number> {
+  const fail = (problem: string): never => {
+    throw new ChainruleError(`checkpoint ${path}: ${problem}; nothing was changed`);
+  };
+  let file: Record<string, unknown>;
+  try {
+    file = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    return fail(`cannot be read as JSON (${(e as Error).message})`);
+  }
+  if (typeof file !== 'object' || file === null || file['format'] !== 'chainrule.checkpoint' || file['version'] !== 1) fail('is not a chainrule checkpoint (version 1)');
+  const { checksum, ...body } = file as unknown as CheckpointJSON;
+  if (checksum !== digest(body)) fail('is damaged: its checksum does not match its contents');
+  const variables = body.variables as Record<string, unknown>;
+  const wanted = new Map(graph.variables.map((v) => [v.name!, v]));
+  const values = new Map<string, Tensor>();
+  for (const name of Object.keys(variables)) {
+    const node = wanted.get(name);
+    if (node === undefined) fail(`holds variable '${name}', which this graph does not have`);
+    let value: Tensor;
+    try {
+      value = decodeTensor(variables[name], `variables.${name}`);
+    } catch (e) {
+      return fail(e instanceof GraphFormatError ? e.message : String(e));
+    }
+    if (value.dtype !== node!.dtype || formatShape(value.shape) !== formatShape(node!.shape)) {
+      fail(`variable '${name}' is ${value.dtype} ${formatShape(value.shape)} there but ${node!.dtype} ${formatShape(node!.shape)} here`);
+    }
+    values.set(name, value);
+  }
+  for (const name of wanted.keys()) if (!values.has(name)) fail(`lacks variable '${name}' of this graph`);
+  const here = graph.randomState();
+  const random = body.random as Record<string, number>;
+  if (Object.keys(random).sort().join() !== Object.keys(here).sort().join()) fail('was saved from a graph with other random nodes');
+  const progress = body.progress as Record<string, number>;
+  for (const [name, value] of values) graph.setVariable(name, value);
+  graph.setRandomState(Object.fromEntries(Object.entries(random).map(([k, n]) => [Number(k), n])));
+  return { ...progress };
+}

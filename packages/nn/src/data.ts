@@ -1,0 +1,105 @@
+import { ChainruleError, Tensor, allocate, randomStream } from '@chainrule/graph';
+
+/** Examples as two tensors whose first axis indexes the example. */
+export interface Dataset {
+  /** Inputs, [m, …]. */
+  readonly x: Tensor;
+  /** Targets, [m, …]. */
+  readonly y: Tensor;
+}
+
+/** Number of examples of a data set, checking that inputs and targets agree. */
+export function exampleCount(data: Dataset): number {
+  const m = data.x.shape[0];
+  if (m === undefined || data.y.shape[0] !== m) {
+    throw new ChainruleError(`dataset: inputs [${data.x.shape.join(',')}] and targets [${data.y.shape.join(',')}] must have the same first axis`);
+  }
+  return m;
+}
+
+/** The rows `indices` of a tensor, in that order. */
+export function takeRows(t: Tensor, indices: readonly number[]): Tensor {
+  const row = t.size / (t.shape[0] || 1);
+  const out = allocate(t.dtype, indices.length * row);
+  indices.forEach((r, i) => out.set(t.data.subarray(r * row, (r + 1) * row), i * row));
+  return new Tensor(out, [indices.length, ...t.shape.slice(1)]);
+}
+
+/**
+ * A seeded permutation of 0..n−1 (Fisher–Yates on a `pure-rand` stream): the same (seed, stream)
+ * always gives the same order.
+ *
+ * @param n - the length.
+ * @param seed - the seed.
+ * @param stream - which permutation of that seed (e.g. the epoch).
+ * @returns the permutation.
+ * @example
+ * ```ts
+ * permutation(5, 1, 0); // e.g. [3, 0, 4, 1, 2]
+ * ```
+ */
+export function permutation(n: number, seed: number, stream: number): number[] {
+  const rng = randomStream(seed, stream);
+  const p = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = (rng.next() >>> 0) % (i + 1); // modulo bias below 2⁻³² · n: negligible for data sets
+    [p[i], p[j]] = [p[j]!, p[i]!];
+  }
+  return p;
+}
+
+/** Options of {@link batches}. */
+export interface BatchOptions {
+  /** Examples per batch: 1 is stochastic gradient descent, m is batch gradient descent. */
+  readonly batchSize: number;
+  /** Shuffle with this seed (the order changes with `epoch`); no shuffling when absent. */
+  readonly seed?: number;
+  /** Which epoch's order to use (default 0). */
+  readonly epoch?: number;
+}
+
+/**
+ * Splits a data set into mini-batches, the last one smaller when the batch size does not divide the
+ * number of examples.
+ *
+ * @param data - the examples.
+ * @param options - batch size, shuffling seed and epoch.
+ * @returns the batches, in order.
+ * @example
+ * ```ts
+ * for (const b of batches(train, { batchSize: 128, seed: 1, epoch })) step({ x: b.x, y: b.y });
+ * ```
+ */
+export function batches(data: Dataset, options: BatchOptions): Dataset[] {
+  const m = exampleCount(data);
+  const { batchSize, seed, epoch = 0 } = options;
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new ChainruleError(`batches: batchSize must be a positive integer, got ${batchSize}`);
+  const order = seed === undefined ? Array.from({ length: m }, (_, i) => i) : permutation(m, seed, epoch);
+  const out: Dataset[] = [];
+  for (let start = 0; start < m; start += batchSize) {
+    const idx = order.slice(start, start + batchSize);
+    out.push({ x: takeRows(data.x, idx), y: takeRows(data.y, idx) });
+  }
+  return out;
+}
+
+/**
+ * A seeded train/validation split.
+ *
+ * @param data - the examples.
+ * @param validationFraction - share of examples held out, in [0, 1).
+ * @param seed - the shuffling seed.
+ * @returns the two parts.
+ * @example
+ * ```ts
+ * const { train, validation } = trainValidationSplit(all, 0.1, 7);
+ * ```
+ */
+export function trainValidationSplit(data: Dataset, validationFraction: number, seed: number): { train: Dataset; validation: Dataset } {
+  if (!(validationFraction >= 0 && validationFraction < 1)) throw new ChainruleError(`trainValidationSplit: fraction must be in [0, 1), got ${validationFraction}`);
+  const m = exampleCount(data);
+  const order = permutation(m, seed, 0);
+  const k = Math.round(m * validationFraction);
+  const pick = (idx: number[]): Dataset => ({ x: takeRows(data.x, idx), y: takeRows(data.y, idx) });
+  return { validation: pick(order.slice(0, k)), train: pick(order.slice(k)) };
+}

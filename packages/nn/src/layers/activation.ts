@@ -1,0 +1,45 @@
+import type { Node } from '@chainrule/graph';
+import type { Layer } from './layer.js';
+
+/** Activation functions a of the lecture's y = a(W y + b). */
+export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'softmax' | 'linear';
+
+/**
+ * Applies an activation by name.
+ *
+ * @param name - `sigmoid`, `tanh`, `relu`, `softmax` (along the last axis) or `linear` (identity).
+ * @param h - the pre-activation h = W y + b.
+ * @returns a(h).
+ * @example
+ * ```ts
+ * activate('relu', h);
+ * ```
+ */
+export function activate(name: ActivationName, h: Node): Node {
+  switch (name) {
+    case 'sigmoid':
+      return h.sigmoid();
+    case 'tanh':
+      return h.tanh();
+    case 'relu':
+      return h.relu();
+    case 'softmax':
+      return h.softmax(-1);
+    case 'linear':
+      return h;
+  }
+}
+
+/**
+ * A layer that only applies an activation.
+ *
+ * @param name - the activation.
+ * @returns the layer (no variables).
+ * @example
+ * ```ts
+ * sequential([dense(10), activation('softmax')]);
+ * ```
+ */
+export function activation(name: ActivationName): Layer {
+  return { kind: name, build: (ctx) => ctx.inputUnits, forward: (x) => activate(name, x), params: new Map() };
+}

@@ -1,0 +1,71 @@
+import { ChainruleError } from '@chainrule/graph';
+import type { Layer } from './layer.js';
+
+/** How dropout compensates for the units it drops. */
+export type DropoutMode =
+  /** The lecture's: train on the thinned network as is; at test time scale by p (the weights out of the layer, equivalently its outputs). */
+  | 'lecture'
+  /** Inverted dropout: scale the kept units by 1/p while training; evaluation is the plain network. */
+  | 'inverted';
+
+/** Options of {@link dropout}. */
+export interface DropoutOptions {
+  /** `lecture` (default) or `inverted`. */
+  readonly mode?: DropoutMode;
+  /** Seed of the masks (default: from the model's seed). */
+  readonly seed?: number;
+}
+
+/**
+ * Dropout as in the lecture, where p is the probability of KEEPING a unit: while training,
+ * r ~ i.i.d. Bernoulli(p) per unit, per example and per step, and the layer passes diag(r)·y (so the
+ * next layer computes W diag(r) y + b). At evaluation there is no randomness: in the lecture's mode
+ * the output is scaled by p (the same as scaling the next layer's weights by p), in inverted mode
+ * the training output is scaled by 1/p instead and evaluation is the identity. Both modes agree in
+ * expectation: E[r·y] = p·y.
+ *
+ * @param keep - p ∈ (0, 1], the probability of keeping a unit.
+ * @param options - mode and seed.
+ * @returns the layer (no trainable variables).
+ * @example
+ * ```ts
+ * sequential([dense(256, { activation: 'relu' }), dropout(0.8), dense(10)]);
+ * ```
+ */
+export function dropout(keep: number, options: DropoutOptions = {}): Layer {
+  if (!(keep > 0 && keep <= 1)) throw new ChainruleError(`dropout: keep probability p must be in (0, 1], got ${keep}`);
+  const mode = options.mode ?? 'lecture';
+  let seed = options.seed;
+  return {
+    kind: 'dropout',
+    build(ctx) {
+      seed ??= ctx.seed;
+      return ctx.inputUnits;
+    },
+    forward(x, { training }) {
+      if (!training) return mode === 'lecture' ? x.mul(keep) : x;
+      if (seed === undefined) throw new ChainruleError('dropout: build the model before using it');
+      const r = x.graph.randomBernoulli(x.shape, { seed, p: keep, dtype: x.dtype }); // r ~ Bernoulli(p)
+      const thinned = x.mul(r);
+      return mode === 'inverted' ? thinned.div(keep) : thinned;
+    },
+    params: new Map(),
+  };
+}
+
+/**
+ * Dropout given by its drop rate, as TensorFlow and PyTorch take it: `dropoutRate(q)` is
+ * `dropout(1 − q, { mode: 'inverted' })`.
+ *
+ * @param rate - q ∈ [0, 1), the probability of dropping a unit.
+ * @param options - seed.
+ * @returns the layer.
+ * @example
+ * ```ts
+ * dropoutRate(0.2); // keeps 80% of the units, inverted scaling
+ * ```
+ */
+export function dropoutRate(rate: number, options: Omit<DropoutOptions, 'mode'> = {}): Layer {
+  if (!(rate >= 0 && rate < 1)) throw new ChainruleError(`dropoutRate: rate must be in [0, 1), got ${rate}`);
+  return dropout(1 - rate, { ...options, mode: 'inverted' });
+}

@@ -1,0 +1,34 @@
+import type { Graph, Node } from '@chainrule/graph';
+
+/** How a forward pass is built: for training (dropout active) or for evaluation (deterministic). */
+export interface ForwardOptions {
+  /** Build the training-time graph (dropout draws masks); evaluation otherwise. */
+  readonly training: boolean;
+}
+
+/** What a layer needs to create its variables. */
+export interface BuildContext {
+  /** The graph to create variables in. */
+  readonly graph: Graph;
+  /** Number of input units (the feature axis). */
+  readonly inputUnits: number;
+  /** Prefix of the layer's variable names, e.g. `dense1/`. */
+  readonly scope: string;
+  /** A seed for initializers and dropout that the layer did not get explicitly. */
+  readonly seed: number;
+}
+
+/**
+ * A layer: creates its variables once (`build`), then builds forward passes on any input node, for
+ * training or evaluation, always on the same variables.
+ */
+export interface Layer {
+  /** Kind of layer, used to name variables (`dense`, `dropout`, …). */
+  readonly kind: string;
+  /** Creates the layer's variables and returns the number of output units. */
+  build(ctx: BuildContext): number;
+  /** Builds the forward pass on `x` ([batch, units]). */
+  forward(x: Node, options: ForwardOptions): Node;
+  /** The layer's trainable variables by short name (after `build`). */
+  readonly params: ReadonlyMap<string, Node>;
+}

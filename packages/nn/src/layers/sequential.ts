@@ -1,0 +1,95 @@
+import { ChainruleError, type Graph, type Node } from '@chainrule/graph';
+import type { ForwardOptions, Layer } from './layer.js';
+
+/** Options of {@link Model.build}. */
+export interface ModelBuildOptions {
+  /** Name prefix of the model's variables (default `''`). */
+  readonly scope?: string;
+  /** Base seed: layer i gets seed + i for whatever it did not get explicitly (default 1). */
+  readonly seed?: number;
+}
+
+/**
+ * Layers applied in order. Build it once (creating every variable in a graph), then build forward
+ * passes on any input node, for training or for evaluation — always on the same variables, so
+ * switching mode never rebuilds parameters.
+ */
+export class Model {
+  private built: { graph: Graph; outputUnits: number } | undefined;
+
+  /** @param layers - the layers, first to last. */
+  constructor(readonly layers: readonly Layer[]) {}
+
+  /**
+   * Creates the variables of every layer.
+   *
+   * @param graph - the graph to build in.
+   * @param inputUnits - the number of input features.
+   * @param options - name prefix and seed.
+   * @returns this model.
+   * @throws ChainruleError when built twice.
+   */
+  build(graph: Graph, inputUnits: number, options: ModelBuildOptions = {}): this {
+    if (this.built) throw new ChainruleError('Model.build: the model is already built');
+    const { scope = '', seed = 1 } = options;
+    let units = inputUnits;
+    const counts = new Map<string, number>();
+    this.layers.forEach((layer, i) => {
+      const k = (counts.get(layer.kind) ?? 0) + 1;
+      counts.set(layer.kind, k);
+      units = layer.build({ graph, inputUnits: units, scope: `${scope}${layer.kind}${k}/`, seed: seed + i });
+    });
+    this.built = { graph, outputUnits: units };
+    return this;
+  }
+
+  /** The number of output units (after `build`). */
+  get outputUnits(): number {
+    return this.graphState().outputUnits;
+  }
+
+  private graphState(): { graph: Graph; outputUnits: number } {
+    if (!this.built) throw new ChainruleError('Model: call build(graph, inputUnits) first');
+    return this.built;
+  }
+
+  /**
+   * The forward pass on `x` ([batch, inputUnits]).
+   *
+   * @param x - the input node.
+   * @param options - training (dropout active) or evaluation.
+   * @returns the output node.
+   */
+  forward(x: Node, options: ForwardOptions): Node {
+    if (x.graph !== this.graphState().graph) throw new ChainruleError('Model.forward: the input belongs to another graph');
+    return this.layers.reduce((h, layer) => layer.forward(h, options), x);
+  }
+
+  /** Every trainable variable by its full name, in layer order. */
+  get parameters(): ReadonlyMap<string, Node> {
+    this.graphState();
+    return new Map(this.layers.flatMap((l) => [...l.params.values()].map((p) => [p.name!, p] as const)));
+  }
+
+  /** The number of trainable scalars. */
+  get parameterCount(): number {
+    let n = 0;
+    for (const p of this.parameters.values()) n += (p.shape as number[]).reduce((a, d) => a * d, 1);
+    return n;
+  }
+}
+
+/**
+ * A model of layers applied in order.
+ *
+ * @param layers - the layers.
+ * @returns an unbuilt {@link Model}.
+ * @example
+ * ```ts
+ * const model = sequential([dense(2, { activation: 'sigmoid' }), dense(1, { activation: 'sigmoid' })]).build(g, 2);
+ * const y = model.forward(x, { training: false });
+ * ```
+ */
+export function sequential(layers: readonly Layer[]): Model {
+  return new Model(layers);
+}

@@ -1,0 +1,46 @@
+import { SingleBar, Presets } from 'cli-progress';
+
+/** How training reports progress: a live bar, one line per epoch, or nothing. */
+export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
+
+/** Reports the batches of one epoch and a summary line at its end. */
+export interface ProgressReporter {
+  /** Called after each batch with the running mean loss. */
+  batch(done: number, loss: number): void;
+  /** Called once at the end of the epoch with its summary. */
+  end(summary: string): void;
+}
+
+/**
+ * A reporter for one epoch: a `cli-progress` bar on an interactive terminal (`auto` outside CI), or
+ * plain lines elsewhere, so logs stay readable.
+ *
+ * @param mode - the mode; `auto` picks a bar on a TTY and lines otherwise.
+ * @param epoch - the epoch number shown.
+ * @param total - batches in the epoch.
+ * @returns the reporter.
+ * @example
+ * ```ts
+ * const p = epochProgress('auto', 1, 469);
+ * ```
+ */
+export function epochProgress(mode: ProgressMode, epoch: number, total: number): ProgressReporter {
+  const useBar = mode === 'bar' || (mode === 'auto' && process.stdout.isTTY === true && !process.env['CI']);
+  if (useBar) {
+    const bar = new SingleBar({ format: `epoch ${epoch} [{bar}] {value}/{total} batches | loss {loss}`, hideCursor: true }, Presets.shades_classic);
+    bar.start(total, 0, { loss: '-' });
+    return {
+      batch: (done, loss) => bar.update(done, { loss: loss.toFixed(4) }),
+      end: (summary) => {
+        bar.stop();
+        process.stdout.write(`${summary}\n`);
+      },
+    };
+  }
+  return {
+    batch: () => undefined,
+    end: (summary) => {
+      if (mode !== 'none') process.stdout.write(`${summary}\n`);
+    },
+  };
+}
