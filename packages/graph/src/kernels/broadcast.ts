@@ -66,3 +66,41 @@ export function mapUnary(x: Tensor, f: (v: number) => number): Tensor {
   for (let i = 0; i < d.length; i++) out[i] = f(d[i]!);
   return new Tensor(out, x.shape);
 }
+
+/**
+ * Applies a binary function elementwise with broadcasting. Fast paths for the common cases (equal
+ * shapes, a scalar operand, an operand that repeats along leading axes such as a bias row) and the
+ * odometer walk of {@link mapBroadcast} otherwise.
+ */
+export function mapBinary(a: Tensor, b: Tensor, outShape: Shape, dtype: DType, f: (x: number, y: number) => number): Tensor {
+  const n = sizeOf(outShape);
+  const out = allocate(dtype, n);
+  const A = a.data;
+  const B = b.data;
+  if (A.length === n && B.length === n && sameShape(a.shape, outShape) && sameShape(b.shape, outShape)) {
+    for (let i = 0; i < n; i++) out[i] = f(A[i]!, B[i]!);
+  } else if (B.length === 1 && A.length === n && sameShape(a.shape, outShape)) {
+    const y = B[0]!;
+    for (let i = 0; i < n; i++) out[i] = f(A[i]!, y);
+  } else if (A.length === 1 && B.length === n && sameShape(b.shape, outShape)) {
+    const x = A[0]!;
+    for (let i = 0; i < n; i++) out[i] = f(x, B[i]!);
+  } else if (A.length === n && sameShape(a.shape, outShape) && B.length > 0 && isTrailing(b.shape, outShape)) {
+    const r = B.length; // b repeats along the leading axes of a
+    for (let i = 0; i < n; i += r) for (let j = 0; j < r; j++) out[i + j] = f(A[i + j]!, B[j]!);
+  } else if (B.length === n && sameShape(b.shape, outShape) && A.length > 0 && isTrailing(a.shape, outShape)) {
+    const r = A.length;
+    for (let i = 0; i < n; i += r) for (let j = 0; j < r; j++) out[i + j] = f(A[j]!, B[i + j]!);
+  } else {
+    return mapBroadcast([a, b], outShape, dtype, (v) => f(v[0]!, v[1]!));
+  }
+  return new Tensor(out, outShape);
+}
+
+/** Whether `inner` equals the trailing axes of `outer` once its leading 1s are dropped. */
+function isTrailing(inner: Shape, outer: Shape): boolean {
+  let k = 0;
+  while (k < inner.length && inner[k] === 1) k++;
+  const rest = inner.slice(k);
+  return rest.length <= outer.length && rest.every((d, i) => d === outer[outer.length - rest.length + i]);
+}

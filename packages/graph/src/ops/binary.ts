@@ -1,5 +1,5 @@
 import { ShapeError } from '../errors.js';
-import { mapBroadcast } from '../kernels/broadcast.js';
+import { mapBinary, mapBroadcast } from '../kernels/broadcast.js';
 import { broadcastShapes } from '../shape.js';
 import { defineOp, type NodeType, type OpDef } from './op-def.js';
 
@@ -28,7 +28,7 @@ function binaryOp(name: string, summary: string, f: (a: number, b: number) => nu
       return {};
     },
     infer: (inputs) => inferBroadcast(name, inputs),
-    kernel: ([a, b], _attrs, ctx) => mapBroadcast([a!, b!], ctx.outShape, a!.dtype, (v) => f(v[0]!, v[1]!)),
+    kernel: ([a, b], _attrs, ctx) => mapBinary(a!, b!, ctx.outShape, a!.dtype, f),
   });
 }
 
