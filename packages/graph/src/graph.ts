@@ -6,6 +6,7 @@ import { getOp } from './ops/registry.js';
 import { checkShape, checkSymbolicShape, formatShape, type Dim, type Shape } from './shape.js';
 import { Tensor, copyTensor, full, tensor, type NestedArray } from './tensor.js';
 import { graphFromJSON, graphToJSON, type GraphJSON } from './serialize.js';
+import { compileExecutable } from './compiler/compile.js';
 import { compileInterpreter, type Executable, type ExecutableOptions, type Feeds, type RunOptions } from './interpreter.js';
 
 /**
@@ -434,7 +435,7 @@ export class Graph {
    * ```
    */
   compile(options: ExecutableOptions): Executable {
-    return compileInterpreter(this, options);
+    return options.executor === 'compiled' ? compileExecutable(this, options) : compileInterpreter(this, options);
   }
 
   /**
@@ -477,7 +478,7 @@ export class Graph {
    * const [a, b] = g.run([a, b], {}, { updates: [[a, b], [b, a]] }); // swaps a and b
    * ```
    */
-  run(outputs: readonly Node[], feeds: Feeds = {}, options: RunOptions = {}): Tensor[] {
-    return this.compile({ outputs, updates: options.updates, checkNumerics: options.checkNumerics })(feeds);
+  run(outputs: readonly Node[], feeds: Feeds = {}, options: RunOptions & { readonly executor?: ExecutableOptions['executor'] } = {}): Tensor[] {
+    return this.compile({ outputs, updates: options.updates, checkNumerics: options.checkNumerics, executor: options.executor })(feeds);
   }
 }

@@ -43,3 +43,4 @@ export type { SimplifyOptions } from './rewrite/simplify.js';
 export { IDENTITIES } from './rewrite/identities.js';
 export type { Identity } from './rewrite/identities.js';
 export { substitute } from './rewrite/substitute.js';
+export { compileExecutable } from './compiler/compile.js';

@@ -3,6 +3,40 @@ import { sizeOf, stridesOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
 /**
+ * Prepares a reduction of inputs of shape `xShape` over `axes` (sorted, distinct): the returned
+ * function writes the result into `out` (the kept-dims layout, which is also the squeezed one),
+ * starting every output element from `init` and folding inputs in with `step`.
+ */
+export function prepareReduce(
+  xShape: Shape,
+  axes: readonly number[],
+  init: number,
+  step: (acc: number, v: number) => number,
+): (out: Float64Array | Float32Array, X: Float64Array | Float32Array) => void {
+  const reduced = new Set(axes);
+  const keptShape: number[] = xShape.map((d, i) => (reduced.has(i) ? 1 : d));
+  const outStrides = stridesOf(keptShape).map((s, i) => (reduced.has(i) ? 0 : s));
+  const outSize = sizeOf(keptShape);
+  const rank = xShape.length;
+  const index = new Array<number>(rank).fill(0); // reused by every call: the walk ends all zero
+  return (out, X) => {
+    out.fill(init, 0, outSize);
+    index.fill(0);
+    let o = 0;
+    for (let i = 0; i < X.length; i++) {
+      out[o] = step(out[o]!, X[i]!);
+      for (let ax = rank - 1; ax >= 0; ax--) {
+        index[ax]!++;
+        o += outStrides[ax]!;
+        if (index[ax]! < xShape[ax]!) break;
+        o -= outStrides[ax]! * xShape[ax]!;
+        index[ax] = 0;
+      }
+    }
+  };
+}
+
+/**
  * Reduces `x` over `axes` (sorted, distinct) with an associative step, starting from `init` for
  * every output element. The output keeps reduced axes as size 1 when `keepDims`.
  */
@@ -17,21 +51,6 @@ export function reduce(
   const keptShape: number[] = x.shape.map((d, i) => (reduced.has(i) ? 1 : d));
   const outShape: Shape = keepDims ? keptShape : x.shape.filter((_, i) => !reduced.has(i));
   const out = allocate(x.dtype, sizeOf(keptShape));
-  out.fill(init);
-  const outStrides = stridesOf(keptShape).map((s, i) => (reduced.has(i) ? 0 : s));
-  const rank = x.rank;
-  const index = new Array<number>(rank).fill(0);
-  const d = x.data;
-  let o = 0;
-  for (let i = 0; i < d.length; i++) {
-    out[o] = step(out[o]!, d[i]!);
-    for (let ax = rank - 1; ax >= 0; ax--) {
-      index[ax]!++;
-      o += outStrides[ax]!;
-      if (index[ax]! < x.shape[ax]!) break;
-      o -= outStrides[ax]! * x.shape[ax]!;
-      index[ax] = 0;
-    }
-  }
+  prepareReduce(x.shape, axes, init, step)(out, x.data);
   return new Tensor(out, outShape);
 }

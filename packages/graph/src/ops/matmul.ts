@@ -1,6 +1,7 @@
 import { allocate } from '../dtype.js';
 import { ShapeError } from '../errors.js';
 import { broadcastStrides } from '../kernels/broadcast.js';
+import { gemmFor } from '../kernels/gemm.js';
 import { broadcastShapes, formatShape, sizeOf, type Dim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { defineOp, type NodeType } from './op-def.js';
@@ -52,96 +53,46 @@ export const matmulOp = defineOp<MatmulAttrs>({
     return attrs;
   },
   infer: ([a, b], attrs) => inferMatmul(a!, b!, attrs),
-  kernel([a, b], { transposeA, transposeB }, ctx) {
-    const outShape = ctx.outShape;
-    const r = outShape.length;
-    const m = outShape[r - 2]!;
-    const n = outShape[r - 1]!;
-    const ar = a!.rank;
-    const k = transposeA ? a!.shape[ar - 2]! : a!.shape[ar - 1]!;
-    const batchShape = outShape.slice(0, r - 2);
-    const batches = sizeOf(batchShape);
-    const aStride = broadcastStrides(a!.shape.slice(0, ar - 2), batchShape).map((s) => s * a!.shape[ar - 2]! * a!.shape[ar - 1]!);
-    const bStride = broadcastStrides(b!.shape.slice(0, b!.rank - 2), batchShape).map(
-      (s) => s * b!.shape[b!.rank - 2]! * b!.shape[b!.rank - 1]!,
-    );
-    const out = allocate(a!.dtype, sizeOf(outShape));
-    const A = a!.data;
-    const B = b!.data;
-    const index = new Array<number>(batchShape.length).fill(0);
-    for (let t = 0; t < batches; t++) {
-      let aOff = 0;
-      let bOff = 0;
-      let rem = t;
-      for (let ax = batchShape.length - 1; ax >= 0; ax--) {
-        index[ax] = rem % batchShape[ax]!;
-        rem = Math.floor(rem / batchShape[ax]!);
-        aOff += index[ax]! * aStride[ax]!;
-        bOff += index[ax]! * bStride[ax]!;
-      }
-      multiplyInto(out, t * m * n, A, aOff, B, bOff, m, k, n, transposeA, transposeB);
-    }
-    return new Tensor(out, outShape);
+  kernel([a, b], attrs, ctx) {
+    const out = allocate(a!.dtype, sizeOf(ctx.outShape));
+    prepareMatmul(a!.shape, b!.shape, attrs, ctx.outShape)(out, a!.data, b!.data);
+    return new Tensor(out, ctx.outShape);
   },
 });
 
 /**
- * out[o + i·n + j] = Σₚ op(A)[i, p] · op(B)[p, j] for one matrix pair, with the loop order chosen
- * per orientation so that the innermost loop walks memory contiguously (no transpose is copied).
+ * Prepares A·B (as `matmulOp` defines it) for fixed shapes: the returned function writes the product
+ * of flat row-major data `A` and `B` into `out`, overwriting it. Batch offsets are computed once.
  */
-function multiplyInto(
-  out: Float64Array | Float32Array,
-  o: number,
-  A: Float64Array | Float32Array,
-  a0: number,
-  B: Float64Array | Float32Array,
-  b0: number,
-  m: number,
-  k: number,
-  n: number,
-  tA: boolean,
-  tB: boolean,
-): void {
-  if (!tA && !tB) {
-    // A[i, p] · B[p, j]: rows of B are contiguous
-    for (let i = 0; i < m; i++) {
-      const row = o + i * n;
-      for (let p = 0; p < k; p++) {
-        const av = A[a0 + i * k + p]!;
-        const bRow = b0 + p * n;
-        for (let j = 0; j < n; j++) out[row + j]! += av * B[bRow + j]!;
-      }
-    }
-  } else if (!tA && tB) {
-    // A[i, p] · B[j, p]: dot products of two contiguous rows
-    for (let i = 0; i < m; i++) {
-      const aRow = a0 + i * k;
-      for (let j = 0; j < n; j++) {
-        const bRow = b0 + j * k;
-        let s = 0;
-        for (let p = 0; p < k; p++) s += A[aRow + p]! * B[bRow + p]!;
-        out[o + i * n + j] = s;
-      }
-    }
-  } else if (tA && !tB) {
-    // A[p, i] · B[p, j]: walk p outermost, rows of A and B contiguous
-    for (let p = 0; p < k; p++) {
-      const aRow = a0 + p * m;
-      const bRow = b0 + p * n;
-      for (let i = 0; i < m; i++) {
-        const av = A[aRow + i]!;
-        const row = o + i * n;
-        for (let j = 0; j < n; j++) out[row + j]! += av * B[bRow + j]!;
-      }
-    }
-  } else {
-    // A[p, i] · B[j, p]
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let p = 0; p < k; p++) s += A[a0 + p * m + i]! * B[b0 + j * k + p]!;
-        out[o + i * n + j] = s;
-      }
+export function prepareMatmul(
+  aShape: readonly number[],
+  bShape: readonly number[],
+  { transposeA, transposeB }: MatmulAttrs,
+  outShape: readonly number[],
+): (out: Float64Array | Float32Array, A: Float64Array | Float32Array, B: Float64Array | Float32Array) => void {
+  const r = outShape.length;
+  const m = outShape[r - 2]!;
+  const n = outShape[r - 1]!;
+  const ar = aShape.length;
+  const br = bShape.length;
+  const k = transposeA ? aShape[ar - 2]! : aShape[ar - 1]!;
+  const batchShape = outShape.slice(0, r - 2);
+  const batches = sizeOf(batchShape);
+  const aStride = broadcastStrides(aShape.slice(0, ar - 2), batchShape).map((s) => s * aShape[ar - 2]! * aShape[ar - 1]!);
+  const bStride = broadcastStrides(bShape.slice(0, br - 2), batchShape).map((s) => s * bShape[br - 2]! * bShape[br - 1]!);
+  const aOffsets = new Int32Array(batches);
+  const bOffsets = new Int32Array(batches);
+  for (let t = 0; t < batches; t++) {
+    let rem = t;
+    for (let ax = batchShape.length - 1; ax >= 0; ax--) {
+      const i = rem % batchShape[ax]!;
+      rem = Math.floor(rem / batchShape[ax]!);
+      aOffsets[t]! += i * aStride[ax]!;
+      bOffsets[t]! += i * bStride[ax]!;
     }
   }
+  return (out, A, B) => {
+    const gemm = gemmFor(out instanceof Float32Array ? 'float32' : 'float64');
+    for (let t = 0; t < batches; t++) gemm(out, t * m * n, A, aOffsets[t]!, B, bOffsets[t]!, m, k, n, transposeA, transposeB);
+  };
 }

@@ -17,7 +17,23 @@ export function inferReduce(op: string, x: NodeType, attrs: ReduceAttrs): NodeTy
   return { shape, dtype: x.dtype };
 }
 
-function reduceOp(name: string, summary: string, init: number, step: (acc: number, v: number) => number): OpDef<ReduceAttrs> {
+/** A reduction's fold: the start value and the step that folds one input element in. */
+export interface Fold {
+  /** Start value of every output element. */
+  readonly init: number;
+  /** Folds one element into the accumulator. */
+  readonly step: (acc: number, v: number) => number;
+}
+
+/** The folds of the reduction primitives. */
+export const FOLDS: Readonly<Record<'sum' | 'max', Fold>> = {
+  sum: { init: 0, step: (a, v) => a + v },
+  // NOTE: a NaN anywhere makes the result NaN.
+  max: { init: -Infinity, step: (a, v) => (Number.isNaN(a) || !(v <= a) ? (Number.isNaN(a) ? a : v) : a) },
+};
+
+function reduceOp(name: 'sum' | 'max', summary: string): OpDef<ReduceAttrs> {
+  const { init, step } = FOLDS[name];
   return defineOp<ReduceAttrs>({
     name,
     arity: 1,
@@ -35,10 +51,6 @@ function reduceOp(name: string, summary: string, init: number, step: (acc: numbe
 }
 
 /** Σ over the given axes. */
-export const sumOp = reduceOp('sum', 'Sum over axes (all by default), optionally keeping them as size 1.', 0, (a, v) => a + v);
-/**
- * max over the given axes; −∞ for an empty reduction. NOTE: a NaN anywhere makes the result NaN.
- */
-export const maxOp = reduceOp('max', 'Maximum over axes (all by default), optionally keeping them as size 1.', -Infinity, (a, v) =>
-  Number.isNaN(a) || !(v <= a) ? (Number.isNaN(a) ? a : v) : a,
-);
+export const sumOp = reduceOp('sum', 'Sum over axes (all by default), optionally keeping them as size 1.');
+/** max over the given axes; −∞ for an empty reduction; NaN if any element is NaN. */
+export const maxOp = reduceOp('max', 'Maximum over axes (all by default), optionally keeping them as size 1.');

@@ -37,18 +37,28 @@ export const transposeOp = defineOp<TransposeAttrs>({
     return { shape: p.map((a) => x!.shape[a]!), dtype: x!.dtype };
   },
   kernel([x], { perm }, ctx) {
-    const p = resolvePerm(perm, x!.rank);
-    const outShape = ctx.outShape;
-    const inStrides = stridesOf(x!.shape);
-    const strides = p.map((a) => inStrides[a]!);
-    const n = sizeOf(outShape);
-    const out = allocate(x!.dtype, n);
-    const d = x!.data;
-    const rank = outShape.length;
-    const index = new Array<number>(rank).fill(0);
+    const out = allocate(x!.dtype, sizeOf(ctx.outShape));
+    prepareTranspose(x!.shape, resolvePerm(perm, x!.rank))(out, x!.data);
+    return new Tensor(out, ctx.outShape);
+  },
+});
+
+/**
+ * Prepares a transpose of inputs of shape `xShape` by `perm`: the returned function writes the
+ * permuted elements of `X` into `out`.
+ */
+export function prepareTranspose(xShape: readonly number[], perm: readonly number[]): (out: Float64Array | Float32Array, X: Float64Array | Float32Array) => void {
+  const outShape = perm.map((a) => xShape[a]!);
+  const inStrides = stridesOf(xShape);
+  const strides = perm.map((a) => inStrides[a]!);
+  const n = sizeOf(outShape);
+  const rank = outShape.length;
+  const index = new Array<number>(rank).fill(0); // reused by every call: the walk ends all zero
+  return (out, X) => {
+    index.fill(0);
     let off = 0;
     for (let i = 0; i < n; i++) {
-      out[i] = d[off]!;
+      out[i] = X[off]!;
       for (let ax = rank - 1; ax >= 0; ax--) {
         index[ax]!++;
         off += strides[ax]!;
@@ -57,6 +67,5 @@ export const transposeOp = defineOp<TransposeAttrs>({
         index[ax] = 0;
       }
     }
-    return new Tensor(out, outShape);
-  },
-});
+  };
+}

@@ -1,3 +1,4 @@
+import { HELPERS } from '../compiler/templates.js';
 import { mapUnary } from '../kernels/broadcast.js';
 import { defineOp, type OpDef } from './op-def.js';
 
@@ -44,16 +45,10 @@ export const tanhOp = unaryOp('tanh', 'Elementwise hyperbolic tangent.', Math.ta
 /**
  * σ(x) = 1/(1 + e⁻ˣ). NOTE: evaluated as e^x/(1 + e^x) for x < 0 so that neither branch overflows.
  */
-export const sigmoidOp = unaryOp('sigmoid', 'Elementwise logistic sigmoid 1/(1 + e^−x).', (x) => {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
-});
+export const sigmoidOp = unaryOp('sigmoid', 'Elementwise logistic sigmoid 1/(1 + e^−x).', HELPERS.sigmoid);
 /** max(x, 0). NOTE: written `x < 0 ? 0 : x` so that NaN propagates instead of becoming 0. */
 export const reluOp = unaryOp('relu', 'Elementwise rectifier max(x, 0).', (x) => (x < 0 ? 0 : x));
 /**
  * softplus(x) = ln(1 + eˣ). NOTE: evaluated as max(x, 0) + ln(1 + e^−|x|), which never overflows.
  */
-export const softplusOp = unaryOp('softplus', 'Elementwise softplus ln(1 + eˣ).', (x) =>
-  x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)),
-);
+export const softplusOp = unaryOp('softplus', 'Elementwise softplus ln(1 + eˣ).', HELPERS.softplus);

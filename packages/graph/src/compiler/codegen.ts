@@ -1,0 +1,97 @@
+import { ChainruleError } from '../errors.js';
+import type { Node } from '../node.js';
+import { broadcastStrides } from '../kernels/broadcast.js';
+import { sizeOf, type Shape } from '../shape.js';
+import type { NodeRole } from './fusion.js';
+import { ELEMENTWISE_TEMPLATES, HELPERS } from './templates.js';
+
+/** A fused loop: writes the root's value into `out` from the leaf buffers and scalar constants. */
+export type FusedLoop = (out: Float64Array | Float32Array, leaves: readonly (Float64Array | Float32Array)[]) => void;
+
+/** A fused loop together with the nodes whose buffers it reads, in argument order. */
+export interface FusedKernel {
+  readonly run: FusedLoop;
+  readonly leaves: readonly Node[];
+}
+
+/** Formats a shape-derived integer for generated code, refusing anything that is not one. */
+function int(v: number): string {
+  if (!Number.isSafeInteger(v)) throw new ChainruleError(`compiler: ${v} is not an integer`);
+  return String(v);
+}
+
+/**
+ * Generates the loop of one fused cluster rooted at `root`. The generated source contains only
+ * identifiers the generator makes (`t3`, `L0`, `i1`, …), integers computed from shapes, and the
+ * fixed templates of `ELEMENTWISE_TEMPLATES` chosen by op name — never a name, attribute or other
+ * string from the graph. Float32 intermediates are rounded with `Math.fround` after every op, as
+ * the interpreter rounds when it stores each result.
+ */
+export function generateFusedLoop(root: Node, roles: ReadonlyMap<Node, NodeRole>, shapes: ReadonlyMap<Node, Shape>): FusedKernel {
+  const outShape = shapes.get(root)!;
+  const members: Node[] = [];
+  const leaves: Node[] = [];
+  const visit = (n: Node): void => {
+    for (const m of n.inputs) {
+      if (roles.get(m) === 'inlined') visit(m);
+      else if (!leaves.includes(m)) leaves.push(m);
+    }
+    members.push(n);
+  };
+  visit(root);
+  const temp = new Map<Node, string>();
+  const leafName = new Map<Node, number>(leaves.map((l, i) => [l, i]));
+  const strides = leaves.map((l) => broadcastStrides(shapes.get(l)!, outShape));
+  const rank = outShape.length;
+  const n = sizeOf(outShape);
+  const contiguous = leaves.map((l) => sizeOf(shapes.get(l)!) === n);
+  const scalar = leaves.map((l) => sizeOf(shapes.get(l)!) === 1);
+  const flat = leaves.every((_, j) => contiguous[j] || scalar[j]);
+  const offset = (j: number): string => (flat ? (scalar[j] ? '0' : 'o') : `p${j}_${rank - 1}`);
+
+  const body: string[] = [];
+  leaves.forEach((_, j) => {
+    if (scalar[j]) return; // hoisted below
+    body.push(`const l${j} = L${j}[${offset(j)}];`);
+  });
+  members.forEach((m, k) => {
+    const args = m.inputs.map((input) => {
+      const t = temp.get(input);
+      if (t !== undefined) return t;
+      const j = leafName.get(input)!;
+      return `l${j}`;
+    });
+    const template = ELEMENTWISE_TEMPLATES[m.op]!;
+    const expr = template(args);
+    const rounded = m.dtype === 'float32' && m !== root ? `Math.fround(${expr})` : expr;
+    body.push(`const t${k} = ${rounded};`);
+    temp.set(m, `t${k}`);
+  });
+  body.push(`out[o] = ${temp.get(root)};`);
+
+  const lines: string[] = [];
+  leaves.forEach((_, j) => {
+    lines.push(`const L${j} = leaves[${int(j)}];`);
+    if (scalar[j]) lines.push(`const l${j} = L${j}[0];`);
+  });
+  if (flat) {
+    lines.push(`for (let o = 0; o < ${int(n)}; o++) {`, ...body, '}');
+  } else {
+    // one nested loop per axis; each leaf's offset advances by its broadcast stride on that axis
+    lines.push('let o = 0;');
+    for (let d = 0; d < rank; d++) {
+      lines.push(`for (let i${d} = 0; i${d} < ${int(outShape[d]!)}; i${d}++) {`);
+      leaves.forEach((_, j) => {
+        if (scalar[j]) return;
+        const prev = d === 0 ? '0' : `p${j}_${d - 1}`;
+        lines.push(`const p${j}_${d} = ${prev} + i${d} * ${int(strides[j]![d]!)};`);
+      });
+    }
+    lines.push(...body, 'o++;');
+    for (let d = 0; d < rank; d++) lines.push('}');
+  }
+  const source = `return function fused(out, leaves) {\n${lines.join('\n')}\n};`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the source is built from generator-made tokens only
+  const run = new Function('h', source)(HELPERS) as FusedLoop;
+  return { run, leaves };
+}

@@ -1,0 +1,222 @@
+import { allocate, type TypedArray } from '../dtype.js';
+import { ChainruleError, ExecutionError } from '../errors.js';
+import { bindFeeds, checkUpdates, describe, feedMap } from '../execution.js';
+import type { Graph } from '../graph.js';
+import { compileInterpreter, type Executable, type ExecutableOptions, type Feeds } from '../interpreter.js';
+import { prepareReduce } from '../kernels/reduce.js';
+import type { Node } from '../node.js';
+import { prepareMatmul, type MatmulAttrs } from '../ops/matmul.js';
+import type { KernelContext, OpDef } from '../ops/op-def.js';
+import { FOLDS, type ReduceAttrs } from '../ops/reduce.js';
+import { getOp } from '../ops/registry.js';
+import { prepareTranspose, resolvePerm } from '../ops/transpose.js';
+import { randomStream } from '../random.js';
+import { bindShape, normalizeAxes, sizeOf, type DimBindings, type Shape } from '../shape.js';
+import { schedule } from '../structure.js';
+import { Tensor } from '../tensor.js';
+import { generateFusedLoop } from './codegen.js';
+import { assignRoles } from './fusion.js';
+
+/** One step of a specialised run: computes one stored value from the slots. */
+type Step = (slots: TypedArray[], drew: Node[]) => void;
+
+/** A run specialised to one binding of the symbolic dimensions. */
+interface Specialised {
+  run(fed: ReadonlyMap<string, Tensor>): Tensor[];
+}
+
+/**
+ * The compiling executor: specialises the pruned schedule to the feed shapes of a run (and caches
+ * the result per distinct shape), fuses chains of elementwise ops into single generated loops,
+ * prepares every other kernel for its shapes, and plans buffers ahead so that values reuse
+ * buffers freed by liveness and a run allocates only its returned outputs. Same meaning as the
+ * interpreter (every read before any assignment; random streams advance per run); with
+ * `checkNumerics` it runs the interpreter, which can name the exact node.
+ *
+ * @param graph - the graph.
+ * @param options - outputs, updates and checking mode.
+ * @returns the prepared run.
+ * @example
+ * ```ts
+ * const step = compileExecutable(g, { outputs: [loss], updates }); // or g.compile({ ..., executor: 'compiled' })
+ * ```
+ */
+export function compileExecutable(graph: Graph, options: ExecutableOptions): Executable {
+  if (options.checkNumerics) return compileInterpreter(graph, options);
+  const outputs = [...options.outputs];
+  outputs.forEach((n, i) => {
+    if (n?.graph !== graph) throw new ChainruleError(`outputs[${i}] is not a node of this graph`);
+  });
+  const updates = checkUpdates(graph, options.updates);
+  const order = schedule([...outputs, ...updates.map(([, v]) => v)]);
+  const needed = order.filter((n) => n.op === 'input');
+  const cache = new Map<string, Specialised>();
+  const run = (feeds: Feeds = {}): Tensor[] => {
+    const fed = feedMap(feeds);
+    const bindings = bindFeeds(graph, needed, fed);
+    const key = needed.map((n) => fed.get(n.name!)!.shape.join('x')).join('|');
+    let spec = cache.get(key);
+    if (spec === undefined) {
+      spec = specialise(graph, order, outputs, updates, bindings);
+      cache.set(key, spec);
+    }
+    return spec.run(fed);
+  };
+  return Object.assign(run, { schedule: order, inputs: needed });
+}
+
+function specialise(graph: Graph, order: readonly Node[], outputs: readonly Node[], updates: readonly [Node, Node][], bindings: DimBindings): Specialised {
+  const shapes = new Map<Node, Shape>(order.map((n) => [n, bindShape(n.shape, bindings)]));
+  const requested = new Set<Node>([...outputs, ...updates.map(([, v]) => v)]);
+  const roles = assignRoles(order, shapes, requested);
+  const position = new Map<Node, number>(order.map((n, i) => [n, i]));
+  const slotOf = (n: Node): number => position.get(n)!;
+
+  // Storage owners: a reshape shares its input's buffer; everything stored owns its slot.
+  const owner = new Map<Node, Node>();
+  for (const n of order) owner.set(n, roles.get(n) === 'alias' ? owner.get(n.inputs[0]!)! : n);
+  const materialized = order.filter((n) => roles.get(n) !== 'inlined');
+  // The step at which each owner's buffer is read for the last time (inlined uses count at their root).
+  const rootOf = new Map<Node, Node>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const n = order[i]!;
+    if (roles.get(n) !== 'inlined') rootOf.set(n, n);
+    for (const m of n.inputs) if (roles.get(m) === 'inlined') rootOf.set(m, rootOf.get(n)!);
+  }
+  const stepIndex = new Map<Node, number>(materialized.map((n, i) => [n, i]));
+  const lastUse = new Map<Node, number>();
+  for (const n of order) {
+    const at = stepIndex.get(rootOf.get(n)!)!;
+    for (const m of n.inputs) {
+      const o = owner.get(m)!;
+      lastUse.set(o, Math.max(lastUse.get(o) ?? -1, at));
+    }
+  }
+  for (const r of requested) lastUse.set(owner.get(r)!, Infinity);
+
+  const slots: TypedArray[] = new Array(order.length);
+  const pool = new Map<string, TypedArray[]>();
+  const pooled = new Set<Node>();
+  const external: Node[] = [];
+  const steps: Step[] = [];
+  const take = (n: Node): TypedArray => {
+    const size = sizeOf(shapes.get(n)!);
+    const key = `${n.dtype}:${size}`;
+    const buffer = pool.get(key)?.pop() ?? allocate(n.dtype, size);
+    pooled.add(n);
+    return buffer;
+  };
+  const release = new Map<number, Node[]>();
+  for (const [o, at] of lastUse) if (Number.isFinite(at)) release.set(at, [...(release.get(at) ?? []), o]);
+
+  materialized.forEach((node, i) => {
+    const role = roles.get(node)!;
+    const def = getOp(node.op) as OpDef<unknown>;
+    const here = slotOf(node);
+    const shape = shapes.get(node)!;
+    if (role === 'alias') {
+      const src = slotOf(owner.get(node)!);
+      steps.push((s) => (s[here] = s[src]!));
+    } else if (node.op === 'input' || node.op === 'variable') {
+      external.push(node);
+    } else if (node.op === 'constant') {
+      slots[here] = (node.attrs['value'] as Tensor).data;
+    } else if (node.op === 'fill') {
+      const buffer = allocate(node.dtype, sizeOf(shape));
+      buffer.fill(node.attrs['value'] as number);
+      slots[here] = buffer;
+    } else {
+      const out = take(node);
+      slots[here] = out;
+      steps.push(prepareStep(graph, node, def, role, roles, shapes, here, out, slotOf));
+    }
+    for (const o of release.get(i) ?? []) {
+      if (!pooled.has(o)) continue;
+      const buffer = slots[slotOf(o)]!;
+      const key = `${o.dtype}:${buffer.length}`;
+      pool.set(key, [...(pool.get(key) ?? []), buffer]);
+    }
+  });
+
+  const staging = updates.map(([, v]) => (pooled.has(owner.get(v)!) ? undefined : allocate(v.dtype, sizeOf(shapes.get(v)!))));
+  const drew: Node[] = [];
+  return {
+    run(fed) {
+      for (const n of external) {
+        slots[slotOf(n)] = n.op === 'input' ? fed.get(n.name!)!.data : graph.variableValue(n.name!).data;
+      }
+      drew.length = 0;
+      for (const step of steps) step(slots, drew);
+      const results = outputs.map((o) => new Tensor(slots[slotOf(o)]!.slice(), shapes.get(o)!));
+      // Values that live in variable or feed storage are copied aside first, so that `a ← b, b ← a` swaps.
+      updates.forEach(([, v], k) => staging[k]?.set(slots[slotOf(v)]!));
+      updates.forEach(([t, v], k) => graph.variableValue(t.name!).data.set(staging[k] ?? slots[slotOf(v)]!));
+      graph.commitRun(new Map(), drew);
+      return results;
+    },
+  };
+}
+
+function prepareStep(
+  graph: Graph,
+  node: Node,
+  def: OpDef<unknown>,
+  role: string,
+  roles: ReturnType<typeof assignRoles>,
+  shapes: ReadonlyMap<Node, Shape>,
+  here: number,
+  out: TypedArray,
+  slotOf: (n: Node) => number,
+): Step {
+  const wrap = (f: Step): Step => (s, drew) => {
+    try {
+      f(s, drew);
+    } catch (e) {
+      throw new ExecutionError(`${describe(node)}: ${(e as Error).message}`);
+    }
+  };
+  if (role === 'fused') {
+    const { run, leaves } = generateFusedLoop(node, roles, shapes);
+    const leafSlots = leaves.map(slotOf);
+    const args: TypedArray[] = new Array(leaves.length);
+    return (s) => {
+      for (let j = 0; j < leafSlots.length; j++) args[j] = s[leafSlots[j]!]!;
+      run(out, args);
+    };
+  }
+  const inShapes = node.inputs.map((m) => shapes.get(m)!);
+  const inSlots = node.inputs.map(slotOf);
+  if (node.op === 'matmul') {
+    const mul = prepareMatmul(inShapes[0]!, inShapes[1]!, node.attrs as unknown as MatmulAttrs, shapes.get(node)!);
+    const [a, b] = inSlots as [number, number];
+    return (s) => mul(out, s[a]!, s[b]!);
+  }
+  if (node.op === 'sum' || node.op === 'max') {
+    const { init, step } = FOLDS[node.op];
+    const axes = normalizeAxes(node.op, (node.attrs as unknown as ReduceAttrs).axes, inShapes[0]!.length);
+    const reduce = prepareReduce(inShapes[0]!, axes, init, step);
+    const x = inSlots[0]!;
+    return (s) => reduce(out, s[x]!);
+  }
+  if (node.op === 'transpose') {
+    const permute = prepareTranspose(inShapes[0]!, resolvePerm(node.attrs['perm'] as number[] | undefined, inShapes[0]!.length));
+    const x = inSlots[0]!;
+    return (s) => permute(out, s[x]!);
+  }
+  // Everything else runs its reference kernel and copies the result into the planned buffer.
+  const outShape = shapes.get(node)!;
+  return wrap((s, drew) => {
+    const ctx: KernelContext = {
+      outShape,
+      random: () => {
+        drew.push(node);
+        return randomStream(node.attrs['seed'] as number, graph.randomRunsOf(node));
+      },
+      external: () => {
+        throw new ChainruleError('not a source');
+      },
+    };
+    const inputs = node.inputs.map((m, i) => new Tensor(s[inSlots[i]!]!, inShapes[i]!));
+    out.set(def.kernel(inputs, node.attrs, ctx).data);
+  });
+}

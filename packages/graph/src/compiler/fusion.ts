@@ -1,0 +1,38 @@
+import type { Node } from '../node.js';
+import type { Shape } from '../shape.js';
+import { ELEMENTWISE_TEMPLATES } from './templates.js';
+
+/** How one node of a schedule is computed by the compiled executor. */
+export type NodeRole =
+  | 'inlined' // computed inside the fused loop of its only consumer, never stored
+  | 'fused' // the root of a fused elementwise loop, stored in a buffer
+  | 'alias' // shares its input's buffer (reshape)
+  | 'kernel'; // its own kernel writes a buffer (matmul, reductions, …), or a source
+
+const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/**
+ * Decides which elementwise nodes fuse: a node is inlined into its consumer's loop when it is
+ * elementwise, has exactly one use, has the consumer's shape, is not requested itself (output or
+ * update value), and its consumer is elementwise too. Everything an inlined chain reads from
+ * outside becomes a leaf of the loop, read with broadcasting strides.
+ */
+export function assignRoles(order: readonly Node[], shapes: ReadonlyMap<Node, Shape>, requested: ReadonlySet<Node>): Map<Node, NodeRole> {
+  const uses = new Map<Node, Node[]>();
+  for (const n of order) for (const m of n.inputs) uses.set(m, [...(uses.get(m) ?? []), n]);
+  const roles = new Map<Node, NodeRole>();
+  for (const n of order) {
+    if (n.op === 'reshape') roles.set(n, 'alias');
+    else if (n.op in ELEMENTWISE_TEMPLATES) roles.set(n, 'fused');
+    else roles.set(n, 'kernel');
+  }
+  for (const n of order) {
+    if (roles.get(n) !== 'fused' || requested.has(n) || n.op === 'broadcastTo') continue;
+    const users = uses.get(n) ?? [];
+    const user = users[0];
+    if (users.length !== 1 || user === undefined || !(user.op in ELEMENTWISE_TEMPLATES) || user.op === 'broadcastTo') continue;
+    if (user.inputs.filter((m) => m === n).length !== 1) continue;
+    if (sameShape(shapes.get(n)!, shapes.get(user)!)) roles.set(n, 'inlined');
+  }
+  return roles;
+}

@@ -1,0 +1,78 @@
+import { ChainruleError, FeedError, ShapeError } from './errors.js';
+import type { Graph } from './graph.js';
+import type { Feeds, Updates } from './interpreter.js';
+import type { Node } from './node.js';
+import { formatShape } from './shape.js';
+import { Tensor } from './tensor.js';
+
+// What both executors share: describing nodes in errors, checking updates once, and checking feeds
+// and binding symbolic dimensions at every run.
+
+/** A node for error messages, with the rule and forward node that made it when a transform did. */
+export function describe(node: Node): string {
+  const origin = node.origin ? ` (made by rule ${node.origin.rule} for ${node.graph.node(node.origin.node)})` : '';
+  return `${node}${origin}`;
+}
+
+/** Checks the updates once: each target a variable of this graph, each value of its exact type. */
+export function checkUpdates(graph: Graph, updates: Updates | undefined): [Node, Node][] {
+  const pairs = updates === undefined ? [] : [...updates];
+  const seen = new Set<Node>();
+  return pairs.map(([target, value]) => {
+    if (target?.graph !== graph || value?.graph !== graph) throw new ChainruleError('updates: every target and value must be a node of this graph');
+    if (target.op !== 'variable') throw new ChainruleError(`updates: ${target} is not a variable; only variables can be assigned`);
+    if (seen.has(target)) throw new ChainruleError(`updates: ${target} is assigned twice in one run`);
+    seen.add(target);
+    if (value.dtype !== target.dtype || formatShape(value.shape) !== formatShape(target.shape)) {
+      throw new ShapeError(
+        `updates: ${target} is ${target.dtype} ${formatShape(target.shape)} but the value ${value} is ${value.dtype} ${formatShape(value.shape)}`,
+      );
+    }
+    return [target, value];
+  });
+}
+
+/** Feeds as a map by input name. */
+export function feedMap(feeds: Feeds): Map<string, Tensor> {
+  if (feeds instanceof Map) return new Map(feeds);
+  if (typeof feeds !== 'object' || feeds === null) throw new FeedError('feeds must be an object mapping input names to tensors');
+  return new Map(Object.entries(feeds));
+}
+
+/** Checks every feed against its input and binds symbolic dimensions from the fed shapes. */
+export function bindFeeds(graph: Graph, needed: readonly Node[], feeds: Map<string, Tensor>): Map<string, number> {
+  for (const name of feeds.keys()) {
+    if (graph.byName(name)?.op !== 'input') {
+      const known = graph.inputs.map((n) => `'${n.name}'`).join(', ') || 'none';
+      throw new FeedError(`feed '${name}' matches no input of the graph (inputs: ${known})`);
+    }
+  }
+  const bindings = new Map<string, number>();
+  const boundBy = new Map<string, string>();
+  for (const input of needed) {
+    const name = input.name!;
+    const value = feeds.get(name);
+    if (value === undefined) throw new FeedError(`missing feed for input '${name}' (${input.dtype} ${formatShape(input.shape)})`);
+    if (!(value instanceof Tensor)) throw new FeedError(`feed for input '${name}' must be a Tensor, got ${typeof value}`);
+    if (value.dtype !== input.dtype) throw new FeedError(`feed for input '${name}' has dtype ${value.dtype}, expected ${input.dtype}`);
+    const mismatch = (): never => {
+      throw new FeedError(`feed for input '${name}' has shape ${formatShape(value.shape)}, expected ${formatShape(input.shape)}`);
+    };
+    if (value.rank !== input.rank) mismatch();
+    input.shape.forEach((d, i) => {
+      const got = value.shape[i]!;
+      if (typeof d === 'number') {
+        if (d !== got) mismatch();
+      } else if (!bindings.has(d)) {
+        bindings.set(d, got);
+        boundBy.set(d, name);
+      } else if (bindings.get(d) !== got) {
+        throw new FeedError(
+          `feed for input '${name}' has shape ${formatShape(value.shape)}: dimension '${d}' is ${got} here but ${bindings.get(d)} in the feed for '${boundBy.get(d)}'`,
+        );
+      }
+    });
+  }
+  return bindings;
+}
+

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { ExecutionError, FeedError, Graph, graphFromJSON, graphToJSON, tensor, type Node } from '@chainrule/graph';
+
+const values = (t: { data: ArrayLike<number> }): number[] => Array.from(t.data);
+
+describe('the compiling executor', () => {
+  it('applies a ← b, b ← a as a swap, like the interpreter', () => {
+    const g = new Graph();
+    const a = g.variable('a', tensor([1, 2]));
+    const b = g.variable('b', tensor([3, 4]));
+    const swap = g.compile({ outputs: [a], updates: [[a, b], [b, a]], executor: 'compiled' });
+    expect(values(swap()[0]!)).toEqual([1, 2]);
+    expect(values(g.getVariable('a'))).toEqual([3, 4]);
+    expect(values(g.getVariable('b'))).toEqual([1, 2]);
+    swap();
+    expect(values(g.getVariable('a'))).toEqual([1, 2]);
+  });
+
+  it('keeps variables between runs and sees setVariable', () => {
+    const g = new Graph();
+    const c = g.variable('c', tensor(0));
+    const step = g.compile({ outputs: [c], updates: [[c, c.add(1)]], executor: 'compiled' });
+    expect([step(), step(), step()].map((t) => t[0]!.item())).toEqual([0, 1, 2]);
+    g.setVariable('c', tensor(10));
+    expect(step()[0]!.item()).toBe(10);
+  });
+
+  it('specialises per feed shape and caches each specialisation', () => {
+    const g = new Graph();
+    const x = g.input('x', ['batch', 2]);
+    const y = x.mul(2).sum(1).mean();
+    const run = g.compile({ outputs: [y], executor: 'compiled' });
+    expect(run({ x: tensor([[1, 2]]) })[0]!.item()).toBe(6);
+    expect(run({ x: tensor([[1, 2], [3, 4], [0, 0]]) })[0]!.item()).toBe((6 + 14) / 3);
+    expect(run({ x: tensor([[1, 1]]) })[0]!.item()).toBe(4);
+    expect(() => run({ x: tensor([1, 2]) })).toThrow(FeedError);
+  });
+
+  it('draws random values that advance per run exactly as the interpreter does', () => {
+    const draws = (executor: 'interpreter' | 'compiled'): number[][] => {
+      const g = new Graph();
+      const r = g.randomNormal([3], { seed: 4 });
+      const run = g.compile({ outputs: [r.mul(2)], executor });
+      return [run(), run()].map((t) => values(t[0]!));
+    };
+    expect(draws('compiled')).toEqual(draws('interpreter'));
+  });
+
+  it('returns fresh outputs that the caller may change without reaching the graph', () => {
+    const g = new Graph();
+    const w = g.variable('w', tensor([1, 2]));
+    const run = g.compile({ outputs: [w.reshape([2, 1]), w.mul(1)], executor: 'compiled' });
+    const [a, b] = run();
+    a!.data[0] = 99;
+    b!.data[1] = 99;
+    expect(values(g.getVariable('w'))).toEqual([1, 2]);
+    expect(values(run()[0]!)).toEqual([1, 2]);
+  });
+
+  it('names the node when a kernel fails', () => {
+    const g = new Graph();
+    const i = g.input('i', [1]);
+    const run = g.compile({ outputs: [i.oneHot(2)], executor: 'compiled' });
+    expect(() => run({ i: tensor([5]) })).toThrow(ExecutionError);
+    expect(() => run({ i: tensor([5]) })).toThrow(/#\d+ oneHot/);
+  });
+
+  it('never executes text from a graph: hostile names and attributes stay data', () => {
+    const hostile = ['constructor', '__proto__', "x'); globalThis.pwned = 1; ('", '${globalThis.pwned=1}', 'a\nglobalThis.pwned=1'];
+    const g = new Graph();
+    const x = g.input('x', [2]);
+    const y = g.withOrigin({ node: x.id, rule: "'); globalThis.pwned = 1; ('" }, () => x.mul(3).add(1).exp().log());
+    const json = graphToJSON(g) as unknown as { nodes: { attrs: Record<string, unknown> }[] };
+    for (const name of hostile) {
+      const doc = structuredClone(json);
+      doc.nodes[0]!.attrs['name'] = name;
+      let loaded: Graph | undefined;
+      try {
+        loaded = graphFromJSON(doc);
+      } catch {
+        continue; // refused at load: nothing ran
+      }
+      const input = loaded.nodes[0]!;
+      const out = loaded.node(y.id) as Node;
+      const [v] = loaded.compile({ outputs: [out], executor: 'compiled' })({ [input.name!]: tensor([1, 2]) });
+      expect(values(v!)).toEqual([4, 7].map((t) => Math.log(Math.exp(t))));
+    }
+    expect((globalThis as { pwned?: number }).pwned).toBeUndefined();
+  });
+});
