@@ -29,6 +29,8 @@ export interface TrainerOptions {
   readonly seed?: number;
   /** Element type (default float64). */
   readonly dtype?: DType;
+  /** Which executor runs the graphs (default `'compiled'`; `'interpreter'` is the readable reference). */
+  readonly executor?: 'interpreter' | 'compiled';
 }
 
 /** One epoch's record in the training history. */
@@ -101,12 +103,13 @@ export class Trainer {
     const penalty = options.regularization?.(params);
     const trainLoss = empiricalRisk(options.loss(this.model.forward(x, { training: true }), y), penalty);
     this.update = minimize(trainLoss, params, options.rule);
-    this.trainStep = this.graph.compile({ outputs: [trainLoss], updates: this.update });
+    const executor = options.executor ?? 'compiled';
+    this.trainStep = this.graph.compile({ outputs: [trainLoss], updates: this.update, executor });
     const out = this.model.forward(x, { training: false });
     this.metricNames = Object.keys(options.metrics ?? {});
     const metricNodes = this.metricNames.map((name) => options.metrics![name]!(out, y).mean());
-    this.evaluateRun = this.graph.compile({ outputs: [empiricalRisk(options.loss(out, y), penalty), ...metricNodes] });
-    this.predictRun = this.graph.compile({ outputs: [out] });
+    this.evaluateRun = this.graph.compile({ outputs: [empiricalRisk(options.loss(out, y), penalty), ...metricNodes], executor });
+    this.predictRun = this.graph.compile({ outputs: [out], executor });
   }
 
   /**
