@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { ChainruleError, GraphFormatError, decodeTensor, encodeTensor, formatShape, type Graph, type Tensor, type TensorJSON } from '@chainrule/graph';
 
 /** What a checkpoint file holds (JSON). */
@@ -43,8 +43,13 @@ export function saveCheckpoint(graph: Graph, path: string, progress: Readonly<Re
   };
   const file: CheckpointJSON = { ...body, checksum: digest(body) };
   const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, JSON.stringify(file));
-  renameSync(temporary, path);
+  try {
+    writeFileSync(temporary, JSON.stringify(file));
+    renameSync(temporary, path);
+  } catch (e) {
+    rmSync(temporary, { force: true }); // the old checkpoint, if any, is untouched
+    throw e;
+  }
 }
 
 /**
@@ -75,6 +80,10 @@ export function loadCheckpoint(graph: Graph, path: string): Record<string, numbe
   if (typeof file !== 'object' || file === null || file['format'] !== 'chainrule.checkpoint' || file['version'] !== 1) fail('is not a chainrule checkpoint (version 1)');
   const { checksum, ...body } = file as unknown as CheckpointJSON;
   if (checksum !== digest(body)) fail('is damaged: its checksum does not match its contents');
+  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  for (const field of ['variables', 'random', 'progress'] as const) {
+    if (!isRecord(body[field])) fail(`its field '${field}' is not an object`);
+  }
   const variables = body.variables as Record<string, unknown>;
   const wanted = new Map(graph.variables.map((v) => [v.name!, v]));
   const values = new Map<string, Tensor>();
@@ -94,10 +103,16 @@ export function loadCheckpoint(graph: Graph, path: string): Record<string, numbe
   }
   for (const name of wanted.keys()) if (!values.has(name)) fail(`lacks variable '${name}' of this graph`);
   const here = graph.randomState();
-  const random = body.random as Record<string, number>;
+  const random = body.random as Record<string, unknown>;
   if (Object.keys(random).sort().join() !== Object.keys(here).sort().join()) fail('was saved from a graph with other random nodes');
-  const progress = body.progress as Record<string, number>;
+  for (const [id, runs] of Object.entries(random)) {
+    if (typeof runs !== 'number' || !Number.isSafeInteger(runs) || runs < 0) fail(`random node #${id} has run count ${JSON.stringify(runs)}, not a non-negative integer`);
+  }
+  const progress = body.progress as Record<string, unknown>;
+  for (const [key, value] of Object.entries(progress)) {
+    if (typeof value !== 'number' || !Number.isFinite(value)) fail(`progress '${key}' is ${JSON.stringify(value)}, not a number`);
+  }
   for (const [name, value] of values) graph.setVariable(name, value);
-  graph.setRandomState(Object.fromEntries(Object.entries(random).map(([k, n]) => [Number(k), n])));
-  return { ...progress };
+  graph.setRandomState(Object.fromEntries(Object.entries(random).map(([k, n]) => [Number(k), n as number])));
+  return { ...(progress as Record<string, number>) };
 }

@@ -25,6 +25,8 @@ export function takeRows(t: Tensor, indices: readonly number[]): Tensor {
   return new Tensor(out, [indices.length, ...t.shape.slice(1)]);
 }
 
+const SHUFFLE_STREAMS = 2 ** 32;
+
 /**
  * A seeded permutation of 0..n−1 (Fisher–Yates on a `pure-rand` stream): the same (seed, stream)
  * always gives the same order.
@@ -39,7 +41,9 @@ export function takeRows(t: Tensor, indices: readonly number[]): Tensor {
  * ```
  */
 export function permutation(n: number, seed: number, stream: number): number[] {
-  const rng = randomStream(seed, stream);
+  // NOTE: streams from 2³² on, so that shuffling never replays the draws of an initializer with the
+  // same seed (initializers use stream 0).
+  const rng = randomStream(seed, SHUFFLE_STREAMS + stream);
   const p = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = (rng.next() >>> 0) % (i + 1); // modulo bias below 2⁻³² · n: negligible for data sets

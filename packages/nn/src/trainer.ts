@@ -182,7 +182,8 @@ export class Trainer {
       history.push(record);
       const shown = scores ? Object.entries(scores).map(([k, v]) => `val ${k} ${v.toFixed(4)}`).join(', ') : '';
       reporter.end(`epoch ${record.epoch}: loss ${record.loss.toFixed(4)}${shown ? `, ${shown}` : ''} (${(record.milliseconds / 1000).toFixed(1)} s)`);
-      let stop = callbacks.some((cb) => cb(record, this) === 'stop');
+      let stop = false;
+      for (const callback of callbacks) if (callback(record, this) === 'stop') stop = true; // every callback sees every epoch
       if (earlyStopping && scores) {
         if (scores['loss']! < best - (earlyStopping.minDelta ?? 0)) {
           best = scores['loss']!;
