@@ -177,3 +177,18 @@ export class AttrReader {
   }
 }
 
+
+/**
+ * The attribute parser of ops that take no attributes: accepts only an empty set.
+ *
+ * @param reader - the node's attributes.
+ * @returns no attributes.
+ * @example
+ * ```ts
+ * defineOp({ name: 'myOp', parseAttrs: noAttrs, ... });
+ * ```
+ */
+export function noAttrs(reader: AttrReader): Record<string, never> {
+  reader.done();
+  return {};
+}

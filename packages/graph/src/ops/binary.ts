@@ -1,3 +1,4 @@
+import { noAttrs } from './attrs.js';
 import { ShapeError } from '../errors.js';
 import { mapBinary, mapBroadcast } from '../kernels/broadcast.js';
 import { broadcastShapes } from '../shape.js';
@@ -23,10 +24,7 @@ function binaryOp(name: string, summary: string, f: (a: number, b: number) => nu
     kind: 'elementwise',
     differentiable,
     summary,
-    parseAttrs(r) {
-      r.done();
-      return {};
-    },
+    parseAttrs: noAttrs,
     infer: (inputs) => inferBroadcast(name, inputs),
     kernel: ([a, b], _attrs, ctx) => mapBinary(a!, b!, ctx.outShape, a!.dtype, f),
   });
@@ -60,10 +58,7 @@ export const whereOp = defineOp<Record<string, never>>({
   kind: 'elementwise',
   differentiable: true,
   summary: 'Elementwise selection: a where cond ≠ 0, else b (broadcasting).',
-  parseAttrs(r) {
-    r.done();
-    return {};
-  },
+  parseAttrs: noAttrs,
   infer: (inputs) => inferBroadcast('where', inputs),
   kernel: ([c, a, b], _attrs, ctx) => mapBroadcast([c!, a!, b!], ctx.outShape, a!.dtype, (v) => (v[0] !== 0 ? v[1]! : v[2]!)),
 });

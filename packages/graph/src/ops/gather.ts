@@ -2,7 +2,7 @@ import { allocate } from '../dtype.js';
 import { ExecutionError, ShapeError } from '../errors.js';
 import { formatShape, sizeOf, type Dim } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { AttrError } from './attrs.js';
+import { AttrError, noAttrs } from './attrs.js';
 import { defineOp } from './op-def.js';
 
 /** Reads an index value, which must be an exact integer in [0, limit). */
@@ -24,10 +24,7 @@ export const gatherOp = defineOp<Record<string, never>>({
   kind: 'shape',
   differentiable: true,
   summary: 'Rows of x by index: out[i…] = x[indices[i…]] along axis 0 (indices are exact integers).',
-  parseAttrs(r) {
-    r.done();
-    return {};
-  },
+  parseAttrs: noAttrs,
   infer([x, indices]) {
     if (x!.shape.length < 1) throw new ShapeError(`gather: x has shape ${formatShape(x!.shape)}; it needs at least one axis`);
     return { shape: [...indices!.shape, ...x!.shape.slice(1)], dtype: x!.dtype };

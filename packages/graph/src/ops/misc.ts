@@ -1,3 +1,4 @@
+import { noAttrs } from './attrs.js';
 import { allocate } from '../dtype.js';
 import { normalizeAxes } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -36,10 +37,7 @@ export const stopGradientOp = defineOp<Record<string, never>>({
   kind: 'elementwise',
   differentiable: false,
   summary: 'The input unchanged; differentiation treats it as a constant.',
-  parseAttrs(r) {
-    r.done();
-    return {};
-  },
+  parseAttrs: noAttrs,
   infer: ([x]) => x!,
   kernel: ([x]) => x!,
 });
@@ -51,10 +49,7 @@ export const identityOp = defineOp<Record<string, never>>({
   kind: 'elementwise',
   differentiable: true,
   summary: 'The input unchanged.',
-  parseAttrs(r) {
-    r.done();
-    return {};
-  },
+  parseAttrs: noAttrs,
   infer: ([x]) => x!,
   kernel: ([x]) => x!,
 });

@@ -1,3 +1,4 @@
+import { noAttrs } from './attrs.js';
 import { allocate } from '../dtype.js';
 import { ExecutionError, ShapeError } from '../errors.js';
 import { broadcastStrides } from '../kernels/broadcast.js';
@@ -15,10 +16,7 @@ export const solveOp = defineOp<Record<string, never>>({
   kind: 'linalg',
   differentiable: true,
   summary: 'Solves A·X = B for square A ([..., n, n]) and B ([..., n, k]), batched over leading axes.',
-  parseAttrs(r) {
-    r.done();
-    return {};
-  },
+  parseAttrs: noAttrs,
   infer([a, b]) {
     if (a!.dtype !== b!.dtype) throw new ShapeError(`solve: operands have dtypes ${a!.dtype} and ${b!.dtype}; cast one of them explicitly`);
     const ra = a!.shape.length;

@@ -1,3 +1,4 @@
+import { noAttrs } from './attrs.js';
 import { HELPERS } from '../compiler/templates.js';
 import { mapUnary } from '../kernels/broadcast.js';
 import { defineOp, type OpDef } from './op-def.js';
@@ -9,10 +10,7 @@ function unaryOp(name: string, summary: string, f: (x: number) => number, differ
     kind: 'elementwise',
     differentiable,
     summary,
-    parseAttrs(r) {
-      r.done();
-      return {};
-    },
+    parseAttrs: noAttrs,
     infer: ([x]) => x!,
     kernel: ([x]) => mapUnary(x!, f),
   });
