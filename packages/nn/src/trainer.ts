@@ -96,7 +96,7 @@ export class Trainer {
   /** @param options - model, data sizes, loss, rule, metrics, seed. */
   constructor(options: TrainerOptions) {
     const dtype = options.dtype ?? 'float64';
-    this.model = options.model.build(this.graph, options.inputUnits, { seed: options.seed ?? 1 });
+    this.model = options.model.build(this.graph, options.inputUnits, { seed: options.seed ?? 1, dtype });
     const x = this.graph.input('x', ['batch', options.inputUnits], dtype);
     const y = this.graph.input('y', ['batch', options.targetUnits], dtype);
     const params = [...this.model.parameters.values()];

@@ -477,3 +477,22 @@ describe('checkpoints', () => {
     expectRejected(target, resealed({ ...json, random }), /run count/);
   });
 });
+
+describe('float32 training', () => {
+  it('builds every variable in the trainer dtype and trains', () => {
+    const X = tensor([[0, 0], [0, 1], [1, 0], [1, 1]], undefined, 'float32');
+    const Y = tensor([[0], [1], [1], [0]], undefined, 'float32');
+    const t = new Trainer({
+      model: sequential([dense(8, { activation: 'tanh' }), dropout(0.9), dense(1)]),
+      inputUnits: 2,
+      targetUnits: 1,
+      loss: binaryCrossEntropyFromLogits,
+      rule: adam({ lr: 0.05 }),
+      dtype: 'float32',
+    });
+    for (const v of t.graph.variables) expect(v.dtype).toBe('float32');
+    const history = t.fit({ x: X, y: Y }, { epochs: 200, batchSize: 4, progress: 'none' });
+    expect(history.at(-1)!.loss).toBeLessThan(0.05);
+    expect(t.predict(X).data).toBeInstanceOf(Float32Array);
+  });
+});

@@ -35,9 +35,9 @@ export function dense(units: number, options: DenseOptions = {}): Layer {
   return {
     kind: 'dense',
     build(ctx) {
-      const W = ctx.graph.variable(`${ctx.scope}W`, [units, ctx.inputUnits], options.init ?? glorotUniform(ctx.seed));
+      const W = ctx.graph.variable(`${ctx.scope}W`, [units, ctx.inputUnits], options.init ?? glorotUniform(ctx.seed), ctx.dtype);
       params.set('W', W);
-      if (bias) params.set('b', ctx.graph.variable(`${ctx.scope}b`, [units], options.biasInit ?? 0));
+      if (bias) params.set('b', ctx.graph.variable(`${ctx.scope}b`, [units], options.biasInit ?? 0, ctx.dtype));
       return units;
     },
     forward(x) {

@@ -1,4 +1,4 @@
-import type { Graph, Node } from '@chainrule/graph';
+import type { DType, Graph, Node } from '@chainrule/graph';
 
 /** How a forward pass is built: for training (dropout active) or for evaluation (deterministic). */
 export interface ForwardOptions {
@@ -16,6 +16,8 @@ export interface BuildContext {
   readonly scope: string;
   /** A seed for initializers and dropout that the layer did not get explicitly. */
   readonly seed: number;
+  /** Element type of the variables. */
+  readonly dtype: DType;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ChainruleError, type Graph, type Node } from '@chainrule/graph';
+import { ChainruleError, type DType, type Graph, type Node } from '@chainrule/graph';
 import type { ForwardOptions, Layer } from './layer.js';
 
 /** Options of {@link Model.build}. */
@@ -7,6 +7,8 @@ export interface ModelBuildOptions {
   readonly scope?: string;
   /** Base seed: layer i gets seed + i for whatever it did not get explicitly (default 1). */
   readonly seed?: number;
+  /** Element type of the variables (default float64). */
+  readonly dtype?: DType;
 }
 
 /**
@@ -31,13 +33,13 @@ export class Model {
    */
   build(graph: Graph, inputUnits: number, options: ModelBuildOptions = {}): this {
     if (this.built) throw new ChainruleError('Model.build: the model is already built');
-    const { scope = '', seed = 1 } = options;
+    const { scope = '', seed = 1, dtype = 'float64' } = options;
     let units = inputUnits;
     const counts = new Map<string, number>();
     this.layers.forEach((layer, i) => {
       const k = (counts.get(layer.kind) ?? 0) + 1;
       counts.set(layer.kind, k);
-      units = layer.build({ graph, inputUnits: units, scope: `${scope}${layer.kind}${k}/`, seed: seed + i });
+      units = layer.build({ graph, inputUnits: units, scope: `${scope}${layer.kind}${k}/`, seed: seed + i, dtype });
     });
     this.built = { graph, outputUnits: units };
     return this;
