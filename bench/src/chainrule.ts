@@ -1,0 +1,64 @@
+import { Graph, type Executable, type ExecutableOptions } from '@chainrule/graph';
+
+/** Which chainrule executor runs a compiled request. */
+export type ExecutorKind = 'interpreter' | 'compiled';
+
+/** Contender keys of the chainrule executors, as used in the JSON output. */
+export const EXECUTOR_KEYS: Record<ExecutorKind, string> = {
+  interpreter: 'chainrule_interpreter',
+  compiled: 'chainrule_compiled',
+};
+
+/**
+ * The one place the benchmark compiles chainrule graphs.
+ *
+ * @param graph - the graph.
+ * @param options - outputs and updates, as for `graph.compile`.
+ * @param kind - the executor wanted.
+ * @returns the executable.
+ */
+export function compileChainrule(graph: Graph, options: ExecutableOptions, kind: ExecutorKind): Executable {
+  // Not an object literal, so this also type-checks against a `compile` without the option.
+  const withExecutor = { ...options, executor: kind };
+  return graph.compile(withExecutor);
+}
+
+/**
+ * The executors this checkout has, probed on a tiny graph: `'compiled'` counts when compiling and
+ * running with it works and gives something other than the interpreter. NOTE: an older `compile`
+ * ignores unknown options, so success alone proves nothing; both executables then come from the
+ * same closure in the interpreter and have the same source text.
+ *
+ * @returns `['interpreter']`, plus `'compiled'` when the compiling executor exists.
+ */
+export function availableExecutors(): { kinds: ExecutorKind[]; note: string } {
+  const g = new Graph();
+  const options = { outputs: [g.input('p', [2]).neg().exp()] };
+  const interpreter = compileChainrule(g, options, 'interpreter');
+  try {
+    const compiled = compileChainrule(g, options, 'compiled');
+    if (String(compiled) === String(interpreter)) return { kinds: ['interpreter'], note: 'graph.compile ignores `executor` in this checkout' };
+    return { kinds: ['interpreter', 'compiled'], note: '' };
+  } catch (e) {
+    return { kinds: ['interpreter'], note: `graph.compile({ executor: 'compiled' }) failed: ${(e as Error).message}` };
+  }
+}
+
+/**
+ * Builds and tries one chainrule contender; a compiled one that fails (at compile time or on its
+ * first run, where it specialises) is left out with a printed note instead of ending the benchmark.
+ *
+ * @param kind - the executor.
+ * @param what - the item, for the note.
+ * @param build - builds the contender and runs it once.
+ * @returns the contender, or `undefined` when the compiled executor failed on it.
+ */
+export function tryChainrule<T>(kind: ExecutorKind, what: string, build: () => T): T | undefined {
+  if (kind === 'interpreter') return build();
+  try {
+    return build();
+  } catch (e) {
+    console.log(`  NOTE ${EXECUTOR_KEYS[kind]} failed on ${what} and is left out: ${(e as Error).message}`);
+    return undefined;
+  }
+}

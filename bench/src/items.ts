@@ -1,0 +1,229 @@
+/**
+ * The five items of the benchmark: each builds its contenders, times them interleaved, prints a
+ * table and its ratios, and records every figure under the keys documented in bench/README.md.
+ */
+import { EXECUTOR_KEYS, tryChainrule, type ExecutorKind } from './chainrule.js';
+import { MLP_BATCH, MLP_LAYERS, mlpData, mlpMatmulFlops } from './data.js';
+import { chainruleMatmul, gflops, MATMUL_SHAPES, ORIENTATIONS, shapeKey, tfjsMatmul, type MatmulShape } from './matmul.js';
+import { measureMemory } from './memory.js';
+import { chainruleMlp, tfjsMlp, type MlpContender } from './mlp.js';
+import { fmt, fmtMiB, ratioLine, short, type Figures, table } from './report.js';
+import { chainruleSmall, closureSmall, smallProgram, tfjsSmall } from './small-graph.js';
+import { interleaved, type Contender, type TimingPlan } from './timing.js';
+import { TF_KEYS, useBackend, type TfBackend } from './tfjs.js';
+
+/** How much to measure (quick and full modes differ only here). */
+export interface Plan {
+  readonly mlp: TimingPlan;
+  readonly small: TimingPlan;
+  readonly matmul: TimingPlan;
+  /** Edge lengths of the square products (the MLP's shapes are always measured). */
+  readonly matmulCubes: readonly number[];
+  /** Training steps between memory readings (10,000 in the full run)… */
+  readonly memorySteps: number;
+  /** …unless a contender would need more than this many seconds for them. */
+  readonly memoryBudgetS: number;
+}
+
+/** Which contenders take part (`--contenders` narrows it). */
+export interface Lineup {
+  readonly executors: readonly ExecutorKind[];
+  readonly backends: readonly TfBackend[];
+  readonly closure: boolean;
+}
+
+const spreadCell = (spread: number): string => `±${Math.round((spread * 100) / 2)}%`;
+
+let mlpContenders: MlpContender[] | undefined;
+const initialLoss = new Map<string, number>();
+const mlpRates = new Map<string, number>();
+
+/** The MLP contenders, built once; each has run its forward pass (the initial loss) and one step. */
+async function mlpSet(lineup: Lineup): Promise<MlpContender[]> {
+  if (mlpContenders === undefined) {
+    const data = mlpData();
+    const first = (c: MlpContender): MlpContender => {
+      initialLoss.set(c.key, c.forward());
+      c.step();
+      return c;
+    };
+    const mine = lineup.executors.map((k) => tryChainrule(k, 'the MLP', () => first(chainruleMlp(k, data)))).filter((c) => c !== undefined);
+    const peers: MlpContender[] = [];
+    for (const b of lineup.backends) peers.push(first(await tfjsMlp(b, data)));
+    mlpContenders = [...mine, ...peers];
+  }
+  return mlpContenders;
+}
+
+/** Items 1 and 4: MLP training step and forward pass, timed in one interleaved group. */
+export async function runMlp(plan: Plan, lineup: Lineup, figures: Figures): Promise<void> {
+  console.log(`1. MLP ${MLP_LAYERS.join('-')} training step (ReLU, softmax cross-entropy, Adam, batch ${MLP_BATCH}, float32)`);
+  console.log(`4. the same forward pass alone (loss only)`);
+  const flops = mlpMatmulFlops();
+  console.log(`  matmul work: ${fmt(flops.forward / 1e6)} MFLOP per forward pass, ${fmt(flops.step / 1e6)} MFLOP per step`);
+  figures.set('mlp.matmul_mflop_forward', flops.forward / 1e6);
+  figures.set('mlp.matmul_mflop_step', flops.step / 1e6);
+  const cs = await mlpSet(lineup);
+  const initial: string[] = [];
+  for (const c of cs) {
+    figures.set(`mlp.initial_loss.${c.key}`, initialLoss.get(c.key)!);
+    initial.push(`${c.key} ${initialLoss.get(c.key)!.toFixed(5)}`);
+  }
+  console.log(`  initial loss (same init and data everywhere): ${initial.join(', ')}`);
+  const timed: Contender[] = cs.flatMap((c) => [
+    { key: `${c.key}:step`, enter: c.enter, run: () => void c.step() },
+    { key: `${c.key}:forward`, enter: c.enter, run: () => void c.forward() },
+  ]);
+  const rates = await interleaved(timed, plan.mlp);
+  const rows = [['contender', 'steps/s', '', 'matmul GFLOP/s', 'forwards/s', '', 'step ÷ forward']];
+  const steps = new Map<string, number>();
+  const forwards = new Map<string, number>();
+  for (const c of cs) {
+    const s = rates.get(`${c.key}:step`)!;
+    const f = rates.get(`${c.key}:forward`)!;
+    steps.set(c.key, s.perSecond);
+    forwards.set(c.key, f.perSecond);
+    mlpRates.set(c.key, s.perSecond);
+    figures.set(`mlp_step.${c.key}.steps_per_s`, s.perSecond);
+    figures.set(`mlp_forward.${c.key}.forwards_per_s`, f.perSecond);
+    figures.set(`step_over_forward.${c.key}`, f.perSecond / s.perSecond);
+    figures.set(`mlp_step.${c.key}.matmul_gflops`, (s.perSecond * flops.step) / 1e9);
+    rows.push([c.key, fmt(s.perSecond), spreadCell(s.spread), fmt((s.perSecond * flops.step) / 1e9), fmt(f.perSecond), spreadCell(f.spread), `${fmt(f.perSecond / s.perSecond)}×`]);
+  }
+  table(rows);
+  console.log(`  step ratios: ${ratioLine(figures.ratios('mlp_step', steps))}`);
+  console.log(`  forward ratios: ${ratioLine(figures.ratios('mlp_forward', forwards))}`);
+  console.log('');
+}
+
+/** Item 2: value and gradient of a 100-op scalar function of two inputs. */
+export async function runSmallGraph(plan: Plan, lineup: Lineup, figures: Figures): Promise<void> {
+  const prog = smallProgram();
+  console.log(`2. value and gradient of f(x, y) built from ${prog.length} elementwise ops (chainrule and closure float64, tfjs float32)`);
+  const closure = closureSmall(prog);
+  const contenders: (Contender & { eval: () => readonly number[] })[] = [];
+  for (const k of lineup.executors) {
+    const c = tryChainrule(k, 'the small graph', () => {
+      const made = chainruleSmall(prog, k);
+      made.run();
+      return made;
+    });
+    if (c !== undefined) contenders.push({ key: c.key, run: () => void c.run(), eval: c.run });
+  }
+  for (const b of lineup.backends) {
+    const c = await tfjsSmall(prog, b);
+    contenders.push({ key: c.key, enter: c.enter, run: () => void c.run(), eval: c.run });
+  }
+  if (lineup.closure) contenders.push({ key: 'closure', run: () => void closure(), eval: closure });
+  const ref = closure();
+  const agreement: string[] = [];
+  for (const c of contenders) {
+    await c.enter?.();
+    const got = c.eval();
+    const err = Math.max(...ref.map((r, i) => Math.abs(got[i]! - r) / Math.max(1e-30, Math.abs(r))));
+    figures.set(`small_graph.max_rel_diff_vs_closure.${c.key}`, err);
+    agreement.push(`${c.key} ${err.toExponential(1)}`);
+  }
+  figures.set('small_graph.ops', prog.length);
+  console.log(`  f = ${ref[0]!.toPrecision(6)}, ∇f = (${ref[1]!.toPrecision(6)}, ${ref[2]!.toPrecision(6)}); max relative difference from the closure: ${agreement.join(', ')}`);
+  const rates = await interleaved(contenders, plan.small);
+  const perSecond = new Map<string, number>();
+  const rows = [['contender', 'evals/s', '']];
+  for (const c of contenders) {
+    const r = rates.get(c.key)!;
+    perSecond.set(c.key, r.perSecond);
+    figures.set(`small_graph.${c.key}.evals_per_s`, r.perSecond);
+    rows.push([c.key, fmt(r.perSecond), spreadCell(r.spread)]);
+  }
+  table(rows);
+  console.log(`  ratios: ${ratioLine(figures.ratios('small_graph', perSecond))}`);
+  console.log('');
+}
+
+/** Item 3: matmul GFLOP/s per shape and orientation. */
+export async function runMatmul(plan: Plan, lineup: Lineup, figures: Figures): Promise<void> {
+  const shapes: MatmulShape[] = [...plan.matmulCubes.map((d) => ({ m: d, k: d, n: d })), ...MATMUL_SHAPES.filter((s) => !(s.m === s.k && s.k === s.n))];
+  const skipped = MATMUL_SHAPES.filter((s) => s.m === s.k && s.k === s.n && !plan.matmulCubes.includes(s.m));
+  console.log(`3. matmul GFLOP/s, float32, op(A) m×k · op(B) k×n${skipped.length > 0 ? ` (quick mode: ${skipped.map(shapeKey).join(', ')} skipped)` : ''}`);
+  const keys = [...lineup.executors.map((k) => EXECUTOR_KEYS[k]), ...lineup.backends.map((b) => TF_KEYS[b])];
+  // The table shows the ratios of the fastest executor present; the JSON has every ratio.
+  const best = EXECUTOR_KEYS[lineup.executors.includes('compiled') ? 'compiled' : 'interpreter'];
+  const ratioKeys = lineup.backends.map((b) => `${short(best)}/${short(TF_KEYS[b])}`);
+  const header = ['m×k×n', 'op(A)·op(B)', ...keys.map(short), ...ratioKeys];
+  const widths = header.map((h, j) => Math.max(h.length, j < 2 ? 11 : 6));
+  console.log('  GFLOP/s per contender, then ratios chainrule ÷ tfjs');
+  table([header], widths);
+  for (const s of shapes) {
+    for (const o of ORIENTATIONS) {
+      const what = `matmul ${shapeKey(s)} ${o.label}`;
+      const contenders: Contender[] = lineup.executors
+        .map((k) =>
+          tryChainrule(k, what, () => {
+            const c = chainruleMatmul(s, o, k);
+            c.run();
+            return c;
+          }),
+        )
+        .filter((c) => c !== undefined);
+      const peers = [];
+      for (const b of lineup.backends) peers.push(await tfjsMatmul(s, o, b));
+      const rates = await interleaved([...contenders, ...peers], plan.matmul);
+      for (const p of peers) p.dispose();
+      const g = new Map<string, number>();
+      for (const [key, r] of rates) {
+        g.set(key, gflops(s, r.perSecond));
+        figures.set(`matmul.${shapeKey(s)}.${o.key}.${key}.gflops`, gflops(s, r.perSecond));
+      }
+      const ratios = new Map(figures.ratios(`matmul.${shapeKey(s)}.${o.key}`, g));
+      table([[shapeKey(s), o.label, ...keys.map((k) => fmt(g.get(k) ?? NaN)), ...ratioKeys.map((k) => (ratios.has(k) ? `${fmt(ratios.get(k)!)}×` : '–'))]], widths);
+    }
+  }
+  console.log('');
+}
+
+/** Item 5: heap, external memory and RSS before and after many training steps. */
+export async function runMemory(plan: Plan, lineup: Lineup, figures: Figures): Promise<void> {
+  const cap = Number.isFinite(plan.memoryBudgetS) ? `, or as many as fit in ~${plan.memoryBudgetS} s per contender` : '';
+  console.log(`5. memory before and after ${plan.memorySteps.toLocaleString('en-US')} MLP training steps${cap} (readings after full GCs)`);
+  const cs = await mlpSet(lineup);
+  const rows = [['contender', 'steps', 'heap before', 'heap growth', '2nd half', 'external growth', 'RSS before', 'RSS growth', 'tensors']];
+  const notes: string[] = [];
+  for (const c of cs) {
+    if (!mlpRates.has(c.key)) {
+      // no rate from item 1 in this run: time a few steps to size the run
+      await c.enter();
+      const t = performance.now();
+      for (let i = 0; i < 3; i++) c.step();
+      mlpRates.set(c.key, 3000 / (performance.now() - t));
+    }
+    const steps = Math.max(10, Math.min(plan.memorySteps, Math.floor(mlpRates.get(c.key)! * plan.memoryBudgetS)));
+    if (steps < plan.memorySteps) notes.push(`${c.key}: ${steps} steps, not ${plan.memorySteps} (≈ ${plan.memoryBudgetS} s at its measured rate; --memory-steps N forces N)`);
+    const m = await measureMemory(c, steps);
+    const p = `memory.${c.key}`;
+    figures.set(`${p}.steps`, m.steps);
+    figures.set(`${p}.heap_before_bytes`, m.heapBefore);
+    figures.set(`${p}.heap_after_bytes`, m.heapAfter);
+    figures.set(`${p}.heap_growth_bytes`, m.heapAfter - m.heapBefore);
+    figures.set(`${p}.heap_growth_second_half_bytes`, m.heapAfter - m.heapMid);
+    figures.set(`${p}.external_growth_bytes`, m.externalAfter - m.externalBefore);
+    figures.set(`${p}.rss_before_bytes`, m.rssBefore);
+    figures.set(`${p}.rss_after_bytes`, m.rssAfter);
+    figures.set(`${p}.rss_growth_bytes`, m.rssAfter - m.rssBefore);
+    if (m.tensorsBefore !== undefined) figures.set(`${p}.tensors_growth`, m.tensorsAfter! - m.tensorsBefore);
+    rows.push([
+      c.key,
+      m.steps.toLocaleString('en-US'),
+      fmtMiB(m.heapBefore),
+      fmtMiB(m.heapAfter - m.heapBefore, true),
+      fmtMiB(m.heapAfter - m.heapMid, true),
+      fmtMiB(m.externalAfter - m.externalBefore, true),
+      fmtMiB(m.rssBefore),
+      fmtMiB(m.rssAfter - m.rssBefore, true),
+      m.tensorsBefore === undefined ? '–' : `${m.tensorsAfter! - m.tensorsBefore >= 0 ? '+' : ''}${m.tensorsAfter! - m.tensorsBefore}`,
+    ]);
+  }
+  await useBackend('cpu');
+  table(rows);
+  for (const n of notes) console.log(`  NOTE ${n}`);
+  console.log('  (RSS is the whole process: it includes every contender run before, and never shrinks much)');
+}

@@ -1,0 +1,106 @@
+/**
+ * Items 1 and 4: one training step (forward, backward, Adam update) of the MLP 784-256-128-10 with
+ * ReLU and softmax cross-entropy on a batch of 128, float32, and its forward pass alone. Every
+ * contender computes the same thing from the same numbers: h = relu(x·W + b) per hidden layer, W
+ * stored [in, out]; loss = mean over the batch of −Σ y log softmax(z); Adam with η = 1e-3, β₁ = 0.9,
+ * β₂ = 0.999, ε = 1e-8 outside the square root (tfjs's placement).
+ */
+import { Graph, Tensor, type Node } from '@chainrule/graph';
+import { crossEntropyFromLogits, empiricalRisk } from '@chainrule/nn';
+import { adam, minimize } from '@chainrule/optim';
+import { compileChainrule, EXECUTOR_KEYS, type ExecutorKind } from './chainrule.js';
+import { MLP_BATCH, MLP_LAYERS, MLP_LR, type MlpData } from './data.js';
+import { tf, TF_KEYS, useBackend, type TfBackend } from './tfjs.js';
+
+/** One implementation of the MLP under test. */
+export interface MlpContender {
+  /** Contender key (`chainrule_interpreter`, `tfjs_cpu`, …). */
+  readonly key: string;
+  /** Called before each timed block (selects the tfjs backend). */
+  readonly enter: () => Promise<void>;
+  /** One training step; returns the loss before the update. */
+  readonly step: () => number;
+  /** The forward pass alone; returns the loss. */
+  readonly forward: () => number;
+  /** Live tensors held by the library, where it counts them (tfjs). */
+  readonly liveTensors?: () => number;
+}
+
+const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
+
+/**
+ * The MLP as a chainrule graph, compiled by one executor.
+ *
+ * @param kind - the executor.
+ * @param data - initial parameters and the batch.
+ * @returns the contender.
+ */
+export function chainruleMlp(kind: ExecutorKind, data: MlpData): MlpContender {
+  const g = new Graph();
+  const x = g.input('x', ['batch', MLP_LAYERS[0]], 'float32');
+  const y = g.input('y', ['batch', MLP_LAYERS[MLP_LAYERS.length - 1]!], 'float32');
+  const params: Node[] = [];
+  let h = x;
+  for (let l = 0; l + 1 < MLP_LAYERS.length; l++) {
+    const W = g.variable(`W${l}`, new Tensor(data.weights[l]!.slice(), [MLP_LAYERS[l]!, MLP_LAYERS[l + 1]!]));
+    const b = g.variable(`b${l}`, new Tensor(data.biases[l]!.slice(), [MLP_LAYERS[l + 1]!]));
+    params.push(W, b);
+    h = h.matmul(W).add(b);
+    if (l + 2 < MLP_LAYERS.length) h = h.relu();
+  }
+  const loss = empiricalRisk(crossEntropyFromLogits(h, y));
+  const update = minimize(loss, params, adam({ lr: MLP_LR, ...ADAM, epsilonPlacement: 'outside' }));
+  const step = compileChainrule(g, { outputs: [loss], updates: update }, kind);
+  const forward = compileChainrule(g, { outputs: [loss] }, kind);
+  const feeds = {
+    x: new Tensor(data.x, [MLP_BATCH, MLP_LAYERS[0]]),
+    y: new Tensor(data.y, [MLP_BATCH, MLP_LAYERS[MLP_LAYERS.length - 1]!]),
+  };
+  return {
+    key: EXECUTOR_KEYS[kind],
+    enter: async () => {},
+    step: () => step(feeds)[0]!.data[0]!,
+    forward: () => forward(feeds)[0]!.data[0]!,
+  };
+}
+
+/**
+ * The MLP in TensorFlow.js as a user would write it: variables, `tf.losses.softmaxCrossEntropy`,
+ * `tf.train.adam(…).minimize`.
+ *
+ * @param backend - the tfjs backend; its tensors are made while it is active.
+ * @param data - initial parameters and the batch.
+ * @returns the contender.
+ */
+export async function tfjsMlp(backend: TfBackend, data: MlpData): Promise<MlpContender> {
+  await useBackend(backend);
+  const ws: tf.Variable[] = [];
+  const bs: tf.Variable[] = [];
+  for (let l = 0; l + 1 < MLP_LAYERS.length; l++) {
+    ws.push(tf.variable(tf.tensor2d(data.weights[l]!, [MLP_LAYERS[l]!, MLP_LAYERS[l + 1]!])));
+    bs.push(tf.variable(tf.tensor1d(data.biases[l]!)));
+  }
+  const x = tf.tensor2d(data.x, [MLP_BATCH, MLP_LAYERS[0]]);
+  const y = tf.tensor2d(data.y, [MLP_BATCH, MLP_LAYERS[MLP_LAYERS.length - 1]!]);
+  const optimizer = tf.train.adam(MLP_LR, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
+  const lossOf = (): tf.Scalar => {
+    let h: tf.Tensor = x;
+    for (let l = 0; l < ws.length; l++) {
+      h = tf.add(tf.matMul(h, ws[l]!), bs[l]!);
+      if (l + 1 < ws.length) h = tf.relu(h);
+    }
+    return tf.losses.softmaxCrossEntropy(y, h) as tf.Scalar;
+  };
+  const read = (t: tf.Tensor): number => {
+    const v = t.dataSync()[0]!;
+    t.dispose();
+    return v;
+  };
+  return {
+    key: TF_KEYS[backend],
+    enter: () => useBackend(backend),
+    step: () => read(tf.tidy(() => optimizer.minimize(lossOf, true, [...ws, ...bs])!)),
+    forward: () => read(tf.tidy(lossOf)),
+    liveTensors: () => tf.memory().numTensors,
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * `pnpm --filter @chainrule/bench cpu-profile [--item mlp|small] [--executor interpreter|compiled]
+ * [--steps N] [--out FILE]`: a CPU profile of chainrule's MLP training step (item 1) or of the
+ * small graph's value and gradient (item 2), summarised as self time per function and per source
+ * file. `--out` also writes the raw .cpuprofile (open it in Chrome DevTools).
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import path from 'node:path';
+import type { ExecutorKind } from './chainrule.js';
+import { mlpData } from './data.js';
+import { chainruleMlp } from './mlp.js';
+import { chainruleSmall, smallProgram } from './small-graph.js';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+function parse(argv: readonly string[]): { item: 'mlp' | 'small'; executor: ExecutorKind; steps: number | undefined; out: string | undefined } {
+  let item: 'mlp' | 'small' = 'mlp';
+  let executor: ExecutorKind = 'interpreter';
+  let steps: number | undefined;
+  let out: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') continue;
+    else if (a === '--item' && (argv[i + 1] === 'mlp' || argv[i + 1] === 'small')) item = argv[++i] as 'mlp' | 'small';
+    else if (a === '--executor' && (argv[i + 1] === 'interpreter' || argv[i + 1] === 'compiled')) executor = argv[++i] as ExecutorKind;
+    else if (a === '--steps') steps = Number(argv[++i]);
+    else if (a === '--out') out = path.resolve(process.env['INIT_CWD'] ?? process.cwd(), argv[++i] ?? 'mlp.cpuprofile');
+    else throw new Error(`unknown argument ${a}; usage: cpu-profile [--item mlp|small] [--executor interpreter|compiled] [--steps N] [--out FILE]`);
+  }
+  return { item, executor, steps, out };
+}
+
+/** Self time per key, in milliseconds, largest first. */
+function selfTime(p: Profile, keyOf: (n: ProfileNode) => string): [string, number][] {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const totals = new Map<string, number>();
+  p.samples.forEach((id, i) => {
+    const key = keyOf(byId.get(id)!);
+    totals.set(key, (totals.get(key) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...totals].sort((a, b) => b[1] - a[1]);
+}
+
+function where(n: ProfileNode): string {
+  const url = n.callFrame.url;
+  if (url === '') return '(V8 builtin, GC or generated code)';
+  const m = /\/(packages\/[^/]+\/src\/.*)$/.exec(url) ?? /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?(.*)$/.exec(url);
+  return m?.[1] ?? path.basename(url);
+}
+
+async function main(): Promise<void> {
+  const args = parse(process.argv.slice(2));
+  const { executor, out } = args;
+  const steps = args.steps ?? (args.item === 'mlp' ? 30 : 20_000);
+  const run = args.item === 'mlp' ? chainruleMlp(executor, mlpData()).step : chainruleSmall(smallProgram(), executor).run;
+  for (let i = 0; i < Math.min(steps, 100); i++) run(); // warm-up: compile, specialise, optimise
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) run();
+  const ms = performance.now() - t0;
+  const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
+  session.disconnect();
+  if (out !== undefined) writeFileSync(out, JSON.stringify(profile));
+
+  const total = profile.timeDeltas.reduce((a, b) => a + b, 0) / 1000;
+  const what = args.item === 'mlp' ? 'MLP steps' : 'small-graph evaluations';
+  console.log(`chainrule ${executor}: ${steps} ${what} in ${ms.toFixed(0)} ms (${((steps * 1000) / ms).toFixed(2)} per s); ${total.toFixed(0)} ms sampled`);
+  const show = (title: string, rows: [string, number][], n: number): void => {
+    console.log(`\n${title}`);
+    for (const [k, t] of rows.slice(0, n)) console.log(`  ${((100 * t) / total).toFixed(1).padStart(5)}%  ${t.toFixed(0).padStart(6)} ms  ${k}`);
+  };
+  const line = (n: ProfileNode): string => (n.callFrame.url !== '' && n.callFrame.lineNumber > 0 ? `:${n.callFrame.lineNumber + 1}` : '');
+  show('self time by function', selfTime(profile, (n) => `${n.callFrame.functionName || '(anonymous)'}  ${where(n)}${line(n)}`), 25);
+  show('self time by file', selfTime(profile, where), 12);
+  if (out !== undefined) console.log(`\nraw profile written to ${out}`);
+}
+
+await main();
