@@ -13,15 +13,17 @@ export function createContext(graph: Graph, params: readonly Node[], loss: Node,
     for (let k = 2; graph.byName(candidate) !== undefined; k++) candidate = `${name}.${k}`;
     return candidate;
   };
+  const gradientAt = (points: readonly Node[]): Node[] => {
+    const [moved] = substitute([loss], new Map(params.map((p, i) => [p, points[i]!])));
+    return grad(moved!, points);
+  };
   return {
     graph,
     params,
     step,
     loss,
-    gradientAt(points) {
-      const [moved] = substitute([loss], new Map(params.map((p, i) => [p, points[i]!])));
-      return grad(moved!, points);
-    },
+    gradientAt,
+    directionsAt: gradientAt,
     state(name: string, init: StateInit = 0) {
       return params.map((p) => {
         const varName = unique(`${prefix}${name}/${p.name}`);

@@ -17,7 +17,9 @@ export interface RuleFormula {
  * Prints a rule's update as formulas, generated from the very graph nodes the rule builds — so what
  * is printed is what runs. The rule is applied to one scalar parameter `w` with gradient `grad` at
  * step `t`; rules that need the loss itself (look-ahead, Newton) see f(w) = ½·h·w², so ∇f(u) = h·u.
- * State variables are shown by their short names (`v`, `Q`, `q`, `g`, `rho`, …).
+ * State variables are shown by their short names (`v`, `Q`, `q`, `g`, `rho`, …); ops other than
+ * elementwise ones appear as calls (`sum(…)`, `solve(a, b)`), which `scalarScope()` from
+ * `@chainrule/graph/mathjs` evaluates for the one-element parameter.
  *
  * @param rule - the rule to print.
  * @returns one formula per assigned variable, the parameter first.
@@ -45,7 +47,7 @@ export function ruleFormulas(rule: UpdateRule): RuleFormula[] {
   };
   return targets.map((target, i) => ({
     variable: short(target) ?? target.name!,
-    text: toExpression(values[i]!, { name: short }),
-    tex: toTex(values[i]!, { name: short }),
+    text: toExpression(values[i]!, { name: short, calls: true }),
+    tex: toTex(values[i]!, { name: short, calls: true }),
   }));
 }

@@ -1,4 +1,4 @@
-import type { Graph, Node } from '@chainrule/graph';
+import { ChainruleError, type Graph, type Node } from '@chainrule/graph';
 
 /** A state variable's first value: a number, or `'param'` to start from the parameter's own value. */
 export type StateInit = number | 'param';
@@ -20,6 +20,12 @@ export interface RuleContext {
    * rewrite), differentiated. For look-ahead rules such as Sutskever et al.'s momentum.
    */
   gradientAt(points: readonly Node[]): Node[];
+  /**
+   * The directions this rule would receive if the parameters were at `points`: ∇f there, passed
+   * through the rules before this one in a chain (which must be stateless, such as clipping and
+   * regularisation). What a look-ahead rule uses in place of its incoming directions.
+   */
+  directionsAt(points: readonly Node[]): Node[];
   /**
    * Declares one state variable per parameter (shaped like it), named `<prefix><name>/<parameter>`
    * (e.g. `optim/adam.m/w`) so that it is inspectable and saved with the graph. Give `name` as
@@ -73,12 +79,23 @@ export function chain(...rules: readonly UpdateRule[]): UpdateRule {
     apply(directions, ctx) {
       let d = directions;
       const assignments: (readonly [Node, Node])[] = [];
-      for (const rule of rules) {
-        const result = rule.apply(d, ctx);
+      rules.forEach((rule, k) => {
+        const result = rule.apply(d, { ...ctx, directionsAt: (points) => directionsThrough(rules.slice(0, k), points, ctx) });
         d = result.directions;
         assignments.push(...result.assignments);
-      }
+      });
       return { directions: d, assignments };
     },
   };
+}
+
+/** ∇f at `points`, passed through stateless `rules` evaluated with the parameters at `points`. */
+function directionsThrough(rules: readonly UpdateRule[], points: readonly Node[], ctx: RuleContext): Node[] {
+  const stateless = (): never => {
+    throw new ChainruleError('a rule with state cannot come before a look-ahead rule (such as sutskever) in a chain');
+  };
+  const moved: RuleContext = { ...ctx, params: points, state: stateless, scalarState: stateless };
+  let d: readonly Node[] = ctx.directionsAt(points);
+  for (const rule of rules) d = rule.apply(d, moved).directions;
+  return [...d];
 }

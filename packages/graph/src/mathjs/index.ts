@@ -6,6 +6,6 @@
  * @packageDocumentation
  */
 export { fromExpression } from './from-expression.js';
-export { mathScope, toExpression, toMathNode, toTex } from './to-math.js';
+export { mathScope, scalarScope, toExpression, toMathNode, toTex } from './to-math.js';
 export type { MathRenderOptions } from './to-math.js';
 export { ExpressionError } from '../errors.js';

@@ -13,6 +13,13 @@ export interface MathRenderOptions {
    * elementwise subgraph (default: `n<id>`). Return `undefined` to keep the default.
    */
   readonly name?: (leaf: Node) => string | undefined;
+  /**
+   * Write every other op as a call of its name on its operands (`solve(a, b)`, `reshape(x)`;
+   * reductions as `reduceSum(x)`, `reduceMax(x)`)
+   * instead of a leaf symbol, and one-element constants and fills as numbers: a full formula for
+   * graphs of one-element values, which mathjs evaluates with {@link scalarScope}.
+   */
+  readonly calls?: boolean;
 }
 
 /** Binary primitives written as mathjs operators: [operator, mathjs function name]. */
@@ -71,10 +78,12 @@ export function toMathNode(node: Node, options: MathRenderOptions = {}): MathNod
     let m = memo.get(n);
     if (m !== undefined) return m;
     const op = n.op;
+    const single = n.shape.every((d) => d === 1);
     if (op === 'input' || op === 'variable') m = symbol(n, n.name!);
-    else if (op === 'constant' && n.rank === 0) m = number((n.attrs['value'] as Tensor).data[0]!);
+    else if (op === 'constant' && (n.rank === 0 || (options.calls && single))) m = number((n.attrs['value'] as Tensor).data[0]!);
+    else if (op === 'fill' && options.calls && single) m = number(n.attrs['value'] as number);
     else if (op === 'cast' || op === 'identity') m = render(n.inputs[0]!);
-    else if (getOp(op)?.kind !== 'elementwise') m = symbol(n, `n${n.id}`);
+    else if (getOp(op)?.kind !== 'elementwise') m = options.calls ? call(CALL_NAMES[op] ?? op, n.inputs.map(render)) : symbol(n, `n${n.id}`);
     else {
       const args = n.inputs.map(render);
       const [a, b] = args as [MathNode, MathNode];
@@ -164,6 +173,36 @@ function scalarKernel(op: Primitive): (...args: number[]) => number {
   return (...args) => {
     if (args.length !== 1) throw new ExpressionError(`${op} takes 1 argument, got ${args.length}`);
     return def.kernel([new Tensor(Float64Array.of(Number(args[0])), [])], {}, SCALAR_CONTEXT).data[0]!;
+  };
+}
+
+const identityOfOne = (x: number): number => x;
+
+/** Reductions are called by names that do not shadow mathjs's own `sum` and `max` (used for `maximum`). */
+const CALL_NAMES: Readonly<Record<string, string>> = { sum: 'reduceSum', max: 'reduceMax' };
+
+/**
+ * Number functions for the calls that {@link toExpression} writes with `calls: true`, valid for
+ * one-element values: reductions, reshapes, slices and transposes of one element are that element,
+ * a 1×1 matmul is a product, a 1×1 solve a quotient, and `dimSize` of one element is 1.
+ *
+ * @returns a fresh object of functions, to spread into a mathjs scope with {@link mathScope}.
+ * @example
+ * ```ts
+ * math.evaluate(toExpression(w.square().sum(), { calls: true }), { w: 3, ...mathScope(), ...scalarScope() }); // reduceSum(w ^ 2) = 9
+ * ```
+ */
+export function scalarScope(): Record<string, (...args: number[]) => number> {
+  return {
+    reduceSum: identityOfOne,
+    reduceMax: identityOfOne,
+    reshape: identityOfOne,
+    broadcastTo: identityOfOne,
+    slice: identityOfOne,
+    transpose: identityOfOne,
+    matmul: (a, b) => a! * b!,
+    solve: (a, b) => b! / a!,
+    dimSize: () => 1,
   };
 }
 

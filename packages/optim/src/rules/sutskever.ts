@@ -8,7 +8,9 @@ import type { MomentumOptions } from './momentum.js';
  *   v⁽ᵗ⁺¹⁾ = γ v⁽ᵗ⁾ − η⁽ᵗ⁾ ∇f(w⁽ᵗ⁾ + γ v⁽ᵗ⁾),   w⁽ᵗ⁺¹⁾ = w⁽ᵗ⁾ + v⁽ᵗ⁺¹⁾.
  *
  * The gradient at w + γv is built by a graph rewrite: the loss graph with w + γv substituted for w,
- * differentiated. Under the lecture's change of variables it is Nesterov's scheme.
+ * differentiated. Under the lecture's change of variables it is Nesterov's scheme. In a chain, the
+ * stateless rules before it (regularisation, clipping) are applied at the look-ahead point too, so
+ * `chain(addRegularization(φ, λ), sutskever())` is Sutskever's rule on f + λφ.
  *
  * @param options - η⁽ᵗ⁾ and γ.
  * @returns the rule (state: `sutskever.v` per parameter).
@@ -21,10 +23,10 @@ export function sutskever(options: MomentumOptions & { readonly lr?: Schedule } 
   const { lr = 0.01, momentum: gamma = 0.9 } = options;
   return {
     name: 'sutskever',
-    apply: (_g, ctx) => {
+    apply: (_directionsAtW, ctx) => {
       const eta = stepSize(lr, ctx.step);
       const v = ctx.state('sutskever.v');
-      const ahead = ctx.gradientAt(ctx.params.map((w, i) => w.add(v[i]!.mul(gamma)))); // ∇f(w + γv)
+      const ahead = ctx.directionsAt(ctx.params.map((w, i) => w.add(v[i]!.mul(gamma)))); // ∇f(w + γv)
       const next = v.map((vi, i) => vi.mul(gamma).sub(ahead[i]!.mul(eta))); // v ← γv − η ∇f(w + γv)
       return { directions: next, assignments: v.map((vi, i) => [vi, next[i]!] as const) };
     },
