@@ -11,6 +11,9 @@ export default defineConfig({
   ssr: { resolve: { conditions: [SOURCE, ...defaultServerConditions] } },
   test: {
     setupFiles: ['./test/setup-fast-check.ts'],
+    // In CI, also write a JSON summary; .ci/run prints its 'N passed, N failed' line.
+    reporters: process.env['CI'] ? ['default', 'json'] : ['default'],
+    outputFile: { json: './test-results.json' },
     // More property cases (FC_NUM_RUNS, `pnpm test:props`) need more time per test.
     testTimeout: process.env['FC_NUM_RUNS'] ? 3_600_000 : 30_000,
     // Inline projects with `extends: true` inherit the conditions and setup file above.
