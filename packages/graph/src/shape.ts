@@ -17,6 +17,9 @@ export type DimBindings = ReadonlyMap<string, number>;
 
 const SYMBOL = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Shapes `checkShape` has returned: frozen, so they stay valid, and need no second check. */
+const CHECKED = new WeakSet<readonly unknown[]>();
+
 /**
  * Formats a shape the way error messages print it, e.g. `[batch,784]`.
  *
@@ -44,7 +47,8 @@ export function formatShape(shape: SymbolicShape): string {
  * ```
  */
 export function checkShape(shape: readonly unknown[], what: string): Shape {
-  return Object.freeze(
+  if (CHECKED.has(shape)) return shape as Shape; // already checked, and frozen since
+  const checked = Object.freeze(
     shape.map((d, i) => {
       if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
         throw new ShapeError(`${what}: dimension ${i} must be a non-negative integer, got ${String(d)}`);
@@ -52,6 +56,8 @@ export function checkShape(shape: readonly unknown[], what: string): Shape {
       return d;
     }),
   );
+  CHECKED.add(checked);
+  return checked;
 }
 
 /**

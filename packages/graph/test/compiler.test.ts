@@ -34,6 +34,11 @@ describe('the compiling executor', () => {
     expect(run({ x: tensor([[1, 2], [3, 4], [0, 0]]) })[0]!.item()).toBe((6 + 14) / 3);
     expect(run({ x: tensor([[1, 1]]) })[0]!.item()).toBe(4);
     expect(() => run({ x: tensor([1, 2]) })).toThrow(FeedError);
+    // after a run, feeds of the same shapes take a fast path that must still refuse bad feeds
+    expect(() => run({ x: tensor([[1, 1]]), extra: tensor(1) })).toThrow(/feed 'extra' matches no input/);
+    expect(() => run({ x: tensor([[1, 1]], undefined, 'float32') })).toThrow(/dtype float32/);
+    expect(() => run(new Map([['x', tensor([[1, 1]])], ['y', tensor(0)]]))).toThrow(FeedError);
+    expect(run(new Map([['x', tensor([[2, 2]])]]))[0]!.item()).toBe(8);
   });
 
   it('draws random values that advance per run exactly as the interpreter does', () => {

@@ -11,7 +11,7 @@ import { FOLDS, type ReduceAttrs } from '../ops/reduce.js';
 import { getOp } from '../ops/registry.js';
 import { prepareTranspose, resolvePerm } from '../ops/transpose.js';
 import { randomStream } from '../random.js';
-import { bindShape, normalizeAxes, sizeOf, type DimBindings, type Shape } from '../shape.js';
+import { bindShape, checkShape, normalizeAxes, sizeOf, type DimBindings, type Shape } from '../shape.js';
 import { schedule } from '../structure.js';
 import { Tensor } from '../tensor.js';
 import { generateFusedLoop } from './codegen.js';
@@ -22,7 +22,7 @@ type Step = (slots: TypedArray[], drew: Node[]) => void;
 
 /** A run specialised to one binding of the symbolic dimensions. */
 interface Specialised {
-  run(fed: ReadonlyMap<string, Tensor>): Tensor[];
+  run(feed: (name: string) => Tensor): Tensor[];
 }
 
 /**
@@ -51,18 +51,54 @@ export function compileExecutable(graph: Graph, options: ExecutableOptions): Exe
   const order = schedule([...outputs, ...updates.map(([, v]) => v)]);
   const needed = order.filter((n) => n.op === 'input');
   const cache = new Map<string, Specialised>();
+  // The last specialisation and the feed shapes it was made for: a run whose feeds have the same
+  // types skips the full check and the cache lookup (the common case of a training loop).
+  let last: { spec: Specialised; shapes: readonly (readonly number[])[] } | undefined;
+  const names = needed.map((n) => n.name!);
   const run = (feeds: Feeds = {}): Tensor[] => {
+    const get = feeds instanceof Map ? (name: string) => feeds.get(name) : (name: string) => (feeds as Readonly<Record<string, Tensor>>)[name];
+    if (last !== undefined && sameFeeds(graph, feeds, needed, names, get, last.shapes)) return last.spec.run(get as (name: string) => Tensor);
     const fed = feedMap(feeds);
     const bindings = bindFeeds(graph, needed, fed);
-    const key = needed.map((n) => fed.get(n.name!)!.shape.join('x')).join('|');
+    const shapes = names.map((name) => fed.get(name)!.shape);
+    const key = shapes.map((shape) => shape.join('x')).join('|');
     let spec = cache.get(key);
     if (spec === undefined) {
       spec = specialise(graph, order, outputs, updates, bindings);
       cache.set(key, spec);
     }
-    return spec.run(fed);
+    last = { spec, shapes };
+    return spec.run((name) => fed.get(name)!);
   };
   return Object.assign(run, { schedule: order, inputs: needed });
+}
+
+/**
+ * Whether the feeds are exactly like the last checked ones: every needed input fed a tensor of its
+ * dtype and of the same shape, and no feed that matches no input. Allocates nothing.
+ */
+function sameFeeds(
+  graph: Graph,
+  feeds: Feeds,
+  needed: readonly Node[],
+  names: readonly string[],
+  get: (name: string) => Tensor | undefined,
+  shapes: readonly (readonly number[])[],
+): boolean {
+  for (let i = 0; i < needed.length; i++) {
+    const value = get(names[i]!);
+    if (!(value instanceof Tensor) || value.dtype !== needed[i]!.dtype) return false;
+    const want = shapes[i]!;
+    const got = value.shape;
+    if (got.length !== want.length) return false;
+    for (let d = 0; d < got.length; d++) if (got[d] !== want[d]) return false;
+  }
+  if (feeds instanceof Map) {
+    for (const name of feeds.keys()) if (graph.byName(name)?.op !== 'input') return false;
+  } else {
+    for (const name in feeds) if (graph.byName(name)?.op !== 'input') return false;
+  }
+  return true;
 }
 
 function specialise(graph: Graph, order: readonly Node[], outputs: readonly Node[], updates: readonly [Node, Node][], bindings: DimBindings): Specialised {
@@ -140,14 +176,19 @@ function specialise(graph: Graph, order: readonly Node[], outputs: readonly Node
 
   const staging = updates.map(([, v]) => (pooled.has(owner.get(v)!) ? undefined : allocate(v.dtype, sizeOf(shapes.get(v)!))));
   const drew: Node[] = [];
+  const outputShapes = outputs.map((o) => checkShape(shapes.get(o)!, 'output'));
+  const outputSlots = outputs.map(slotOf);
+  const externalSlots = external.map(slotOf);
+  const externalNames = external.map((n) => n.name!);
+  const externalIsInput = external.map((n) => n.op === 'input');
   return {
-    run(fed) {
-      for (const n of external) {
-        slots[slotOf(n)] = n.op === 'input' ? fed.get(n.name!)!.data : graph.variableValue(n.name!).data;
+    run(feed) {
+      for (let i = 0; i < external.length; i++) {
+        slots[externalSlots[i]!] = externalIsInput[i] ? feed(externalNames[i]!).data : graph.variableValue(externalNames[i]!).data;
       }
       drew.length = 0;
       for (const step of steps) step(slots, drew);
-      const results = outputs.map((o) => new Tensor(slots[slotOf(o)]!.slice(), shapes.get(o)!));
+      const results = outputSlots.map((slot, i) => new Tensor(slots[slot]!.slice(), outputShapes[i]!));
       // Values that live in variable or feed storage are copied aside first, so that `a ← b, b ← a` swaps.
       updates.forEach(([, v], k) => staging[k]?.set(slots[slotOf(v)]!));
       updates.forEach(([t, v], k) => graph.variableValue(t.name!).data.set(staging[k] ?? slots[slotOf(v)]!));
