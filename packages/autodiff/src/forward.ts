@@ -7,7 +7,7 @@ type Tangents = readonly (Node | null)[];
 const sameShape = (a: readonly unknown[], b: readonly unknown[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** Ops that are linear in their differentiable inputs (one at a time): the tangent is the op applied to tangents. */
-const LINEAR = new Set(['sum', 'reshape', 'broadcastTo', 'transpose', 'slice', 'pad', 'concat', 'neg', 'add', 'sub', 'cast', 'identity']);
+const LINEAR = new Set(['sum', 'reshape', 'broadcastTo', 'transpose', 'slice', 'cast', 'identity']);
 
 /** Ops linear in each argument separately: d(f(a, b)) = f(da, b) + f(a, db). */
 const BILINEAR = new Set(['matmul']);
@@ -23,10 +23,14 @@ function pushforward(node: Node, tangents: Tangents): Node {
   const g = node.graph;
   const zeroLike = (x: Node): Node => g.fill(x.shape, 0, x.dtype);
   const op = node.op;
-  if (op === 'concat' || (LINEAR.has(op) && node.inputs.length === 1)) {
+  if (op === 'concat' || LINEAR.has(op)) {
     return g.apply(op, node.inputs.map((x, i) => tangents[i] ?? zeroLike(x)), node.attrs);
   }
-  if (op === 'gather' || op === 'scatterAdd') return g.apply(op, [tangents[0]!, node.inputs[1]!], node.attrs); // linear in the values
+  if (op === 'pad') return tangents[0]!.pad(node.attrs['before'] as number[], node.attrs['after'] as number[], 0); // the padding is constant
+  if (op === 'gather' || op === 'scatterAdd') {
+    // linear in the values; the indices are piecewise constant
+    return tangents[0] ? g.apply(op, [tangents[0], node.inputs[1]!], node.attrs) : zeroLike(node);
+  }
   if (BILINEAR.has(op)) {
     const terms = node.inputs.flatMap((_, i) => (tangents[i] ? [g.apply(op, node.inputs.map((x, j) => (j === i ? tangents[i]! : x)), node.attrs)] : []));
     return addAll(terms, node.shape);
@@ -40,7 +44,7 @@ function pushforward(node: Node, tangents: Tangents): Node {
   if (op === 'max') {
     // the tangent flows from the maximal entries, shared equally between ties (as in the VJP)
     const [vjpOfMax] = VJP_RULES.max!(g.fill(node.shape, 1, node.dtype), node);
-    return tangents[0]!.mul(vjpOfMax!()).sum((node.attrs['axes'] as number[] | undefined) ?? undefined, node.attrs['keepDims'] as boolean);
+    return tangents[0]!.mul(vjpOfMax!()).sum(node.attrs['axes'] as number[] | undefined, node.attrs['keepDims'] as boolean);
   }
   if (getOp(op)?.kind === 'elementwise') {
     // Elementwise ops have diagonal Jacobians, so J·t is the VJP rule applied to t (broadcasting included).

@@ -171,3 +171,18 @@ describe('vjp, jvp, jacobian, hessian, hvp', () => {
     expect(values(d!)).toEqual([2, 4]);
   });
 });
+
+describe('infinite cotangents at kinks', () => {
+  it('are routed, not multiplied by a zero derivative: no NaN from relu, abs, maximum, max', () => {
+    const g = new Graph();
+    const y = g.input('y', [2]);
+    const tiny = (n: Node): Node => n.add(1e-300).log().sum(); // ∂/∂n = 1/n: +∞ where n = 0
+    const feeds = { y: tensor([-1, 2]) };
+    for (const f of [(v: Node) => v.relu(), (v: Node) => v.abs().mul(v.greater(0)), (v: Node) => v.maximum(0)]) {
+      const [d] = g.run(grad(tiny(f(y)), [y]), feeds);
+      expect(Number.isNaN(d!.data[0]!)).toBe(false);
+    }
+    const [dm] = g.run(grad(y.max().sub(2).log(), [y]), feeds); // log(0) at the max: ∂ = +∞ there, 0 elsewhere
+    expect(dm!.data[0]).toBe(0);
+  });
+});

@@ -23,8 +23,11 @@ describe('the gradient spec table, against central differences', () => {
       const points = fc.tuple(...spec.shapes.map((s) => valuesIn(spec.domain, s)));
       fc.assert(
         fc.property(points, (xs) => {
-          const report = checkGradients((...nodes) => spec.build(nodes), xs, { atol: spec.tolerance, rtol: spec.tolerance });
-          if (!report.ok) throw new Error(report.message);
+          // exhaustive checks every VJP entry; projection also checks the forward-mode (JVP) rule
+          for (const mode of ['exhaustive', 'projection'] as const) {
+            const report = checkGradients((...nodes) => spec.build(nodes), xs, { mode, atol: spec.tolerance, rtol: spec.tolerance });
+            if (!report.ok) throw new Error(report.message);
+          }
         }),
         { numRuns: 20 },
       );

@@ -8,9 +8,12 @@
  * ```
  */
 export class ChainruleError extends Error {
-  /** @param message - what went wrong, naming the op, node or input involved. */
-  constructor(message: string) {
-    super(message);
+  /**
+   * @param message - what went wrong, naming the op, node or input involved.
+   * @param options - `cause`: the error this one explains, when it wraps one.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
   }
 }

@@ -170,8 +170,9 @@ export class Graph {
    * Declares a variable: a named value kept between runs and changed only by assignments.
    *
    * @param name - unique name, its key in the store and in checkpoints.
-   * @param init - the first value; or a concrete shape, followed by an {@link Initializer}
-   *   (0 by default) and a dtype.
+   * @param init - the first value (a tensor, which also fixes the dtype); or a concrete shape.
+   * @param initializer - with a shape: the {@link Initializer} (0 by default).
+   * @param dtype - with a shape: the element type (`float64` by default).
    * @returns the variable node.
    * @example
    * ```ts
@@ -181,8 +182,12 @@ export class Graph {
    */
   variable(name: string, init: Tensor | readonly number[], initializer: Initializer = 0, dtype: DType = 'float64'): Node {
     let value: Tensor;
-    if (init instanceof Tensor) value = init;
-    else {
+    if (init instanceof Tensor) {
+      if (initializer !== 0 || dtype !== 'float64') {
+        throw new ChainruleError(`variable '${name}': give either a tensor, or a shape with an initializer and a dtype — not both`);
+      }
+      value = init;
+    } else {
       const shape = checkShape(init, `variable '${name}'`);
       value = typeof initializer === 'number' ? full(shape, initializer, dtype) : initializer(shape, dtype);
       if (value.dtype !== dtype || formatShape(value.shape) !== formatShape(shape)) {

@@ -1,6 +1,8 @@
 /**
  * `@chainrule/graph`: static graphs of tensor ops — values, shapes and broadcasting, the op
- * registry, the graph builder, the reference interpreter.
+ * registry, the graph builder, the reference interpreter and the compiling executor, JSON
+ * (de)serialisation, DOT/Mermaid export and rewrites. The mathjs bridge is at
+ * `@chainrule/graph/mathjs`.
  *
  * @packageDocumentation
  */

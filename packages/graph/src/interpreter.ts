@@ -1,4 +1,4 @@
-import { ChainruleError, ExecutionError, FeedError, ShapeError } from './errors.js';
+import { ChainruleError, ExecutionError, FeedError } from './errors.js';
 import type { Graph } from './graph.js';
 import type { Node } from './node.js';
 import { getOp } from './ops/registry.js';
@@ -101,8 +101,7 @@ export function compileInterpreter(graph: Graph, options: ExecutableOptions): Ex
           ctx,
         );
       } catch (e) {
-        if (e instanceof ChainruleError) throw new ExecutionError(`${describe(node)}: ${e.message}`);
-        throw new ExecutionError(`${describe(node)}: ${(e as Error).message ?? String(e)}`);
+        throw new ExecutionError(`${describe(node)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
       if (checkNumerics) {
         const bad = out.data.findIndex((v) => !Number.isFinite(v));

@@ -18,7 +18,7 @@ export { dropout, dropoutRate } from './layers/dropout.js';
 export type { DropoutMode, DropoutOptions } from './layers/dropout.js';
 export { Model, sequential } from './layers/sequential.js';
 export type { ModelBuildOptions } from './layers/sequential.js';
-export { binaryCrossEntropy, binaryCrossEntropyFromLogits, crossEntropy, crossEntropyFromLogits, empiricalRisk, klDivergence, misclassification, squaredLoss } from './losses.js';
+export { binaryCrossEntropy, binaryCrossEntropyFromLogits, crossEntropy, crossEntropyFromLogits, empiricalRisk, klDivergence, misclassification, misclassificationFromLogits, squaredLoss } from './losses.js';
 export { batches, exampleCount, permutation, takeRows, trainValidationSplit } from './data.js';
 export type { BatchOptions, Dataset } from './data.js';
 export { Trainer } from './trainer.js';

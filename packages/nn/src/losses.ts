@@ -94,16 +94,17 @@ export function crossEntropyFromLogits(logits: Node, target: Node): Node {
 
 /**
  * Kullback–Leibler divergence KL(y ‖ ŷ) = Σᵢ yᵢ log(yᵢ/ŷᵢ) = −H(y) + cross-entropy, with 0 log 0 = 0.
+ * Arguments in the order of every loss here: prediction first, target second.
  *
- * @param target - the reference distribution y, [batch, d].
  * @param probability - ŷ, [batch, d].
- * @returns KL per example, [batch].
+ * @param target - the reference distribution y, [batch, d].
+ * @returns KL(y ‖ ŷ) per example, [batch].
  * @example
  * ```ts
- * klDivergence(y, model.forward(x, { training: false }));
+ * klDivergence(model.forward(x, { training: false }), y);
  * ```
  */
-export function klDivergence(target: Node, probability: Node): Node {
+export function klDivergence(probability: Node, target: Node): Node {
   return perExample(target.graph.where(target.greater(0), target.mul(target.log().sub(probability.log())), 0));
 }
 
@@ -124,6 +125,28 @@ export function misclassification(prediction: Node, target: Node): Node {
   if (prediction.shape[prediction.rank - 1] === 1) {
     return perExample(target.sub(0.5).mul(prediction.sub(0.5)).less(0));
   }
+  return topClassMissed(prediction, target);
+}
+
+/**
+ * Misclassification for a model that outputs logits: binary (one column) 1[(y − ½)·z < 0], i.e.
+ * σ(z) on the wrong side of ½; multi-class as {@link misclassification} (softmax keeps the order).
+ *
+ * @param logits - z, [batch, d].
+ * @param target - y, [batch, d].
+ * @returns 0/1 per example, [batch]; not differentiable.
+ * @example
+ * ```ts
+ * metrics: { error: misclassificationFromLogits }
+ * ```
+ */
+export function misclassificationFromLogits(logits: Node, target: Node): Node {
+  if (logits.shape[logits.rank - 1] === 1) return perExample(target.sub(0.5).mul(logits).less(0));
+  return topClassMissed(logits, target);
+}
+
+/** 1 unless the target's class has the largest score (a tie at the top counts as correct). */
+function topClassMissed(prediction: Node, target: Node): Node {
   const top = prediction.equal(prediction.max(-1, true)); // 1 at the largest score(s)
   return perExample(top.mul(target)).greater(0).neg().add(1);
 }

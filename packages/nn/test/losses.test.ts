@@ -9,6 +9,7 @@ import {
   crossEntropyFromLogits,
   empiricalRisk,
   klDivergence,
+  misclassificationFromLogits,
   misclassification,
   squaredLoss,
 } from '@chainrule/nn';
@@ -258,7 +259,7 @@ describe('KL divergence KL(y ‖ ŷ) = Σᵢ yᵢ log(yᵢ/ŷᵢ) = −H(y) + cr
       fc.property(
         fc.tuple(batch, classes).chain(([m, d]) => fc.tuple(rowsOf(m, distributionWithZeros(d)), rowsOf(m, positiveDistribution(d)))),
         ([y, yHat]) => {
-          const kl = perExample(klDivergence, y, yHat);
+          const kl = perExample(klDivergence, yHat, y);
           const ce = perExample(crossEntropy, yHat, y);
           expectClose(kl, y.map((yi, i) => ref.kl(yi, yHat[i]!)), 1e-10, 1e-12);
           expectClose(kl, y.map((yi, i) => -ref.entropy(yi) + ce[i]!), 1e-10, 1e-12);
@@ -270,7 +271,7 @@ describe('KL divergence KL(y ‖ ŷ) = Σᵢ yᵢ log(yᵢ/ŷᵢ) = −H(y) + cr
   });
 
   it('0 · log 0 = 0: zero target entries count 0, also where ŷ is 0; KL(y ‖ y) = 0', () => {
-    const kl = perExample(klDivergence, [[1, 0], [0.5, 0.5], [0, 1]], [[1, 0], [0.5, 0.5], [0.25, 0.75]]);
+    const kl = perExample(klDivergence, [[1, 0], [0.5, 0.5], [0.25, 0.75]], [[1, 0], [0.5, 0.5], [0, 1]]);
     expect(kl.slice(0, 2)).toEqual([0, 0]);
     expectClose(kl.slice(2), [Math.log(1 / 0.75)], 1e-15, 0);
   });
@@ -279,10 +280,22 @@ describe('KL divergence KL(y ‖ ŷ) = Σᵢ yᵢ log(yᵢ/ŷᵢ) = −H(y) + cr
     fc.assert(
       fc.property(
         fc.tuple(batch, classes).chain(([m, d]) => fc.tuple(rowsOf(m, oneHot(d)), rowsOf(m, positiveDistribution(d)))),
-        ([y, yHat]) => expectClose(perExample(klDivergence, y, yHat), perExample(crossEntropy, yHat, y), 1e-14, 1e-15),
+        ([y, yHat]) => expectClose(perExample(klDivergence, yHat, y), perExample(crossEntropy, yHat, y), 1e-14, 1e-15),
       ),
       { numRuns: runs(30) },
     );
+  });
+});
+
+describe('misclassificationFromLogits', () => {
+  it('thresholds a logit at 0 (σ(z) at ½) and agrees with misclassification of σ(z)', () => {
+    const g = new Graph();
+    const z = g.input('z', [4, 1]);
+    const y = g.input('y', [4, 1]);
+    const feeds = { z: tensor([[0.2], [-0.2], [3], [-3]]), y: tensor([[1], [1], [0], [0]]) };
+    const [fromLogits, fromProbabilities] = g.run([misclassificationFromLogits(z, y), misclassification(z.sigmoid(), y)], feeds);
+    expect(Array.from(fromLogits!.data)).toEqual([0, 1, 1, 0]);
+    expect(Array.from(fromProbabilities!.data)).toEqual([0, 1, 1, 0]);
   });
 });
 

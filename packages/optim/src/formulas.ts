@@ -1,4 +1,5 @@
-import { Graph, simplify, tensor, type Node } from '@chainrule/graph';
+import { Graph, simplify, substitute, tensor, type Node } from '@chainrule/graph';
+import { grad } from '@chainrule/autodiff';
 import { toExpression, toTex } from '@chainrule/graph/mathjs';
 import { createContext } from './context.js';
 import type { UpdateRule } from './transform.js';
@@ -18,7 +19,7 @@ export interface RuleFormula {
  * is printed is what runs. The rule is applied to one scalar parameter `w` with gradient `grad` at
  * step `t`; rules that need the loss itself (look-ahead, Newton) see f(w) = ½·h·w², so ∇f(u) = h·u.
  * State variables are shown by their short names (`v`, `Q`, `q`, `g`, `rho`, …); ops other than
- * elementwise ones appear as calls (`sum(…)`, `solve(a, b)`), which `scalarScope()` from
+ * elementwise ones appear as calls (`reduceSum(…)`, `solve(a, b)`), which `scalarScope()` from
  * `@chainrule/graph/mathjs` evaluates for the one-element parameter.
  *
  * @param rule - the rule to print.
@@ -26,7 +27,7 @@ export interface RuleFormula {
  * @example
  * ```ts
  * for (const f of ruleFormulas(polyak({ lr: 0.1, momentum: 0.9 }))) console.log(`${f.variable} ← ${f.text}`);
- * // w ← w + (0.9 * v - grad * 0.1)   and   v ← 0.9 * v - grad * 0.1
+ * // w ← w + (v * 0.9 - grad * 0.1)   and   v ← v * 0.9 - grad * 0.1
  * ```
  */
 export function ruleFormulas(rule: UpdateRule): RuleFormula[] {
@@ -37,9 +38,13 @@ export function ruleFormulas(rule: UpdateRule): RuleFormula[] {
   const step = g.input('t', []);
   const created: Node[] = [];
   const ctx = createContext(g, [w], loss, step, '', created);
-  const { directions, assignments } = rule.apply([g.input('grad', [])], ctx);
+  // The rule sees the real gradient (so that Newton can differentiate it); the printed formula
+  // shows it as the symbol `grad`.
+  const [gradient] = grad(loss, [w]);
+  const { directions, assignments } = rule.apply([gradient!], ctx);
   const targets: Node[] = [w, ...assignments.map(([v]) => v)];
-  const values = simplify([w.add(directions[0]!), ...assignments.map(([, x]) => x)]);
+  const built = [w.add(directions[0]!), ...assignments.map(([, x]) => x)];
+  const values = simplify(substitute(built, new Map([[gradient!, g.input('grad', [])]])));
   // `adam.g/w` → `g`; `nesterov.rho` → `rho`; a repeated name keeps its suffix.
   const short = (n: Node): string | undefined => {
     if (n.op !== 'variable' || n.name === 'w') return undefined;

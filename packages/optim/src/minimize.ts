@@ -39,8 +39,14 @@ export class Minimization implements Iterable<readonly [Node, Node]> {
     return this.assignments[Symbol.iterator]();
   }
 
-  /** The new value of a parameter or state variable after the step. */
-  next(variable: Node): Node {
+  /**
+   * The node holding a parameter's or state variable's value after the step.
+   *
+   * @param variable - a parameter or state variable of this update.
+   * @returns the node assigned to it.
+   * @throws ChainruleError when the update does not assign it.
+   */
+  valueAfter(variable: Node): Node {
     const found = this.assignments.find(([v]) => v === variable);
     if (found === undefined) throw new ChainruleError(`${variable} is not assigned by this update`);
     return found[1];

@@ -72,7 +72,7 @@ describe('state variables', () => {
       const targets = m.assignments.map(([v]) => v);
       expect(targets.slice(0, params.length)).toEqual(params);
       expect(new Set(targets)).toEqual(new Set([...params, ...m.state, m.step]));
-      expect(m.next(params[0]!)).toBe(m.assignments[0]![1]);
+      expect(m.valueAfter(params[0]!)).toBe(m.assignments[0]![1]);
     });
   }
 
@@ -96,8 +96,8 @@ describe('state variables', () => {
   it('Minimization.next names a variable the update does not assign', () => {
     const { graph, params, loss } = buildProblem(twoParams);
     const m = optim.minimize(loss, [params[0]!], optim.sgd());
-    expect(() => m.next(params[1]!)).toThrow(ChainruleError);
-    expect(() => m.next(graph.variable('other', [1]))).toThrow(/is not assigned by this update/);
+    expect(() => m.valueAfter(params[1]!)).toThrow(ChainruleError);
+    expect(() => m.valueAfter(graph.variable('other', [1]))).toThrow(/is not assigned by this update/);
   });
 });
 
@@ -226,5 +226,18 @@ describe('errors', () => {
   it('a Robbins–Monro power outside (½, 1]', () => {
     for (const p of [0.5, 0, 1.5, Number.NaN]) expect(() => optim.robbinsMonro(1, 0, p)).toThrow(/robbinsMonro: p must be in \(1\/2, 1\]/);
     expect(() => optim.robbinsMonro(1, 0, 1)).not.toThrow();
+  });
+});
+
+describe('hyperparameters are checked when a rule is made', () => {
+  it('names the rule and the hyperparameter', () => {
+    expect(() => optim.adam({ beta1: 1 })).toThrow(/adam: beta1 must be in \[0, 1\), got 1/);
+    expect(() => optim.rmsprop({ epsilon: -1 })).toThrow(/rmsprop: epsilon/);
+    expect(() => optim.polyak({ momentum: 1.5 })).toThrow(/polyak: momentum/);
+    expect(() => optim.clipByGlobalNorm(0)).toThrow(/clipByGlobalNorm: maxNorm/);
+    expect(() => optim.clipByValue(-1)).toThrow(/clipByValue: limit/);
+    expect(() => optim.newton({ damping: -1 })).toThrow(/newton: damping/);
+    expect(() => optim.sgd({ lr: NaN })).toThrow(/sgd: lr/);
+    expect(() => optim.addRegularization(optim.l2Squared, -0.1)).toThrow(/lambda/);
   });
 });

@@ -68,8 +68,8 @@ export interface GradientReport {
   readonly message: string;
 }
 
-const close = (a: number, n: number, atol: number, rtol: number): boolean =>
-  Math.abs(a - n) <= atol + rtol * Math.max(Math.abs(a), Math.abs(n)) || (Number.isNaN(a) && Number.isNaN(n));
+// NOTE: NaN never agrees, not even with NaN: a point where the function is undefined is no check.
+const close = (a: number, n: number, atol: number, rtol: number): boolean => Math.abs(a - n) <= atol + rtol * Math.max(Math.abs(a), Math.abs(n));
 
 /** Adds a cotangent input `u` for the output and the graph of ∂⟨u, y⟩/∂x for every input. */
 function pullback(p: Probe): { u: Node; grads: Node[] } {
@@ -123,7 +123,7 @@ function projection(p: Probe, points: readonly Tensor[], atol: number, rtol: num
   for (let r = 0; r < count; r++) {
     const uValue = randomLike({ shape: outShape, dtype: p.output.dtype }, seed, 2 * r);
     const vs = points.map((x, k) => randomLike(x, seed + 1 + k, 2 * r + 1));
-    const h = (CENTRAL_STEP * scaleOf(points)) / Math.max(...vs.map((v) => Math.max(...Array.from(v.data, Math.abs))), 1e-300);
+    const h = (CENTRAL_STEP * scaleOf(points)) / Math.max(scaleOf(vs, 0), 1e-300);
     const [plus] = p.evaluate([p.output], shifted(points, vs, h));
     const [minus] = p.evaluate([p.output], shifted(points, vs, -h));
     let numeric = 0;
@@ -192,7 +192,10 @@ function findCulprit(p: Probe, points: readonly Tensor[], atol: number, rtol: nu
       if (e instanceof ChainruleError) continue; // the node cannot be checked on its own (e.g. integer indices)
       throw e;
     }
-    if (local.mismatches.length > 0) return { node: String(node), op: node.op, rule: `vjp:${node.op}` };
+    if (local.mismatches.length > 0) {
+      const reverse = local.mismatches.some((m) => m.input.startsWith('reverse'));
+      return { node: String(node), op: node.op, rule: `${reverse ? 'vjp' : 'jvp'}:${node.op}` };
+    }
   }
   return undefined;
 }

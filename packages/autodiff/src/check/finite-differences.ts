@@ -53,9 +53,9 @@ export function dot(a: Tensor, b: Tensor): number {
   return s;
 }
 
-/** Largest |x| over all points (at least 1): scales the finite-difference step. */
-export function scaleOf(points: readonly Tensor[]): number {
-  let m = 1;
+/** Largest |x| over all points (at least `floor`, 1 by default): scales the finite-difference step. */
+export function scaleOf(points: readonly Tensor[], floor = 1): number {
+  let m = floor;
   for (const p of points) for (const v of p.data) m = Math.max(m, Math.abs(v));
   return m;
 }

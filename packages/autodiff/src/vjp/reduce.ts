@@ -28,7 +28,8 @@ export const reduceRules = {
     () => {
       const x = arg(n, 0);
       const winners = x.equal(keep(n, n));
-      return keep(ct, n).mul(winners).div(winners.sum(reducedAxes(n), true));
+      const share = keep(ct, n).div(winners.sum(reducedAxes(n), true));
+      return n.graph.where(winners, share, 0); // routed, so an infinite cotangent meets no 0
     },
   ],
 } satisfies Record<string, VjpRule>;

@@ -1,4 +1,3 @@
-import type { Node } from '@chainrule/graph';
 import { arg, type VjpRule } from './rule.js';
 
 /** VJP rules of the shape ops: each moves the cotangent back to where the values came from. */

@@ -1,5 +1,5 @@
 import { allocate, type TypedArray } from '../dtype.js';
-import { ChainruleError, ExecutionError } from '../errors.js';
+import { ChainruleError, ExecutionError, FeedError } from '../errors.js';
 import { bindFeeds, checkUpdates, describe, feedMap } from '../execution.js';
 import type { Graph } from '../graph.js';
 import { compileInterpreter, type Executable, type ExecutableOptions, type Feeds } from '../interpreter.js';
@@ -11,11 +11,14 @@ import { FOLDS, type ReduceAttrs } from '../ops/reduce.js';
 import { getOp } from '../ops/registry.js';
 import { prepareTranspose, resolvePerm } from '../ops/transpose.js';
 import { randomStream } from '../random.js';
-import { bindShape, checkShape, normalizeAxes, sizeOf, type DimBindings, type Shape } from '../shape.js';
+import { bindShape, checkShape, formatShape, normalizeAxes, sizeOf, type DimBindings, type Shape } from '../shape.js';
 import { schedule } from '../structure.js';
 import { Tensor } from '../tensor.js';
 import { generateFusedLoop } from './codegen.js';
 import { assignRoles } from './fusion.js';
+
+/** How many feed shapes one executable keeps specialisations for (the oldest goes first). */
+const MAX_SPECIALISATIONS = 16;
 
 /** One step of a specialised run: computes one stored value from the slots. */
 type Step = (slots: TypedArray[], drew: Node[]) => void;
@@ -56,6 +59,7 @@ export function compileExecutable(graph: Graph, options: ExecutableOptions): Exe
   let last: { spec: Specialised; shapes: readonly (readonly number[])[] } | undefined;
   const names = needed.map((n) => n.name!);
   const run = (feeds: Feeds = {}): Tensor[] => {
+    if (typeof feeds !== 'object' || feeds === null) throw new FeedError('feeds must be an object mapping input names to tensors');
     const get = feeds instanceof Map ? (name: string) => feeds.get(name) : (name: string) => (feeds as Readonly<Record<string, Tensor>>)[name];
     if (last !== undefined && sameFeeds(graph, feeds, needed, names, get, last.shapes)) return last.spec.run(get as (name: string) => Tensor);
     const fed = feedMap(feeds);
@@ -65,6 +69,7 @@ export function compileExecutable(graph: Graph, options: ExecutableOptions): Exe
     let spec = cache.get(key);
     if (spec === undefined) {
       spec = specialise(graph, order, outputs, updates, bindings);
+      if (cache.size >= MAX_SPECIALISATIONS) cache.delete(cache.keys().next().value!); // the oldest
       cache.set(key, spec);
     }
     last = { spec, shapes };
@@ -96,13 +101,30 @@ function sameFeeds(
   if (feeds instanceof Map) {
     for (const name of feeds.keys()) if (graph.byName(name)?.op !== 'input') return false;
   } else {
-    for (const name in feeds) if (graph.byName(name)?.op !== 'input') return false;
+    for (const name in feeds) if (!Object.hasOwn(feeds, name) || graph.byName(name)?.op !== 'input') return false;
   }
   return true;
 }
 
 function specialise(graph: Graph, order: readonly Node[], outputs: readonly Node[], updates: readonly [Node, Node][], bindings: DimBindings): Specialised {
-  const shapes = new Map<Node, Shape>(order.map((n) => [n, bindShape(n.shape, bindings)]));
+  try {
+    return plan(graph, order, outputs, updates, bindings);
+  } catch (e) {
+    if (e instanceof ChainruleError) throw e;
+    throw new ExecutionError(`compiling the run failed: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+function plan(graph: Graph, order: readonly Node[], outputs: readonly Node[], updates: readonly [Node, Node][], bindings: DimBindings): Specialised {
+  const shapes = new Map<Node, Shape>(
+    order.map((n) => {
+      try {
+        return [n, bindShape(n.shape, bindings)];
+      } catch (e) {
+        throw new FeedError(`${describe(n)} has shape ${formatShape(n.shape)}: ${(e as Error).message}; feed an input that has it`);
+      }
+    }),
+  );
   const requested = new Set<Node>([...outputs, ...updates.map(([, v]) => v)]);
   const roles = assignRoles(order, shapes, requested);
   const position = new Map<Node, number>(order.map((n, i) => [n, i]));
@@ -164,7 +186,7 @@ function specialise(graph: Graph, order: readonly Node[], outputs: readonly Node
     } else {
       const out = take(node);
       slots[here] = out;
-      steps.push(prepareStep(graph, node, def, role, roles, shapes, here, out, slotOf));
+      steps.push(prepareStep(graph, node, def, role, roles, shapes, out, slotOf));
     }
     for (const o of release.get(i) ?? []) {
       if (!pooled.has(o)) continue;
@@ -205,7 +227,6 @@ function prepareStep(
   role: string,
   roles: ReturnType<typeof assignRoles>,
   shapes: ReadonlyMap<Node, Shape>,
-  here: number,
   out: TypedArray,
   slotOf: (n: Node) => number,
 ): Step {
@@ -213,7 +234,7 @@ function prepareStep(
     try {
       f(s, drew);
     } catch (e) {
-      throw new ExecutionError(`${describe(node)}: ${(e as Error).message}`);
+      throw new ExecutionError(`${describe(node)}: ${(e as Error).message}`, { cause: e });
     }
   };
   if (role === 'fused') {
@@ -257,7 +278,7 @@ function prepareStep(
         throw new ChainruleError('not a source');
       },
     };
-    const inputs = node.inputs.map((m, i) => new Tensor(s[inSlots[i]!]!, inShapes[i]!));
+    const inputs = inSlots.map((slot, i) => new Tensor(s[slot]!, inShapes[i]!));
     out.set(def.kernel(inputs, node.attrs, ctx).data);
   });
 }

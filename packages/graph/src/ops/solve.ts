@@ -8,7 +8,8 @@ import { defineOp } from './op-def.js';
 
 /**
  * Solves A·X = B for X, where A is square ([..., n, n]) and B is [..., n, k]; batch axes broadcast.
- * Reference kernel: Gaussian elimination with partial pivoting; a singular A is an error.
+ * Reference kernel: Gaussian elimination with partial pivoting; a singular A is an error, and NaN or
+ * ±∞ anywhere in A or B gives NaN (as elementwise ops propagate them).
  */
 export const solveOp = defineOp<Record<string, never>>({
   name: 'solve',
@@ -55,6 +56,10 @@ export const solveOp = defineOp<Record<string, never>>({
       X.set(b!.data.subarray(bOff, bOff + n * k));
       let scale = 0;
       for (const v of M) scale = Math.max(scale, Math.abs(v));
+      if (!Number.isFinite(scale) || X.some((v) => !Number.isFinite(v))) {
+        out.fill(NaN, t * n * k, (t + 1) * n * k); // NaN or ±∞ in A or B: no solution to speak of, NaN as elsewhere
+        continue;
+      }
       for (let c = 0; c < n; c++) {
         let piv = c;
         for (let i = c + 1; i < n; i++) if (Math.abs(M[i * n + c]!) > Math.abs(M[piv * n + c]!)) piv = i;

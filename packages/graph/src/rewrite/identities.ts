@@ -20,7 +20,8 @@ const sameType = (a: Node, b: Node): boolean => a.dtype === b.dtype && formatSha
 /**
  * One algebraic identity: given a freshly built node, returns an equal node that is simpler, or
  * `undefined` when it does not apply. Each identity preserves every value, including NaN and ±∞
- * (which is why x·0 → 0 is not one of them), and the node's shape and dtype.
+ * (which is why x·0 → 0 is not one of them), and the node's shape and dtype — up to the sign of a
+ * zero: x + 0 → x keeps −0 where the sum would give +0 (the two compare equal).
  */
 export type Identity = (n: Node) => Node | undefined;
 

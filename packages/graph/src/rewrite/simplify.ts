@@ -120,9 +120,9 @@ export function simplify(outputs: readonly Node[], options: SimplifyOptions = {}
       const prior = cse ? seen.get(key) : undefined;
       if (prior !== undefined) return prior;
       const same = inputs.every((m, i) => m === node.inputs[i]);
-      const made = same ? node : graph.apply(node.op, inputs, node.attrs);
-      if (cse) seen.set(key, made);
-      return simplest(made);
+      const made = simplest(same ? node : graph.apply(node.op, inputs, node.attrs));
+      if (cse) seen.set(key, made); // later equal nodes reuse the simplified node
+      return made;
     };
     mapped.set(node, node.origin ? graph.withOrigin(node.origin, build) : build());
   }

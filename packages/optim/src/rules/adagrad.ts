@@ -1,5 +1,6 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
+import { inRange, stepSizeOption } from '../validate.js';
 
 /** Options of {@link adagrad}. */
 export interface AdagradOptions {
@@ -25,7 +26,8 @@ export interface AdagradOptions {
  * ```
  */
 export function adagrad(options: AdagradOptions = {}): UpdateRule {
-  const { lr = 0.01, epsilon = 1e-10 } = options;
+  const lr = stepSizeOption('adagrad', options.lr ?? 0.01);
+  const epsilon = inRange('adagrad', 'epsilon', options.epsilon ?? 1e-10, '[0, ∞)');
   return {
     name: 'adagrad',
     apply: (g, ctx) => {

@@ -1,5 +1,6 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
+import { inRange, stepSizeOption } from '../validate.js';
 
 /** Options of {@link adam}. */
 export interface AdamOptions {
@@ -36,7 +37,11 @@ export interface AdamOptions {
  * ```
  */
 export function adam(options: AdamOptions = {}): UpdateRule {
-  const { lr = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, epsilonPlacement = 'inside' } = options;
+  const lr = stepSizeOption('adam', options.lr ?? 0.001);
+  const beta1 = inRange('adam', 'beta1', options.beta1 ?? 0.9, '[0, 1)');
+  const beta2 = inRange('adam', 'beta2', options.beta2 ?? 0.999, '[0, 1)');
+  const epsilon = inRange('adam', 'epsilon', options.epsilon ?? 1e-8, '[0, ∞)');
+  const epsilonPlacement = options.epsilonPlacement ?? 'inside';
   return {
     name: 'adam',
     apply: (grads, ctx) => {

@@ -1,4 +1,5 @@
 import type { UpdateRule } from '../transform.js';
+import { inRange, stepSizeOption } from '../validate.js';
 
 /**
  * Rescales the directions so that their joint Euclidean norm is at most `maxNorm`:
@@ -12,6 +13,7 @@ import type { UpdateRule } from '../transform.js';
  * ```
  */
 export function clipByGlobalNorm(maxNorm: number): UpdateRule {
+  inRange('clipByGlobalNorm', 'maxNorm', maxNorm, '(0, ∞)');
   return {
     name: 'clip',
     apply: (d) => {
@@ -33,6 +35,7 @@ export function clipByGlobalNorm(maxNorm: number): UpdateRule {
  * ```
  */
 export function clipByValue(limit: number): UpdateRule {
+  inRange('clipByValue', 'limit', limit, '(0, ∞)');
   return {
     name: 'clipValue',
     apply: (d) => ({ directions: d.map((x) => x.maximum(-limit).minimum(limit)), assignments: [] }),

@@ -1,5 +1,6 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
+import { inRange, stepSizeOption } from '../validate.js';
 
 /** Options of {@link sgd}. */
 export interface SgdOptions {
@@ -20,7 +21,7 @@ export interface SgdOptions {
  * ```
  */
 export function sgd(options: SgdOptions = {}): UpdateRule {
-  const lr = options.lr ?? 0.01;
+  const lr = stepSizeOption('sgd', options.lr ?? 0.01);
   return {
     name: 'sgd',
     apply: (g, ctx) => {

@@ -1,5 +1,6 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
+import { inRange, stepSizeOption } from '../validate.js';
 
 /** Options of the momentum rules. */
 export interface MomentumOptions {
@@ -24,7 +25,8 @@ export interface MomentumOptions {
  * ```
  */
 export function polyak(options: MomentumOptions = {}): UpdateRule {
-  const { lr = 0.01, momentum: gamma = 0.9 } = options;
+  const lr = stepSizeOption('polyak', options.lr ?? 0.01);
+  const gamma = inRange('polyak', 'momentum', options.momentum ?? 0.9, '[0, 1]');
   return {
     name: 'polyak',
     apply: (g, ctx) => {
@@ -52,7 +54,8 @@ export function polyak(options: MomentumOptions = {}): UpdateRule {
  * ```
  */
 export function bufferMomentum(options: MomentumOptions = {}): UpdateRule {
-  const { lr = 0.01, momentum: gamma = 0.9 } = options;
+  const lr = stepSizeOption('bufferMomentum', options.lr ?? 0.01);
+  const gamma = inRange('bufferMomentum', 'momentum', options.momentum ?? 0.9, '[0, 1]');
   return {
     name: 'buffer',
     apply: (g, ctx) => {

@@ -1,5 +1,6 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
+import { inRange, stepSizeOption } from '../validate.js';
 
 /** Options of {@link nesterov}. */
 export interface NesterovOptions {
@@ -27,7 +28,7 @@ export interface NesterovOptions {
  * ```
  */
 export function nesterov(options: NesterovOptions = {}): UpdateRule {
-  const lr = options.lr ?? 0.01;
+  const lr = stepSizeOption('nesterov', options.lr ?? 0.01);
   return {
     name: 'nesterov',
     apply: (g, ctx) => {

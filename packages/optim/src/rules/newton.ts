@@ -1,7 +1,8 @@
 import { ChainruleError, isConcrete, type Node } from '@chainrule/graph';
-import { grad, jacobian } from '@chainrule/autodiff';
+import { jacobian } from '@chainrule/autodiff';
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
+import { inRange, stepSizeOption } from '../validate.js';
 
 /** Options of {@link newton}. */
 export interface NewtonOptions {
@@ -18,9 +19,10 @@ const sizeOf = (n: Node): number => (n.shape as number[]).reduce((a, d) => a * d
  *
  *   w⁽ᵗ⁺¹⁾ = w⁽ᵗ⁾ − η (∇²f(w⁽ᵗ⁾) + λI)⁻¹ d,
  *
- * where d is the incoming direction (the gradient ∇f(w⁽ᵗ⁾) when used alone). The Hessian is the
- * symbolic second derivative of the loss over all parameters together (one block per pair of
- * parameters), and the system is solved with `solve` — no inverse is formed. It costs one reverse
+ * where d is the incoming direction (the gradient ∇f(w⁽ᵗ⁾) when used alone) and the Hessian is the
+ * Jacobian of d — the symbolic second derivative of the loss (plus a regulariser added before it in
+ * a chain) over all parameters together, one block per pair of parameters. The system is solved
+ * with `solve`; no inverse is formed. It costs one reverse
  * pass per parameter element: meant for small models such as logistic regression.
  *
  * @param options - η and the damping λ.
@@ -32,17 +34,19 @@ const sizeOf = (n: Node): number => (n.shape as number[]).reduce((a, d) => a * d
  * ```
  */
 export function newton(options: NewtonOptions = {}): UpdateRule {
-  const { lr = 1, damping = 0 } = options;
+  const lr = stepSizeOption('newton', options.lr ?? 1);
+  const damping = inRange('newton', 'damping', options.damping ?? 0, '[0, ∞)');
   return {
     name: 'newton',
     apply: (directions, ctx) => {
-      const { graph, params, loss } = ctx;
+      const { graph, params } = ctx;
       for (const p of params) if (!isConcrete(p.shape)) throw new ChainruleError(`newton: ${p} needs a concrete shape`);
-      const grads = grad(loss, params);
       const sizes = params.map(sizeOf);
       const total = sizes.reduce((a, b) => a + b, 0);
-      // H = [∂²f/∂wᵢ∂wⱼ] in blocks, each the Jacobian of ∇_wᵢ f with respect to wⱼ.
-      const rows = grads.map((gi, i) => {
+      // H = [∂dᵢ/∂wⱼ] in blocks: the Jacobian of the incoming directions — ∇f alone, or with what
+      // rules before it added (λ∇φ from a regulariser adds λ∇²φ) — so H is the Hessian of what d is
+      // the gradient of.
+      const rows = directions.map((gi, i) => {
         const blocks = params.map((wj, j) => jacobian(gi, wj).reshape([sizes[i]!, sizes[j]!]));
         return blocks.length === 1 ? blocks[0]! : graph.concat(blocks, 1);
       });

@@ -1,6 +1,7 @@
 import type { Node } from '@chainrule/graph';
 import { grad } from '@chainrule/autodiff';
 import type { UpdateRule } from '../transform.js';
+import { inRange, stepSizeOption } from '../validate.js';
 
 /** A regulariser φ(w) over a list of parameters, as a scalar graph node. */
 export type Regularizer = (params: readonly Node[]) => Node;
@@ -61,6 +62,7 @@ export const l1Norm: Regularizer = (params) => sumOver(params, (w) => w.abs().su
  * ```
  */
 export function addRegularization(phi: Regularizer, lambda: number): UpdateRule {
+  inRange('addRegularization', 'lambda', lambda, '[0, ∞)');
   return {
     name: 'regularize',
     apply: (d, ctx) => {

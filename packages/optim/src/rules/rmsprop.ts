@@ -1,5 +1,6 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
+import { inRange, stepSizeOption } from '../validate.js';
 
 /** Options of {@link rmsprop}. */
 export interface RmspropOptions {
@@ -29,7 +30,9 @@ export interface RmspropOptions {
  * ```
  */
 export function rmsprop(options: RmspropOptions = {}): UpdateRule {
-  const { lr = 0.001, beta = 0.9, epsilon = 1e-8 } = options;
+  const lr = stepSizeOption('rmsprop', options.lr ?? 0.001);
+  const beta = inRange('rmsprop', 'beta', options.beta ?? 0.9, '[0, 1)');
+  const epsilon = inRange('rmsprop', 'epsilon', options.epsilon ?? 1e-8, '[0, ∞)');
   return {
     name: 'rmsprop',
     apply: (g, ctx) => {
@@ -68,7 +71,10 @@ export interface RmspropGravesOptions extends RmspropOptions {
  * ```
  */
 export function rmspropGraves(options: RmspropGravesOptions = {}): UpdateRule {
-  const { lr = 0.0001, beta = 0.95, momentum: mu = 0.9, epsilon = 1e-4 } = options;
+  const lr = stepSizeOption('rmspropGraves', options.lr ?? 0.0001);
+  const beta = inRange('rmspropGraves', 'beta', options.beta ?? 0.95, '[0, 1)');
+  const mu = inRange('rmspropGraves', 'momentum', options.momentum ?? 0.9, '[0, 1]');
+  const epsilon = inRange('rmspropGraves', 'epsilon', options.epsilon ?? 1e-4, '[0, ∞)');
   return {
     name: 'graves',
     apply: (grads, ctx) => {

@@ -1,6 +1,7 @@
-import { stepSize, type Schedule } from '../schedule.js';
+import { stepSize } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
 import type { MomentumOptions } from './momentum.js';
+import { inRange, stepSizeOption } from '../validate.js';
 
 /**
  * Sutskever et al.'s momentum, which takes the gradient at the look-ahead point:
@@ -19,8 +20,9 @@ import type { MomentumOptions } from './momentum.js';
  * minimize(loss, [w], sutskever({ lr: 0.05, momentum: 0.9 }));
  * ```
  */
-export function sutskever(options: MomentumOptions & { readonly lr?: Schedule } = {}): UpdateRule {
-  const { lr = 0.01, momentum: gamma = 0.9 } = options;
+export function sutskever(options: MomentumOptions = {}): UpdateRule {
+  const lr = stepSizeOption('sutskever', options.lr ?? 0.01);
+  const gamma = inRange('sutskever', 'momentum', options.momentum ?? 0.9, '[0, 1]');
   return {
     name: 'sutskever',
     apply: (_directionsAtW, ctx) => {

@@ -1,0 +1,34 @@
+import { ChainruleError } from '@chainrule/graph';
+import type { Schedule } from './schedule.js';
+
+/**
+ * Checks a rule's hyperparameter against an interval, when the rule is created, and names the rule
+ * and the hyperparameter in the error.
+ *
+ * @param rule - the rule's name, e.g. `adam`.
+ * @param name - the hyperparameter, e.g. `beta1`.
+ * @param value - its value.
+ * @param range - `[0, 1)`, `[0, 1]`, `(0, ∞)` or `[0, ∞)`.
+ * @returns the value.
+ * @throws ChainruleError when the value is outside the range (or not a finite number).
+ */
+export function inRange(rule: string, name: string, value: number, range: '[0, 1)' | '[0, 1]' | '(0, ∞)' | '[0, ∞)'): number {
+  const ok =
+    Number.isFinite(value) &&
+    (range === '[0, 1)' ? value >= 0 && value < 1 : range === '[0, 1]' ? value >= 0 && value <= 1 : range === '(0, ∞)' ? value > 0 : value >= 0);
+  if (!ok) throw new ChainruleError(`${rule}: ${name} must be in ${range}, got ${value}`);
+  return value;
+}
+
+/**
+ * Checks a step size: a schedule function, or a finite number.
+ *
+ * @param rule - the rule's name.
+ * @param lr - the step size.
+ * @returns the step size.
+ * @throws ChainruleError for a number that is not finite.
+ */
+export function stepSizeOption(rule: string, lr: Schedule): Schedule {
+  if (typeof lr === 'number' && !Number.isFinite(lr)) throw new ChainruleError(`${rule}: lr must be a finite number or a schedule, got ${lr}`);
+  return lr;
+}
