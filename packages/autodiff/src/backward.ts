@@ -1,7 +1,6 @@
-import { ChainruleError, ShapeError, formatShape, getOp, type Node } from '@chainrule/graph';
+import { ChainruleError, formatShape, getOp, sameShape, ShapeError, type Node } from '@chainrule/graph';
 import { VJP_RULES } from './vjp/index.js';
 
-const sameShape = (a: readonly unknown[], b: readonly unknown[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /**
  * Sums a cotangent computed at a broadcast shape back to the shape of the operand that was

@@ -1,10 +1,9 @@
-import { ChainruleError, ShapeError, formatShape, getOp, schedule, type Node } from '@chainrule/graph';
+import { ChainruleError, formatShape, getOp, sameShape, schedule, ShapeError, type Node } from '@chainrule/graph';
 import { VJP_RULES } from './vjp/index.js';
 
 /** Tangents of a node's inputs (`null`: that input does not depend on the directions). */
 type Tangents = readonly (Node | null)[];
 
-const sameShape = (a: readonly unknown[], b: readonly unknown[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** Ops that are linear in their differentiable inputs (one at a time): the tangent is the op applied to tangents. */
 const LINEAR = new Set(['sum', 'reshape', 'broadcastTo', 'transpose', 'slice', 'cast', 'identity']);

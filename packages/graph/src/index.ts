@@ -13,7 +13,7 @@ export const VERSION = '0.1.0';
 export { ChainruleError, ExecutionError, FeedError, GraphFormatError, ShapeError } from './errors.js';
 export { DTYPES, allocate, isDType } from './dtype.js';
 export type { DType, TypedArray } from './dtype.js';
-export { broadcastShapes, checkShape, formatShape, isConcrete, normalizeAxes, sizeOf, stridesOf, bindShape } from './shape.js';
+export { RESERVED_KEYS, SYMBOL_PATTERN, bindShape, broadcastShapes, checkShape, formatShape, isConcrete, normalizeAxes, sameShape, sizeOf, stridesOf } from './shape.js';
 export type { Dim, DimBindings, Shape, SymbolicShape } from './shape.js';
 export { Tensor, copyTensor, full, ones, tensor, zeros } from './tensor.js';
 export type { NestedArray } from './tensor.js';

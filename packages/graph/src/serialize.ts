@@ -5,7 +5,7 @@ import type { Node } from './node.js';
 import { AttrError, AttrReader, type RawAttrs } from './ops/attrs.js';
 import type { OpDef } from './ops/op-def.js';
 import { getOp } from './ops/registry.js';
-import { formatShape, type Dim } from './shape.js';
+import { formatShape, RESERVED_KEYS, SYMBOL_PATTERN, type Dim } from './shape.js';
 import { Tensor } from './tensor.js';
 import { decodeTensor, encodeNumber, encodeTensor, type TensorJSON } from './tensor-json.js';
 
@@ -79,9 +79,7 @@ const MAX_NODES = 1_000_000;
 const MAX_INPUTS = 4096;
 const MAX_RANK = 32;
 const MAX_DEPTH = 16;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const SYMBOL = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CANONICAL_ID = /^(0|[1-9][0-9]*)$/;
 
 type Doc = Record<string, unknown>;
@@ -131,7 +129,7 @@ function checkJsonData(v: unknown, path: string, depth: number, open: Set<object
     const proto = Object.getPrototypeOf(obj) as unknown;
     if (proto !== Object.prototype && proto !== null) fail(path, `expected JSON data, got ${Object.prototype.toString.call(obj)}`);
     for (const key of Object.keys(obj)) {
-      if (FORBIDDEN_KEYS.has(key)) fail(at(path, key), `the key '${key}' is not allowed`);
+      if (RESERVED_KEYS.has(key)) fail(at(path, key), `the key '${key}' is not allowed`);
       checkJsonData((obj as Doc)[key], at(path, key), depth + 1, open, done);
     }
   }
@@ -152,7 +150,7 @@ function record(v: unknown, path: string, keys: readonly string[], what: string,
 function readShape(v: unknown, path: string): Dim[] {
   if (!Array.isArray(v) || v.length > MAX_RANK) fail(path, `expected a list of at most ${MAX_RANK} dimensions, got ${show(v)}`);
   return v.map((d: unknown, i): Dim => {
-    if (isNonNegativeInt(d) || (typeof d === 'string' && SYMBOL.test(d))) return d;
+    if (isNonNegativeInt(d) || (typeof d === 'string' && SYMBOL_PATTERN.test(d))) return d;
     fail(`${path}[${i}]`, `expected a non-negative integer or a symbolic name like 'batch', got ${show(d)}`);
   });
 }

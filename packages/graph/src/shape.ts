@@ -15,7 +15,26 @@ export type SymbolicShape = readonly Dim[];
 /** Values of symbolic dimensions for one run, e.g. `{ batch: 128 }`. */
 export type DimBindings = ReadonlyMap<string, number>;
 
-const SYMBOL = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The spelling of a symbolic dimension's name. */
+export const SYMBOL_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Object keys that JavaScript treats specially: refused as names and as keys of graph files. */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Whether two shapes (concrete or symbolic) are the same, dimension by dimension.
+ *
+ * @param a - a shape.
+ * @param b - another shape.
+ * @returns `true` when they have the same rank and equal dimensions.
+ * @example
+ * ```ts
+ * sameShape(['batch', 3], ['batch', 3]); // true
+ * ```
+ */
+export function sameShape(a: SymbolicShape, b: SymbolicShape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
 
 /** Shapes `checkShape` has returned: frozen, so they stay valid, and need no second check. */
 const CHECKED = new WeakSet<readonly unknown[]>();
@@ -75,7 +94,7 @@ export function checkShape(shape: readonly unknown[], what: string): Shape {
 export function checkSymbolicShape(shape: readonly unknown[], what: string): SymbolicShape {
   return Object.freeze(
     shape.map((d, i) => {
-      if (typeof d === 'string' && SYMBOL.test(d)) return d;
+      if (typeof d === 'string' && SYMBOL_PATTERN.test(d)) return d;
       if (typeof d === 'number' && Number.isSafeInteger(d) && d >= 0) return d;
       throw new ShapeError(
         `${what}: dimension ${i} must be a non-negative integer or a symbolic name like 'batch', got ${JSON.stringify(d) ?? String(d)}`,

@@ -161,13 +161,15 @@ describe('seeded random ops', () => {
       const m = mean(v);
       return mean(v.map((x) => (x - m) ** 2));
     };
-    expect(Math.min(...U!)).toBeGreaterThanOrEqual(2);
-    expect(Math.max(...U!)).toBeLessThan(4);
-    expect(mean(U!)).toBeCloseTo(3, 1);
-    expect(mean(Z!)).toBeCloseTo(1, 1);
-    expect(Math.sqrt(variance(Z!))).toBeCloseTo(3, 1);
+    // within 5 standard errors of each law's mean and variance
+    const within = (got: number, want: number, se: number): void => expect(Math.abs(got - want)).toBeLessThan(5 * se);
+    expect(U!.every((u) => u >= 2 && u < 4)).toBe(true);
+    within(mean(U!), 3, Math.sqrt(1 / 3 / n)); // U[2, 4): variance (4−2)²/12 = 1/3
+    within(variance(U!), 1 / 3, Math.sqrt((16 / 180) / n)); // fourth central moment (b−a)⁴/80 = 1/5
+    within(mean(Z!), 1, 3 / Math.sqrt(n));
+    within(variance(Z!), 9, 9 * Math.sqrt(2 / n));
     expect(new Set(B)).toEqual(new Set([0, 1]));
-    expect(mean(B!)).toBeCloseTo(0.3, 1);
+    within(mean(B!), 0.3, Math.sqrt((0.3 * 0.7) / n));
   });
 
   it('validate their parameters at build time', () => {

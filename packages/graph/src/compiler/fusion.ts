@@ -1,6 +1,6 @@
 import type { Node } from '../node.js';
-import type { Shape } from '../shape.js';
 import { ELEMENTWISE_TEMPLATES } from './templates.js';
+import { sameShape, type Shape } from '../shape.js';
 
 /** How one node of a schedule is computed by the compiled executor. */
 export type NodeRole =
@@ -9,7 +9,6 @@ export type NodeRole =
   | 'alias' // shares its input's buffer (reshape)
   | 'kernel'; // its own kernel writes a buffer (matmul, reductions, …), or a source
 
-const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /**
  * Decides which elementwise nodes fuse: a node is inlined into its consumer's loop when it is

@@ -1,5 +1,5 @@
 import { allocate, type DType } from '../dtype.js';
-import { sizeOf, type Shape } from '../shape.js';
+import { sameShape, sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
 /**
@@ -17,7 +17,6 @@ export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
   return strides;
 }
 
-const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /**
  * Applies `f` elementwise over inputs broadcast to `outShape` (NumPy rules, already checked at

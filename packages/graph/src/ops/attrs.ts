@@ -2,7 +2,7 @@ import { isDType, type DType } from '../dtype.js';
 import { ChainruleError, GraphFormatError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { decodeNumber, decodeTensor } from '../tensor-json.js';
-import type { Dim } from '../shape.js';
+import { RESERVED_KEYS, SYMBOL_PATTERN, type Dim } from '../shape.js';
 
 /** Raw attributes of a node, as written by a builder or read from JSON (validated before use). */
 export type RawAttrs = Readonly<Record<string, unknown>>;
@@ -29,7 +29,6 @@ export class AttrError extends ChainruleError {
   }
 }
 
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 const show = (v: unknown): string => {
   try {
@@ -50,7 +49,7 @@ export class AttrReader {
   constructor(private readonly raw: RawAttrs) {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new AttrError('', 'attributes must be an object');
     for (const key of Object.keys(raw)) {
-      if (FORBIDDEN_KEYS.has(key)) throw new AttrError(key, 'this key is not allowed');
+      if (RESERVED_KEYS.has(key)) throw new AttrError(key, 'this key is not allowed');
     }
   }
 
@@ -138,7 +137,7 @@ export class AttrReader {
     if (!Array.isArray(v)) throw new AttrError(key, `expected a shape (a list of dimensions), got ${show(v)}`);
     if (v.length > 32) throw new AttrError(key, `rank ${v.length} exceeds the maximum of 32`);
     return v.map((d, i) => {
-      if (typeof d === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(d)) return d;
+      if (typeof d === 'string' && SYMBOL_PATTERN.test(d)) return d;
       if (typeof d === 'number' && Number.isSafeInteger(d) && (d >= 0 || (allowInfer && d === -1))) return d;
       throw new AttrError(`${key}[${i}]`, `expected a non-negative integer${allowInfer ? ', -1' : ''} or a symbolic name, got ${show(d)}`);
     });
@@ -159,7 +158,7 @@ export class AttrReader {
   /** One dimension: a non-negative integer or a symbolic name. */
   dim(key: string): Dim {
     const v = this.take(key);
-    if (typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) return v;
+    if (typeof v === 'string' && SYMBOL_PATTERN.test(v)) return v;
     if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
     throw new AttrError(key, `expected a non-negative integer or a symbolic name, got ${show(v)}`);
   }

@@ -1,5 +1,5 @@
 import { allocate, type DType } from '../dtype.js';
-import { sizeOf, type Dim } from '../shape.js';
+import { RESERVED_KEYS, sizeOf, type Dim } from '../shape.js';
 import { standardNormal, uniform01 } from '../random.js';
 import { Tensor } from '../tensor.js';
 import { AttrError, type AttrReader } from './attrs.js';
@@ -16,8 +16,6 @@ export interface ExternalAttrs {
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.:/-]*$/;
-/** Names that would collide with JavaScript's object machinery in feeds, stores and JSON. */
-const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
 
 function externalOp(name: 'input' | 'variable', summary: string) {
   return defineOp<ExternalAttrs>({
@@ -28,7 +26,7 @@ function externalOp(name: 'input' | 'variable', summary: string) {
     summary,
     parseAttrs(r) {
       const attrs = { name: r.string('name'), shape: r.shape('shape'), dtype: r.dtype('dtype', 'float64') };
-      if (!NAME.test(attrs.name) || RESERVED.has(attrs.name)) {
+      if (!NAME.test(attrs.name) || RESERVED_KEYS.has(attrs.name)) {
         throw new AttrError('name', `${JSON.stringify(attrs.name)} is not a valid name (letters, digits and _ . : / -, not starting with a digit; not __proto__, constructor or prototype)`);
       }
       if (name === 'variable' && attrs.shape.some((d) => typeof d === 'string')) {
