@@ -3,31 +3,25 @@ import type { Node } from '../node.js';
 import { broadcastStrides } from '../kernels/broadcast.js';
 import { sizeOf, type Shape } from '../shape.js';
 import type { NodeRole } from './fusion.js';
-import { ELEMENTWISE_TEMPLATES, HELPERS } from './templates.js';
+import { ELEMENTWISE_TEMPLATES } from './templates.js';
 
-/** A fused loop: writes the root's value into `out` from the leaf buffers and scalar constants. */
-export type FusedLoop = (out: Float64Array | Float32Array, leaves: readonly (Float64Array | Float32Array)[]) => void;
-
-/** A fused loop together with the nodes whose buffers it reads, in argument order. */
-export interface FusedKernel {
-  readonly run: FusedLoop;
-  readonly leaves: readonly Node[];
-}
 
 /** Formats a shape-derived integer for generated code, refusing anything that is not one. */
-function int(v: number): string {
+export function int(v: number): string {
   if (!Number.isSafeInteger(v)) throw new ChainruleError(`compiler: ${v} is not an integer`);
   return String(v);
 }
 
 /**
- * Generates the loop of one fused cluster rooted at `root`. The generated source contains only
+ * Generates the source of one fused cluster rooted at `root`: a block that computes the root's
+ * value into the buffer `out` from its leaves' buffers. `buffer(n)` gives the source of the
+ * expression that holds node n's buffer (e.g. `S[12]`). The generated source contains only
  * identifiers the generator makes (`t3`, `L0`, `i1`, …), integers computed from shapes, and the
  * fixed templates of `ELEMENTWISE_TEMPLATES` chosen by op name — never a name, attribute or other
  * string from the graph. Float32 intermediates are rounded with `Math.fround` after every op, as
  * the interpreter rounds when it stores each result.
  */
-export function generateFusedLoop(root: Node, roles: ReadonlyMap<Node, NodeRole>, shapes: ReadonlyMap<Node, Shape>): FusedKernel {
+export function fusedLoopSource(root: Node, roles: ReadonlyMap<Node, NodeRole>, shapes: ReadonlyMap<Node, Shape>, buffer: (n: Node) => string): string {
   const outShape = shapes.get(root)!;
   const members: Node[] = [];
   const leaves: Node[] = [];
@@ -69,12 +63,14 @@ export function generateFusedLoop(root: Node, roles: ReadonlyMap<Node, NodeRole>
   });
   body.push(`out[o] = ${temp.get(root)};`);
 
-  const lines: string[] = [];
-  leaves.forEach((_, j) => {
-    lines.push(`const L${j} = leaves[${int(j)}];`);
+  const lines: string[] = [`const out = ${buffer(root)};`];
+  leaves.forEach((leaf, j) => {
+    lines.push(`const L${j} = ${buffer(leaf)};`);
     if (scalar[j]) lines.push(`const l${j} = L${j}[0];`);
   });
-  if (flat) {
+  if (n === 1) {
+    lines.push('const o = 0;', ...body); // one element: straight-line code
+  } else if (flat) {
     lines.push(`for (let o = 0; o < ${int(n)}; o++) {`, ...body, '}');
   } else {
     // one nested loop per axis; each leaf's offset advances by its broadcast stride on that axis
@@ -90,8 +86,5 @@ export function generateFusedLoop(root: Node, roles: ReadonlyMap<Node, NodeRole>
     lines.push(...body, 'o++;');
     for (let d = 0; d < rank; d++) lines.push('}');
   }
-  const source = `return function fused(out, leaves) {\n${lines.join('\n')}\n};`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the source is built from generator-made tokens only
-  const run = new Function('h', source)(HELPERS) as FusedLoop;
-  return { run, leaves };
+  return `{\n${lines.join('\n')}\n}`;
 }

@@ -14,7 +14,8 @@ import { randomStream } from '../random.js';
 import { bindShape, checkShape, formatShape, normalizeAxes, sizeOf, type DimBindings, type Shape } from '../shape.js';
 import { schedule } from '../structure.js';
 import { Tensor } from '../tensor.js';
-import { generateFusedLoop } from './codegen.js';
+import { fusedLoopSource, int } from './codegen.js';
+import { HELPERS } from './templates.js';
 import { assignRoles } from './fusion.js';
 
 /** How many feed shapes one executable keeps specialisations for (the oldest goes first). */
@@ -156,7 +157,9 @@ function plan(graph: Graph, order: readonly Node[], outputs: readonly Node[], up
   const pool = new Map<string, TypedArray[]>();
   const pooled = new Set<Node>();
   const external: Node[] = [];
-  const steps: Step[] = [];
+  const kernels: Step[] = [];
+  const code: string[] = []; // the body of the one function that runs the whole schedule
+  const buffer = (n: Node): string => `S[${int(slotOf(n))}]`;
   const take = (n: Node): TypedArray => {
     const size = sizeOf(shapes.get(n)!);
     const key = `${n.dtype}:${size}`;
@@ -173,8 +176,7 @@ function plan(graph: Graph, order: readonly Node[], outputs: readonly Node[], up
     const here = slotOf(node);
     const shape = shapes.get(node)!;
     if (role === 'alias') {
-      const src = slotOf(owner.get(node)!);
-      steps.push((s) => (s[here] = s[src]!));
+      code.push(`${buffer(node)} = ${buffer(owner.get(node)!)};`);
     } else if (node.op === 'input' || node.op === 'variable') {
       external.push(node);
     } else if (node.op === 'constant') {
@@ -186,7 +188,11 @@ function plan(graph: Graph, order: readonly Node[], outputs: readonly Node[], up
     } else {
       const out = take(node);
       slots[here] = out;
-      steps.push(prepareStep(graph, node, def, role, roles, shapes, out, slotOf));
+      if (role === 'fused') code.push(fusedLoopSource(node, roles, shapes, buffer));
+      else {
+        code.push(`K[${int(kernels.length)}](S, drew);`);
+        kernels.push(prepareStep(graph, node, def, shapes, out, slotOf));
+      }
     }
     for (const o of release.get(i) ?? []) {
       if (!pooled.has(o)) continue;
@@ -197,6 +203,8 @@ function plan(graph: Graph, order: readonly Node[], outputs: readonly Node[], up
   });
 
   const staging = updates.map(([, v]) => (pooled.has(owner.get(v)!) ? undefined : allocate(v.dtype, sizeOf(shapes.get(v)!))));
+  // One generated function per specialised schedule: fused loops inline, other kernels called.
+  const runSchedule = new Function('h', 'K', `return function schedule(S, drew) {\n${code.join('\n')}\n};`)(HELPERS, kernels) as Step;
   const drew: Node[] = [];
   const outputShapes = outputs.map((o) => checkShape(shapes.get(o)!, 'output'));
   const outputSlots = outputs.map(slotOf);
@@ -209,7 +217,7 @@ function plan(graph: Graph, order: readonly Node[], outputs: readonly Node[], up
         slots[externalSlots[i]!] = externalIsInput[i] ? feed(externalNames[i]!).data : graph.variableValue(externalNames[i]!).data;
       }
       drew.length = 0;
-      for (const step of steps) step(slots, drew);
+      runSchedule(slots, drew);
       const results = outputSlots.map((slot, i) => new Tensor(slots[slot]!.slice(), outputShapes[i]!));
       // Values that live in variable or feed storage are copied aside first, so that `a ← b, b ← a` swaps.
       updates.forEach(([, v], k) => staging[k]?.set(slots[slotOf(v)]!));
@@ -224,8 +232,6 @@ function prepareStep(
   graph: Graph,
   node: Node,
   def: OpDef<unknown>,
-  role: string,
-  roles: ReturnType<typeof assignRoles>,
   shapes: ReadonlyMap<Node, Shape>,
   out: TypedArray,
   slotOf: (n: Node) => number,
@@ -237,15 +243,6 @@ function prepareStep(
       throw new ExecutionError(`${describe(node)}: ${(e as Error).message}`, { cause: e });
     }
   };
-  if (role === 'fused') {
-    const { run, leaves } = generateFusedLoop(node, roles, shapes);
-    const leafSlots = leaves.map(slotOf);
-    const args: TypedArray[] = new Array(leaves.length);
-    return (s) => {
-      for (let j = 0; j < leafSlots.length; j++) args[j] = s[leafSlots[j]!]!;
-      run(out, args);
-    };
-  }
   const inShapes = node.inputs.map((m) => shapes.get(m)!);
   const inSlots = node.inputs.map(slotOf);
   if (node.op === 'matmul') {
