@@ -1,8 +1,7 @@
 /**
  * `@chainrule/graph`: static graphs of tensor ops — values, shapes and broadcasting, the op
  * registry, the graph builder, the reference interpreter and the compiling executor, JSON
- * (de)serialisation, DOT/Mermaid export and rewrites. The mathjs bridge is at
- * `@chainrule/graph/mathjs`.
+ * (de)serialisation, DOT/Mermaid export, rewrites and the mathjs bridge (mathjs loads on first use).
  *
  * @packageDocumentation
  */
@@ -38,6 +37,10 @@ export type { Executable, ExecutableOptions, Feeds, RunOptions, Updates } from '
 export { toDot, toMermaid } from './export-text.js';
 export type { TextExportOptions } from './export-text.js';
 export { ExpressionError } from './errors.js';
+// The mathjs bridge, also at '@chainrule/graph/mathjs'; mathjs itself loads on first use.
+export { fromExpression } from './mathjs/from-expression.js';
+export { mathScope, scalarScope, toExpression, toMathNode, toTex } from './mathjs/to-math.js';
+export type { MathRenderOptions } from './mathjs/to-math.js';
 export { graphFromJSON, graphToJSON } from './serialize.js';
 export type { GraphJSON, NodeJSON } from './serialize.js';
 export { simplify } from './rewrite/simplify.js';

@@ -327,3 +327,13 @@ describe('mathScope and the mathjs instance', () => {
     expect(mathjs().evaluate('sqrt(-1)')).toBeNaN();
   });
 });
+
+describe('entry points', () => {
+  it('exports the bridge from @chainrule/graph and @chainrule/graph/mathjs alike', async () => {
+    const main = await import('@chainrule/graph');
+    const sub = await import('@chainrule/graph/mathjs');
+    expect(main.fromExpression).toBe(sub.fromExpression);
+    expect(main.toTex).toBe(sub.toTex);
+    expect(main.ExpressionError).toBe(sub.ExpressionError);
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * `@chainrule/graph/mathjs`: the bridge to mathjs — graph nodes from expression strings, and
- * elementwise subgraphs back to mathjs nodes, strings and TeX. A separate entry point because
- * loading mathjs takes about two seconds; the core package does not pay for it.
+ * elementwise subgraphs back to mathjs nodes, strings and TeX. The same functions are exported by
+ * `@chainrule/graph` itself; mathjs loads on the first call either way.
  *
  * @packageDocumentation
  */

@@ -1,13 +1,15 @@
-import { all, create, type MathJsInstance } from 'mathjs';
+import { createRequire } from 'node:module';
+import type { MathJsInstance } from 'mathjs';
 
-// NOTE: created on first use, not at import: building an instance with every mathjs function is
-// slow, and importing the package must not pay for (or mutate) anything.
+// NOTE: mathjs is loaded on first use, not at import: loading it builds its default instance,
+// which takes about two seconds, and importing @chainrule/graph must not pay for that. A
+// synchronous require keeps the bridge's functions synchronous.
 let math: MathJsInstance | undefined;
 
 /**
- * The mathjs instance the bridge parses and builds formulas with, created on first use. It is
- * `predictable`, so results stay real numbers (`sqrt(-1)` is NaN, not a complex number), which is
- * what the graph's kernels compute too.
+ * The mathjs instance the bridge parses and builds formulas with, loaded and created on first use.
+ * It is `predictable`, so results stay real numbers (`sqrt(-1)` is NaN, not a complex number),
+ * which is what the graph's kernels compute too.
  *
  * @returns the shared instance (the same object on every call).
  * @throws never; creating the instance cannot fail.
@@ -17,7 +19,10 @@ let math: MathJsInstance | undefined;
  * ```
  */
 export function mathjs(): MathJsInstance {
-  // The typings declare `all` through an index signature, hence possibly undefined; it is not.
-  math ??= create(all!, { predictable: true });
+  if (math === undefined) {
+    const { create, all } = createRequire(import.meta.url)('mathjs') as typeof import('mathjs');
+    // The typings declare `all` through an index signature, hence possibly undefined; it is not.
+    math = create(all!, { predictable: true });
+  }
   return math;
 }
