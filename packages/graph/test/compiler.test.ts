@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ExecutionError, FeedError, Graph, graphFromJSON, graphToJSON, tensor, type Node } from '@chainrule/graph';
+import { ExecutionError, FeedError, Graph, OPS, PRIMITIVES, graphFromJSON, graphToJSON, tensor, type Node } from '@chainrule/graph';
 
 const values = (t: { data: ArrayLike<number> }): number[] => Array.from(t.data);
 
 describe('the compiling executor', () => {
+  it('can fuse every elementwise primitive: each has an expression template', () => {
+    const missing = PRIMITIVES.filter((p) => OPS[p].kind === 'elementwise' && (OPS[p] as { fuse?: unknown }).fuse === undefined);
+    expect(missing).toEqual([]);
+  });
+
   it('applies a ← b, b ← a as a swap, like the interpreter', () => {
     const g = new Graph();
     const a = g.variable('a', tensor([1, 2]));

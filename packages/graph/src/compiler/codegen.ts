@@ -3,7 +3,7 @@ import type { Node } from '../node.js';
 import { broadcastStrides } from '../kernels/broadcast.js';
 import { sizeOf, type Shape } from '../shape.js';
 import type { NodeRole } from './fusion.js';
-import { ELEMENTWISE_TEMPLATES } from './templates.js';
+import { getOp } from '../ops/registry.js';
 
 
 /** Formats a shape-derived integer for generated code, refusing anything that is not one. */
@@ -17,7 +17,7 @@ export function int(v: number): string {
  * value into the buffer `out` from its leaves' buffers. `buffer(n)` gives the source of the
  * expression that holds node n's buffer (e.g. `S[12]`). The generated source contains only
  * identifiers the generator makes (`t3`, `L0`, `i1`, …), integers computed from shapes, and the
- * fixed templates of `ELEMENTWISE_TEMPLATES` chosen by op name — never a name, attribute or other
+ * fixed `fuse` templates of the ops' definitions, chosen by op name — never a name, attribute or other
  * string from the graph. Float32 intermediates are rounded with `Math.fround` after every op, as
  * the interpreter rounds when it stores each result.
  */
@@ -55,8 +55,7 @@ export function fusedLoopSource(root: Node, roles: ReadonlyMap<Node, NodeRole>, 
       const j = leafName.get(input)!;
       return `l${j}`;
     });
-    const template = ELEMENTWISE_TEMPLATES[m.op]!;
-    const expr = template(args);
+    const expr = getOp(m.op)!.fuse!(args);
     const rounded = m.dtype === 'float32' && m !== root ? `Math.fround(${expr})` : expr;
     body.push(`const t${k} = ${rounded};`);
     temp.set(m, `t${k}`);

@@ -15,7 +15,7 @@ import { bindShape, checkShape, formatShape, normalizeAxes, sizeOf, type DimBind
 import { schedule } from '../structure.js';
 import { Tensor } from '../tensor.js';
 import { fusedLoopSource, int } from './codegen.js';
-import { HELPERS } from './templates.js';
+import { HELPERS } from '../kernels/scalar.js';
 import { assignRoles } from './fusion.js';
 
 /** How many feed shapes one executable keeps specialisations for (the oldest goes first). */

@@ -1,5 +1,5 @@
 import type { Node } from '../node.js';
-import { ELEMENTWISE_TEMPLATES } from './templates.js';
+import { getOp } from '../ops/registry.js';
 import { sameShape, type Shape } from '../shape.js';
 
 /** How one node of a schedule is computed by the compiled executor. */
@@ -9,6 +9,9 @@ export type NodeRole =
   | 'alias' // shares its input's buffer (reshape)
   | 'kernel'; // its own kernel writes a buffer (matmul, reductions, …), or a source
 
+
+/** Whether a node's op can be part of a fused loop (it has an expression template). */
+const fusable = (n: Node): boolean => getOp(n.op)?.fuse !== undefined;
 
 /**
  * Decides which elementwise nodes fuse: a node is inlined into its consumer's loop when it is
@@ -22,14 +25,14 @@ export function assignRoles(order: readonly Node[], shapes: ReadonlyMap<Node, Sh
   const roles = new Map<Node, NodeRole>();
   for (const n of order) {
     if (n.op === 'reshape') roles.set(n, 'alias');
-    else if (n.op in ELEMENTWISE_TEMPLATES) roles.set(n, 'fused');
+    else if (fusable(n)) roles.set(n, 'fused');
     else roles.set(n, 'kernel');
   }
   for (const n of order) {
     if (roles.get(n) !== 'fused' || requested.has(n) || n.op === 'broadcastTo') continue;
     const users = uses.get(n) ?? [];
     const user = users[0];
-    if (users.length !== 1 || user === undefined || !(user.op in ELEMENTWISE_TEMPLATES) || user.op === 'broadcastTo') continue;
+    if (users.length !== 1 || user === undefined || !fusable(user) || user.op === 'broadcastTo') continue;
     if (user.inputs.filter((m) => m === n).length !== 1) continue;
     if (sameShape(shapes.get(n)!, shapes.get(user)!)) roles.set(n, 'inlined');
   }

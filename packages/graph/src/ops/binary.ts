@@ -17,7 +17,13 @@ export function inferBroadcast(op: string, inputs: readonly NodeType[]): NodeTyp
   return { shape, dtype };
 }
 
-function binaryOp(name: string, summary: string, f: (a: number, b: number) => number, differentiable = true): OpDef<Record<string, never>> {
+function binaryOp(
+  name: string,
+  summary: string,
+  f: (a: number, b: number) => number,
+  fuse: (a: string, b: string) => string,
+  differentiable = true,
+): OpDef<Record<string, never>> {
   return defineOp<Record<string, never>>({
     name,
     arity: 2,
@@ -27,29 +33,30 @@ function binaryOp(name: string, summary: string, f: (a: number, b: number) => nu
     parseAttrs: noAttrs,
     infer: (inputs) => inferBroadcast(name, inputs),
     kernel: ([a, b], _attrs, ctx) => mapBinary(a!, b!, ctx.outShape, a!.dtype, f),
+    fuse: ([a, b]) => fuse(a!, b!),
   });
 }
 
 /** a + b with broadcasting. */
-export const addOp = binaryOp('add', 'Elementwise sum a + b (broadcasting).', (a, b) => a + b);
+export const addOp = binaryOp('add', 'Elementwise sum a + b (broadcasting).', (a, b) => a + b, (a, b) => `${a} + ${b}`);
 /** a − b with broadcasting. */
-export const subOp = binaryOp('sub', 'Elementwise difference a − b (broadcasting).', (a, b) => a - b);
+export const subOp = binaryOp('sub', 'Elementwise difference a − b (broadcasting).', (a, b) => a - b, (a, b) => `${a} - ${b}`);
 /** a · b with broadcasting. */
-export const mulOp = binaryOp('mul', 'Elementwise product a · b (broadcasting).', (a, b) => a * b);
+export const mulOp = binaryOp('mul', 'Elementwise product a · b (broadcasting).', (a, b) => a * b, (a, b) => `${a} * ${b}`);
 /** a / b with broadcasting. */
-export const divOp = binaryOp('div', 'Elementwise quotient a / b (broadcasting).', (a, b) => a / b);
+export const divOp = binaryOp('div', 'Elementwise quotient a / b (broadcasting).', (a, b) => a / b, (a, b) => `${a} / ${b}`);
 /** aᵇ with broadcasting (NaN for a negative base and a non-integer exponent). */
-export const powOp = binaryOp('pow', 'Elementwise power aᵇ (broadcasting).', Math.pow);
+export const powOp = binaryOp('pow', 'Elementwise power aᵇ (broadcasting).', Math.pow, (a, b) => `Math.pow(${a}, ${b})`);
 /** max(a, b) with broadcasting; NaN propagates. */
-export const maximumOp = binaryOp('maximum', 'Elementwise maximum (broadcasting).', Math.max);
+export const maximumOp = binaryOp('maximum', 'Elementwise maximum (broadcasting).', Math.max, (a, b) => `Math.max(${a}, ${b})`);
 /** min(a, b) with broadcasting; NaN propagates. */
-export const minimumOp = binaryOp('minimum', 'Elementwise minimum (broadcasting).', Math.min);
+export const minimumOp = binaryOp('minimum', 'Elementwise minimum (broadcasting).', Math.min, (a, b) => `Math.min(${a}, ${b})`);
 /** 1 where a > b, else 0. */
-export const greaterOp = binaryOp('greater', 'Elementwise comparison a > b, as 1 or 0.', (a, b) => (a > b ? 1 : 0), false);
+export const greaterOp = binaryOp('greater', 'Elementwise comparison a > b, as 1 or 0.', (a, b) => (a > b ? 1 : 0), (a, b) => `(${a} > ${b} ? 1 : 0)`, false);
 /** 1 where a < b, else 0. */
-export const lessOp = binaryOp('less', 'Elementwise comparison a < b, as 1 or 0.', (a, b) => (a < b ? 1 : 0), false);
+export const lessOp = binaryOp('less', 'Elementwise comparison a < b, as 1 or 0.', (a, b) => (a < b ? 1 : 0), (a, b) => `(${a} < ${b} ? 1 : 0)`, false);
 /** 1 where a = b, else 0. */
-export const equalOp = binaryOp('equal', 'Elementwise comparison a = b, as 1 or 0.', (a, b) => (a === b ? 1 : 0), false);
+export const equalOp = binaryOp('equal', 'Elementwise comparison a = b, as 1 or 0.', (a, b) => (a === b ? 1 : 0), (a, b) => `(${a} === ${b} ? 1 : 0)`, false);
 
 /** where(c, a, b): a where c ≠ 0, else b, all three broadcast together. */
 export const whereOp = defineOp<Record<string, never>>({
@@ -61,4 +68,5 @@ export const whereOp = defineOp<Record<string, never>>({
   parseAttrs: noAttrs,
   infer: (inputs) => inferBroadcast('where', inputs),
   kernel: ([c, a, b], _attrs, ctx) => mapBroadcast([c!, a!, b!], ctx.outShape, a!.dtype, (v) => (v[0] !== 0 ? v[1]! : v[2]!)),
+  fuse: ([c, a, b]) => `(${c} !== 0 ? ${a} : ${b})`,
 });

@@ -28,6 +28,7 @@ export const castOp = defineOp<CastAttrs>({
     out.set(x!.data);
     return new Tensor(out, x!.shape);
   },
+  fuse: ([a]) => a!, // the rounding to float32 happens where the fused loop stores or rounds
 });
 
 /** The input unchanged; gradients do not flow through it. */
@@ -40,6 +41,7 @@ export const stopGradientOp = defineOp<Record<string, never>>({
   parseAttrs: noAttrs,
   infer: ([x]) => x!,
   kernel: ([x]) => x!,
+  fuse: ([a]) => a!,
 });
 
 /** The input unchanged (a named handle, or a seam for rewrites). */
@@ -52,6 +54,7 @@ export const identityOp = defineOp<Record<string, never>>({
   parseAttrs: noAttrs,
   infer: ([x]) => x!,
   kernel: ([x]) => x!,
+  fuse: ([a]) => a!,
 });
 
 /** Attributes of dimSize: the axes whose sizes are multiplied. */

@@ -46,6 +46,12 @@ export interface OpDef<A = unknown> {
   infer(inputs: readonly NodeType[], attrs: A): NodeType;
   /** Reference kernel: computes the output from concrete input values. */
   kernel(inputs: readonly Tensor[], attrs: A, ctx: KernelContext): Tensor;
+  /**
+   * Elementwise ops: a JavaScript expression computing exactly what the kernel computes for one
+   * element, from the names of its operands' values — the compiler fuses chains of such ops into
+   * one loop. Arguments are names the code generator makes, never text from a graph.
+   */
+  readonly fuse?: (args: readonly string[]) => string;
 }
 
 /**

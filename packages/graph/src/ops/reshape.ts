@@ -120,4 +120,5 @@ export const broadcastToOp = defineOp<BroadcastToAttrs>({
   },
   infer: ([x], { shape }) => inferBroadcastTo(x!, shape),
   kernel: ([x], _attrs, ctx) => mapBroadcast([x!], ctx.outShape, x!.dtype, (v) => v[0]!),
+  fuse: ([a]) => a!, // a fused loop reads its input with broadcasting strides
 });
