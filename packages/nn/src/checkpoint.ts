@@ -38,7 +38,7 @@ export function saveCheckpoint(graph: Graph, path: string, progress: Readonly<Re
     format: 'chainrule.checkpoint' as const,
     version: 1 as const,
     variables: Object.fromEntries(graph.variables.map((v) => [v.name!, encodeTensor(graph.getVariable(v.name!))])),
-    random: Object.fromEntries(Object.entries(graph.randomState()).map(([k, n]) => [k, n])),
+    random: { ...graph.randomState() },
     progress: { ...progress },
   };
   const file: CheckpointJSON = { ...body, checksum: digest(body) };

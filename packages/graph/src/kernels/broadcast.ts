@@ -103,3 +103,22 @@ function isTrailing(inner: Shape, outer: Shape): boolean {
   const rest = inner.slice(k);
   return rest.length <= outer.length && rest.every((d, i) => d === outer[outer.length - rest.length + i]);
 }
+
+/**
+ * Where each matrix of a batched operand starts: for every index of the (broadcast) batch, the
+ * flat offset of the operand's matrix, given its shape (batch axes, then the matrix's two axes).
+ */
+export function batchOffsets(operandShape: Shape, batchShape: Shape): Int32Array {
+  const r = operandShape.length;
+  const matrix = operandShape[r - 2]! * operandShape[r - 1]!;
+  const strides = broadcastStrides(operandShape.slice(0, r - 2), batchShape);
+  const offsets = new Int32Array(sizeOf(batchShape));
+  for (let t = 0; t < offsets.length; t++) {
+    let rem = t;
+    for (let ax = batchShape.length - 1; ax >= 0; ax--) {
+      offsets[t]! += (rem % batchShape[ax]!) * strides[ax]! * matrix;
+      rem = Math.floor(rem / batchShape[ax]!);
+    }
+  }
+  return offsets;
+}

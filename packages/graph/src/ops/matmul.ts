@@ -1,6 +1,6 @@
 import { allocate } from '../dtype.js';
 import { ShapeError } from '../errors.js';
-import { broadcastStrides } from '../kernels/broadcast.js';
+import { batchOffsets } from '../kernels/broadcast.js';
 import { gemmFor } from '../kernels/gemm.js';
 import { broadcastShapes, formatShape, sizeOf, type Dim } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -74,23 +74,11 @@ export function prepareMatmul(
   const m = outShape[r - 2]!;
   const n = outShape[r - 1]!;
   const ar = aShape.length;
-  const br = bShape.length;
   const k = transposeA ? aShape[ar - 2]! : aShape[ar - 1]!;
   const batchShape = outShape.slice(0, r - 2);
   const batches = sizeOf(batchShape);
-  const aStride = broadcastStrides(aShape.slice(0, ar - 2), batchShape).map((s) => s * aShape[ar - 2]! * aShape[ar - 1]!);
-  const bStride = broadcastStrides(bShape.slice(0, br - 2), batchShape).map((s) => s * bShape[br - 2]! * bShape[br - 1]!);
-  const aOffsets = new Int32Array(batches);
-  const bOffsets = new Int32Array(batches);
-  for (let t = 0; t < batches; t++) {
-    let rem = t;
-    for (let ax = batchShape.length - 1; ax >= 0; ax--) {
-      const i = rem % batchShape[ax]!;
-      rem = Math.floor(rem / batchShape[ax]!);
-      aOffsets[t]! += i * aStride[ax]!;
-      bOffsets[t]! += i * bStride[ax]!;
-    }
-  }
+  const aOffsets = batchOffsets(aShape, batchShape);
+  const bOffsets = batchOffsets(bShape, batchShape);
   return (out, A, B) => {
     const gemm = gemmFor(out instanceof Float32Array ? 'float32' : 'float64');
     for (let t = 0; t < batches; t++) gemm(out, t * m * n, A, aOffsets[t]!, B, bOffsets[t]!, m, k, n, transposeA, transposeB);

@@ -1,7 +1,7 @@
 import { noAttrs } from './attrs.js';
 import { allocate } from '../dtype.js';
 import { ExecutionError, ShapeError } from '../errors.js';
-import { broadcastStrides } from '../kernels/broadcast.js';
+import { batchOffsets } from '../kernels/broadcast.js';
 import { broadcastShapes, formatShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { defineOp } from './op-def.js';
@@ -37,21 +37,14 @@ export const solveOp = defineOp<Record<string, never>>({
     const n = outShape[r - 2]!;
     const k = outShape[r - 1]!;
     const batchShape = outShape.slice(0, r - 2);
-    const aStride = broadcastStrides(a!.shape.slice(0, a!.rank - 2), batchShape).map((s) => s * n * n);
-    const bStride = broadcastStrides(b!.shape.slice(0, b!.rank - 2), batchShape).map((s) => s * n * k);
+    const aOffsets = batchOffsets(a!.shape, batchShape);
+    const bOffsets = batchOffsets(b!.shape, batchShape);
     const out = allocate(a!.dtype, sizeOf(outShape));
     const M = new Float64Array(n * n);
     const X = new Float64Array(n * k);
-    for (let t = 0; t < sizeOf(batchShape); t++) {
-      let aOff = 0;
-      let bOff = 0;
-      let rem = t;
-      for (let ax = batchShape.length - 1; ax >= 0; ax--) {
-        const i = rem % batchShape[ax]!;
-        rem = Math.floor(rem / batchShape[ax]!);
-        aOff += i * aStride[ax]!;
-        bOff += i * bStride[ax]!;
-      }
+    for (let t = 0; t < aOffsets.length; t++) {
+      const aOff = aOffsets[t]!;
+      const bOff = bOffsets[t]!;
       M.set(a!.data.subarray(aOff, aOff + n * n));
       X.set(b!.data.subarray(bOff, bOff + n * k));
       let scale = 0;
