@@ -1,0 +1,66 @@
+// The op reference, generated from the op registry and the derivative rules so that it cannot
+// drift from the code: `pnpm --filter @chainrule/examples op-reference` rewrites
+// docs/op-reference.md, and test/op-reference.test.ts fails when the committed file differs.
+import { Graph, OPS, PRIMITIVES, toExpression, type Node } from '@chainrule/graph';
+import { VJP_RULES } from '@chainrule/autodiff';
+
+/** Conventions at points where an op is not differentiable, by op. */
+const KINKS: Readonly<Record<string, string>> = {
+  abs: "|x|′(0) = 0",
+  relu: "relu′(0) = 0",
+  maximum: 'a tie a = b sends half the cotangent to each operand',
+  minimum: 'a tie a = b sends half the cotangent to each operand',
+  max: 'tied maxima share the cotangent equally',
+  sign: 'piecewise constant: no gradient flows',
+  sqrt: 'at 0 the derivative is +∞; a zero cotangent stays 0 (strong zero)',
+  log: 'at 0 the derivative is +∞; a zero cotangent stays 0 (strong zero)',
+  reciprocal: 'at 0 the derivative is ∞; a zero cotangent stays 0 (strong zero)',
+  pow: '∂/∂b at a = 0 is taken as 0',
+  where: 'the condition gets no gradient; the untaken branch gets exactly 0',
+};
+
+/** The VJP of an elementwise op written out for scalar operands `x`, `y`, `c` and cotangent `g`. */
+function vjpFormulas(op: string): string {
+  const rule = VJP_RULES[op as keyof typeof VJP_RULES];
+  const def = OPS[op as keyof typeof OPS];
+  if (rule === undefined || def.kind !== 'elementwise' || op === 'cast') return '';
+  const g = new Graph();
+  const names = def.arity === 3 ? ['c', 'x', 'y'] : ['x', 'y'];
+  const args = Array.from({ length: def.arity as number }, (_, i) => g.input(names[i]!, []));
+  const out = g.apply(op, args, {});
+  const ct = g.input('g', []);
+  const lazy = rule(ct, out);
+  const name = (n: Node): string | undefined => (n === out ? `${op}(${args.map((a) => a.name).join(', ')})` : undefined);
+  return lazy
+    .map((make, i) => (make ? `∂/∂${args[i]!.name}: \`${toExpression(make(), { name, calls: true })}\`` : null))
+    .filter((s) => s !== null)
+    .join('<br>');
+}
+
+/** A table cell: pipes escaped so that they do not end the cell. */
+const cell = (text: string): string => text.replace(/\|/g, '\\|');
+
+/**
+ * The op reference as Markdown: one row per primitive with its kind, arity, summary, derivative
+ * rule and convention at kinks.
+ *
+ * @returns the whole document.
+ */
+export function opReference(): string {
+  const rows = PRIMITIVES.map((op) => {
+    const def = OPS[op];
+    const arity = def.arity === 'variadic' ? '1+' : String(def.arity);
+    const derivative = !def.differentiable ? 'none' : vjpFormulas(op) || `rule \`vjp:${op}\` (see \`packages/autodiff/src/vjp\`)`;
+    return `| \`${op}\` | ${def.kind} | ${arity} | ${cell(def.summary)} | ${cell(derivative)} | ${cell(KINKS[op] ?? '')} |`;
+  });
+  return `# Op reference
+
+Generated from the op registry (\`OPS\`) and the derivative rules (\`VJP_RULES\`) by
+\`docs/scripts/op-reference.ts\`; do not edit by hand. Derivatives of elementwise ops are printed
+from the rule's own graph nodes for scalar operands, with \`g\` the incoming cotangent ∂ℓ/∂out.
+
+| op | kind | inputs | what it computes | derivative (VJP) | convention |
+| --- | --- | --- | --- | --- | --- |
+${rows.join('\n')}
+`;
+}
