@@ -18,19 +18,20 @@ const started = performance.now();
 const seconds = (since: number): string => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 
 const flags = process.argv.slice(2).filter((a) => a !== '--'); // `pnpm … mnist -- --full` may pass the `--` on
-const unknown = flags.filter((a) => a !== '--full' && a !== '--optimizers');
+const unknown = flags.filter((a) => a !== '--full' && a !== '--optimizers' && a !== '--smoke');
 if (unknown.length > 0) {
-  console.error(`mnist: unknown argument(s) ${unknown.join(' ')}; use --full or --optimizers`);
+  console.error(`mnist: unknown argument(s) ${unknown.join(' ')}; use --full, --optimizers or --smoke`);
   process.exit(2);
 }
 const mode = flags.includes('--optimizers') ? 'optimizers' : flags.includes('--full') ? 'full' : 'short';
+const smoke = flags.includes('--smoke'); // CI's quick pass over every example: one epoch of 1,000 digits
 
 const SPLIT_SEED = 2024; // the test/validation/train split
 const SEED = 7; // initial weights, dropout masks (Trainer) and the order of the batches (fit)
 const KEEP = 0.8; // the lecture's p: probability of keeping a hidden unit
 const TEST_SIZE = 1500;
 const VALIDATION_SIZE = 1000;
-const SHORT = { digits: 7500, epochs: 5 }; // the default run
+const SHORT = smoke ? { digits: 1000, epochs: 1 } : { digits: 7500, epochs: 5 }; // the default run
 const COMPARE = { digits: 3000, epochs: 4 }; // each row of --optimizers
 
 // ---------------------------------------------------------------------------------------------
