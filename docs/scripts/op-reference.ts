@@ -53,7 +53,11 @@ export function opReference(): string {
     const derivative = !def.differentiable ? 'none' : vjpFormulas(op) || `rule \`vjp:${op}\` (see \`packages/autodiff/src/vjp\`)`;
     return `| \`${op}\` | ${def.kind} | ${arity} | ${cell(def.summary)} | ${cell(derivative)} | ${cell(KINKS[op] ?? '')} |`;
   });
-  return `# Op reference
+  return `---
+title: Op reference
+---
+
+# Op reference
 
 Generated from the op registry (\`OPS\`) and the derivative rules (\`VJP_RULES\`) by
 \`docs/scripts/op-reference.ts\`; do not edit by hand. Derivatives of elementwise ops are printed
