@@ -41,8 +41,8 @@ function vjpFormulas(op: string): string {
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
 /**
- * The op reference as Markdown: one row per primitive with its kind, arity, summary, derivative
- * rule and convention at kinks.
+ * The op reference as Markdown: one row per primitive with its kind, arity, summary, shape rule,
+ * derivative rule and convention at kinks.
  *
  * @returns the whole document.
  */
@@ -51,7 +51,7 @@ export function opReference(): string {
     const def = OPS[op];
     const arity = def.arity === 'variadic' ? '1+' : String(def.arity);
     const derivative = !def.differentiable ? 'none' : vjpFormulas(op) || `rule \`vjp:${op}\` (see \`packages/autodiff/src/vjp\`)`;
-    return `| \`${op}\` | ${def.kind} | ${arity} | ${cell(def.summary)} | ${cell(derivative)} | ${cell(KINKS[op] ?? '')} |`;
+    return `| \`${op}\` | ${def.kind} | ${arity} | ${cell(def.summary)} | ${cell(def.shapeRule)} | ${cell(derivative)} | ${cell(KINKS[op] ?? '')} |`;
   });
   return `---
 title: Op reference
@@ -63,8 +63,8 @@ Generated from the op registry (\`OPS\`) and the derivative rules (\`VJP_RULES\`
 \`docs/scripts/op-reference.ts\`; do not edit by hand. Derivatives of elementwise ops are printed
 from the rule's own graph nodes for scalar operands, with \`g\` the incoming cotangent ∂ℓ/∂out.
 
-| op | kind | inputs | what it computes | derivative (VJP) | convention |
-| --- | --- | --- | --- | --- | --- |
+| op | kind | inputs | what it computes | output shape | derivative (VJP) | convention |
+| --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 `;
 }

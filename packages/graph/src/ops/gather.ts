@@ -24,6 +24,7 @@ export const gatherOp = defineOp<Record<string, never>>({
   kind: 'shape',
   differentiable: true,
   summary: 'Rows of x by index: out[i…] = x[indices[i…]] along axis 0 (indices are exact integers).',
+  shapeRule: '[...indices.shape, ...x.shape without its first axis]',
   parseAttrs: noAttrs,
   infer([x, indices]) {
     if (x!.shape.length < 1) throw new ShapeError(`gather: x has shape ${formatShape(x!.shape)}; it needs at least one axis`);
@@ -56,6 +57,7 @@ export const scatterAddOp = defineOp<ScatterAddAttrs>({
   kind: 'shape',
   differentiable: true,
   summary: 'Adds rows of updates into zeros of `rows` rows at the given indices (the adjoint of gather).',
+  shapeRule: '[rows, ...updates.shape after the indices axes]',
   parseAttrs(r) {
     const attrs = { rows: r.dim('rows') };
     r.done();
@@ -94,6 +96,7 @@ export const oneHotOp = defineOp<OneHotAttrs>({
   kind: 'shape',
   differentiable: false,
   summary: 'One-hot encoding along a new last axis of length depth (indices are exact integers).',
+  shapeRule: '[...indices.shape, depth]',
   parseAttrs(r) {
     const depth = r.int('depth');
     if (depth < 1) throw new AttrError('depth', `must be ≥ 1, got ${depth}`);

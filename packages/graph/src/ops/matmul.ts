@@ -47,6 +47,7 @@ export const matmulOp = defineOp<MatmulAttrs>({
   kind: 'linalg',
   differentiable: true,
   summary: 'Matrix product over the last two axes, batched over leading axes; either operand may be used transposed.',
+  shapeRule: '[...batch axes of A and B broadcast, m, n] for op(A) [..., m, k] and op(B) [..., k, n]',
   parseAttrs(r) {
     const attrs = { transposeA: r.bool('transposeA', false), transposeB: r.bool('transposeB', false) };
     r.done();

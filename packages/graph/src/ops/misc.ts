@@ -17,6 +17,7 @@ export const castOp = defineOp<CastAttrs>({
   kind: 'elementwise',
   differentiable: true,
   summary: 'Converts elements to another dtype (float64 → float32 rounds to nearest).',
+  shapeRule: 'the shape of x, in the target dtype',
   parseAttrs(r) {
     const attrs = { dtype: r.dtype('dtype') };
     r.done();
@@ -38,6 +39,7 @@ export const stopGradientOp = defineOp<Record<string, never>>({
   kind: 'elementwise',
   differentiable: false,
   summary: 'The input unchanged; differentiation treats it as a constant.',
+  shapeRule: 'the shape of x',
   parseAttrs: noAttrs,
   infer: ([x]) => x!,
   kernel: ([x]) => x!,
@@ -51,6 +53,7 @@ export const identityOp = defineOp<Record<string, never>>({
   kind: 'elementwise',
   differentiable: true,
   summary: 'The input unchanged.',
+  shapeRule: 'the shape of x',
   parseAttrs: noAttrs,
   infer: ([x]) => x!,
   kernel: ([x]) => x!,
@@ -73,6 +76,7 @@ export const dimSizeOp = defineOp<DimSizeAttrs>({
   kind: 'other',
   differentiable: false,
   summary: "Product of the input's dimensions over the given axes (all by default), as a scalar.",
+  shapeRule: '[] (a scalar)',
   parseAttrs(r) {
     const attrs = { axes: r.optionalIntList('axes') };
     r.done();

@@ -40,6 +40,8 @@ export interface OpDef<A = unknown> {
   readonly differentiable: boolean;
   /** One-line description, used by the generated op reference. */
   readonly summary: string;
+  /** The output's shape in words, for the generated op reference (`infer` is the rule itself). */
+  readonly shapeRule: string;
   /** Validates raw attributes (from a builder or JSON); must call `reader.done()`. */
   parseAttrs(reader: AttrReader): A;
   /** Shape and dtype rule; throws `ShapeError` naming the op, shapes and rule broken. */

@@ -40,6 +40,7 @@ function reduceOp(name: 'sum' | 'max', summary: string): OpDef<ReduceAttrs> {
     kind: 'reduction',
     differentiable: true,
     summary,
+    shapeRule: "x's shape without the reduced axes (kept as 1 with keepDims)",
     parseAttrs(r) {
       const attrs = { axes: r.optionalIntList('axes'), keepDims: r.bool('keepDims', false) };
       r.done();

@@ -75,6 +75,7 @@ export const reshapeOp = defineOp<ReshapeAttrs>({
   kind: 'shape',
   differentiable: true,
   summary: 'Same elements in row-major order under a new shape (one dimension may be −1).',
+  shapeRule: 'the target shape, its one −1 inferred from the element count (symbolic names carried over)',
   parseAttrs(r) {
     const attrs = { shape: r.shape('shape', true) };
     r.done();
@@ -113,6 +114,7 @@ export const broadcastToOp = defineOp<BroadcastToAttrs>({
   kind: 'shape',
   differentiable: true,
   summary: 'Repeats the input along size-1 and new leading axes to reach a target shape.',
+  shapeRule: "the target shape; each axis of x equals the target's or is 1",
   parseAttrs(r) {
     const attrs = { shape: r.shape('shape') };
     r.done();

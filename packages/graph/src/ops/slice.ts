@@ -45,6 +45,7 @@ export const sliceOp = defineOp<SliceAttrs>({
   kind: 'shape',
   differentiable: true,
   summary: 'A contiguous box of the input: per axis, size elements starting at begin (size −1: to the end).',
+  shapeRule: 'per axis: size, or dim − begin where size is −1',
   parseAttrs(r) {
     const attrs = { begin: r.intList('begin'), size: r.intList('size') };
     r.done();
@@ -94,6 +95,7 @@ export const padOp = defineOp<PadAttrs>({
   kind: 'shape',
   differentiable: true,
   summary: 'Surrounds the input with a constant value: before[i] and after[i] elements along axis i.',
+  shapeRule: 'per axis: before + dim + after',
   parseAttrs(r) {
     const attrs = { before: r.intList('before'), after: r.intList('after'), value: r.has('value') ? r.anyNumber('value') : (r.value('value'), 0) };
     attrs.before.forEach((v, i) => {
@@ -140,6 +142,7 @@ export const concatOp = defineOp<ConcatAttrs>({
   kind: 'shape',
   differentiable: true,
   summary: 'Joins inputs along one axis; all other dimensions and the dtypes must agree.',
+  shapeRule: "the inputs' common shape, with their sizes summed along axis",
   parseAttrs(r) {
     const attrs = { axis: r.int('axis') };
     r.done();

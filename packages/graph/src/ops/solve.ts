@@ -17,6 +17,7 @@ export const solveOp = defineOp<Record<string, never>>({
   kind: 'linalg',
   differentiable: true,
   summary: 'Solves A·X = B for square A ([..., n, n]) and B ([..., n, k]), batched over leading axes.',
+  shapeRule: '[...batch axes broadcast, n, k] for A [..., n, n] and B [..., n, k]',
   parseAttrs: noAttrs,
   infer([a, b]) {
     if (a!.dtype !== b!.dtype) throw new ShapeError(`solve: operands have dtypes ${a!.dtype} and ${b!.dtype}; cast one of them explicitly`);

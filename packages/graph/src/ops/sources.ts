@@ -24,6 +24,7 @@ function externalOp(name: 'input' | 'variable', summary: string) {
     kind: 'source',
     differentiable: false,
     summary,
+    shapeRule: 'the declared shape (symbolic dimensions bound by the feeds)',
     parseAttrs(r) {
       const attrs = { name: r.string('name'), shape: r.shape('shape'), dtype: r.dtype('dtype', 'float64') };
       if (!NAME.test(attrs.name) || RESERVED_KEYS.has(attrs.name)) {
@@ -58,6 +59,7 @@ export const constantOp = defineOp<ConstantAttrs>({
   kind: 'source',
   differentiable: false,
   summary: 'A fixed value stored in the graph.',
+  shapeRule: "the value's shape",
   parseAttrs(r) {
     const attrs = { value: r.tensor('value') };
     r.done();
@@ -84,6 +86,7 @@ export const fillOp = defineOp<FillAttrs>({
   kind: 'source',
   differentiable: false,
   summary: 'A tensor of one repeated value (its shape may be symbolic).',
+  shapeRule: 'the given shape (symbolic dimensions allowed)',
   parseAttrs(r) {
     const attrs = { shape: r.shape('shape'), dtype: r.dtype('dtype', 'float64'), value: r.anyNumber('value') };
     r.done();
@@ -133,6 +136,7 @@ export const randomUniformOp = defineOp<UniformAttrs>({
   kind: 'random',
   differentiable: false,
   summary: 'Independent uniform draws on [low, high); new every run, reproducible from the seed.',
+  shapeRule: 'the given shape (symbolic dimensions allowed)',
   parseAttrs(r) {
     const attrs = { ...readRandom(r), low: r.number('low', 0), high: r.number('high', 1) };
     if (!(Number.isFinite(attrs.low) && Number.isFinite(attrs.high) && attrs.low < attrs.high)) {
@@ -160,6 +164,7 @@ export const randomNormalOp = defineOp<NormalAttrs>({
   kind: 'random',
   differentiable: false,
   summary: 'Independent normal draws N(mean, std²); new every run, reproducible from the seed.',
+  shapeRule: 'the given shape (symbolic dimensions allowed)',
   parseAttrs(r) {
     const attrs = { ...readRandom(r), mean: r.number('mean', 0), std: r.number('std', 1) };
     if (!(Number.isFinite(attrs.mean) && Number.isFinite(attrs.std) && attrs.std >= 0)) {
@@ -185,6 +190,7 @@ export const randomBernoulliOp = defineOp<BernoulliAttrs>({
   kind: 'random',
   differentiable: false,
   summary: 'Independent Bernoulli(p) draws (1 with probability p); new every run, reproducible from the seed.',
+  shapeRule: 'the given shape (symbolic dimensions allowed)',
   parseAttrs(r) {
     const attrs = { ...readRandom(r), p: r.number('p') };
     if (!(attrs.p >= 0 && attrs.p <= 1)) throw new AttrError('p', `must be a probability in [0, 1], got ${attrs.p}`);

@@ -22,6 +22,7 @@ export const transposeOp = defineOp<TransposeAttrs>({
   kind: 'shape',
   differentiable: true,
   summary: 'Permutes axes: output axis i is input axis perm[i] (reversed by default).',
+  shapeRule: "x's axes permuted: axis i of the output is axis perm[i] of x",
   parseAttrs(r) {
     const attrs = { perm: r.optionalIntList('perm') };
     r.done();

@@ -16,6 +16,7 @@ function unaryOp(
     kind: 'elementwise',
     differentiable,
     summary,
+    shapeRule: 'the shape of x',
     parseAttrs: noAttrs,
     infer: ([x]) => x!,
     kernel: ([x]) => mapUnary(x!, f),
