@@ -40,7 +40,9 @@ function dependents(wrt: readonly Node[], upTo: number): Set<Node> {
  * @param cotangents - one node per output, shaped like it (∂ℓ/∂y).
  * @param wrt - nodes to differentiate with respect to (any nodes: inputs, variables, intermediates).
  * @returns one cotangent node per `wrt`, shaped like it; zeros where the outputs do not depend on it.
- * @throws ChainruleError for a differentiable op without a rule, or mismatched cotangents.
+ * @throws ChainruleError for a differentiable op without a rule, a node of another graph, or a
+ *   cotangent count that differs from the output count.
+ * @throws ShapeError when a cotangent's shape or dtype differs from its output's.
  * @example
  * ```ts
  * const [dx] = vjp([y], [g.fill(y.shape, 1)], [x]);
@@ -96,6 +98,7 @@ export function vjp(outputs: readonly Node[], cotangents: readonly Node[], wrt: 
  * @param wrt - nodes to differentiate with respect to.
  * @returns ∂y/∂x for each x, as graph nodes (differentiable again).
  * @throws ShapeError when y has more than one element (use {@link vjp} or `jacobian`).
+ * @throws ChainruleError for a differentiable op on the path that has no VJP rule.
  * @example
  * ```ts
  * const [dw, db] = grad(loss, [w, b]);
@@ -115,6 +118,7 @@ export function grad(y: Node, wrt: readonly Node[]): Node[] {
  * @param y - a node with one element.
  * @param wrt - nodes to differentiate with respect to.
  * @returns `[y, grads]`, ready to be run together.
+ * @throws ShapeError when y has more than one element.
  * @example
  * ```ts
  * const [loss, [dw]] = valueAndGrad(lossNode, [w]);

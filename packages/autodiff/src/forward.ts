@@ -69,6 +69,9 @@ function pushforward(node: Node, tangents: Tangents): Node {
  * @param wrt - the nodes x.
  * @param tangents - one direction per x, shaped like it.
  * @returns J·v, shaped like y (zeros when y does not depend on x).
+ * @throws ChainruleError when the counts differ, a node belongs to another graph, or an op on the
+ *   path has no forward rule.
+ * @throws ShapeError when a tangent's shape or dtype differs from its x's.
  * @example
  * ```ts
  * const dy = jvp(y, [x], [g.fill(x.shape, 1)]); // directional derivative along 1

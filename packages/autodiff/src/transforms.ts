@@ -13,6 +13,7 @@ function concreteSize(n: Node, what: string): number {
  * @param output - the node y (concrete shape).
  * @param wrt - the node x (concrete shape).
  * @returns J with J[i…, j…] = ∂yᵢ/∂xⱼ.
+ * @throws ShapeError when y or x has a symbolic shape.
  * @example
  * ```ts
  * jacobian(x.softmax(), x); // [n, n]
@@ -35,6 +36,7 @@ export function jacobian(output: Node, wrt: Node): Node {
  * @param y - a scalar node.
  * @param wrt - the node x (concrete shape).
  * @returns H with H[i…, j…] = ∂²y/∂xᵢ∂xⱼ.
+ * @throws ShapeError when y is not a scalar or x has a symbolic shape.
  * @example
  * ```ts
  * const H = hessian(loss, w); // for Newton's method: solve(H, ∇f)
@@ -51,6 +53,7 @@ export function hessian(y: Node, wrt: Node): Node {
  * @param wrt - the node x.
  * @param v - a direction shaped like x.
  * @returns ∇²y·v, shaped like x.
+ * @throws ShapeError when y is not a scalar or v's shape does not broadcast with x's.
  * @example
  * ```ts
  * const Hv = hvp(loss, w, direction);

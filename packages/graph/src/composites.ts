@@ -12,6 +12,7 @@ import { formatShape, isConcrete, normalizeAxes } from './shape.js';
  * @param axes - axes to average over.
  * @param keepDims - keep reduced axes as size 1.
  * @returns the mean.
+ * @throws ShapeError when an axis is out of range or repeated.
  * @example
  * ```ts
  * mean(g.input('x', ['batch', 10]), 0); // shape [10]
@@ -108,6 +109,7 @@ export function logSoftmax(x: Node, axis = -1): Node {
  * @param x - the operand.
  * @param axis - where the new axis goes, in −(rank+1)..rank.
  * @returns a reshaped node.
+ * @throws ShapeError when the axis is out of range.
  * @example
  * ```ts
  * expandDims(v, 0); // [n] → [1, n]
@@ -128,6 +130,7 @@ export function expandDims(x: Node, axis: number): Node {
  * @param x - the operand.
  * @param axes - axes to remove.
  * @returns a reshaped node.
+ * @throws ShapeError when a given axis is out of range or does not have size 1.
  * @example
  * ```ts
  * squeeze(g.input('x', [1, 3, 1])); // shape [3]

@@ -9,6 +9,8 @@
  */
 export class ChainruleError extends Error {
   /**
+   * Creates an error whose `name` is the concrete subclass's name.
+   *
    * @param message - what went wrong, naming the op, node or input involved.
    * @param options - `cause`: the error this one explains, when it wraps one.
    */
@@ -67,6 +69,8 @@ export class GraphFormatError extends ChainruleError {
   readonly problem: string;
 
   /**
+   * Creates the error; the message is `path: problem`.
+   *
    * @param path - location of the offending field, e.g. `$.nodes[3].attrs.axes`.
    * @param problem - what is wrong with that field.
    */

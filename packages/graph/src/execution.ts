@@ -8,13 +8,34 @@ import { Tensor } from './tensor.js';
 // What both executors share: describing nodes in errors, checking updates once, and checking feeds
 // and binding symbolic dimensions at every run.
 
-/** A node for error messages, with the rule and forward node that made it when a transform did. */
+/**
+ * A node for error messages, with the rule and forward node that made it when a transform did.
+ *
+ * @param node - the node to describe.
+ * @returns e.g. `#7 mul (made by rule vjp:mul for #3 mul)`.
+ * @example
+ * ```ts
+ * describe(y); // '#3 sigmoid'
+ * ```
+ */
 export function describe(node: Node): string {
   const origin = node.origin ? ` (made by rule ${node.origin.rule} for ${node.graph.node(node.origin.node)})` : '';
   return `${node}${origin}`;
 }
 
-/** Checks the updates once: each target a variable of this graph, each value of its exact type. */
+/**
+ * Checks the updates once: each target a variable of this graph, each value of its exact type.
+ *
+ * @param graph - the graph being run.
+ * @param updates - the assignments requested, if any.
+ * @returns the pairs `[variable, value]`, in order.
+ * @throws ChainruleError when a node is foreign, a target is not a variable, or is assigned twice.
+ * @throws ShapeError when a value's shape or dtype differs from its variable's.
+ * @example
+ * ```ts
+ * checkUpdates(g, [[w, w.sub(dw)]]); // [[w, …]]
+ * ```
+ */
 export function checkUpdates(graph: Graph, updates: Updates | undefined): [Node, Node][] {
   const pairs = updates === undefined ? [] : [...updates];
   const seen = new Set<Node>();
@@ -32,14 +53,36 @@ export function checkUpdates(graph: Graph, updates: Updates | undefined): [Node,
   });
 }
 
-/** Feeds as a map by input name. */
+/**
+ * Feeds as a map by input name.
+ *
+ * @param feeds - a record or a map of tensors.
+ * @returns a new map.
+ * @throws FeedError when `feeds` is not an object.
+ * @example
+ * ```ts
+ * feedMap({ x: tensor([1]) }).get('x');
+ * ```
+ */
 export function feedMap(feeds: Feeds): Map<string, Tensor> {
   if (feeds instanceof Map) return new Map(feeds);
   if (typeof feeds !== 'object' || feeds === null) throw new FeedError('feeds must be an object mapping input names to tensors');
   return new Map(Object.entries(feeds));
 }
 
-/** Checks every feed against its input and binds symbolic dimensions from the fed shapes. */
+/**
+ * Checks every feed against its input and binds symbolic dimensions from the fed shapes.
+ *
+ * @param graph - the graph being run.
+ * @param needed - the inputs this run reads.
+ * @param feeds - the values fed, by name.
+ * @returns the value of each symbolic dimension in this run.
+ * @throws FeedError on an unknown name, a missing feed, or a value of the wrong dtype or shape.
+ * @example
+ * ```ts
+ * bindFeeds(g, [x], new Map([['x', zeros([32, 784])]])); // Map { 'batch' => 32 }
+ * ```
+ */
 export function bindFeeds(graph: Graph, needed: readonly Node[], feeds: Map<string, Tensor>): Map<string, number> {
   for (const name of feeds.keys()) {
     if (graph.byName(name)?.op !== 'input') {

@@ -48,7 +48,14 @@ export class Graph {
   private readonly scalars = new Map<string, Node>();
   private origin: NodeOrigin | undefined;
 
-  /** Every node, in creation order (a topological order). */
+  /**
+   * Every node, in creation order (a topological order).
+   *
+   * @example
+   * ```ts
+   * g.nodes.length; // how many nodes have been built
+   * ```
+   */
   get nodes(): readonly Node[] {
     return this.nodeList;
   }
@@ -59,6 +66,10 @@ export class Graph {
    * @param id - a node id of this graph.
    * @returns the node.
    * @throws ChainruleError when there is no such node.
+   * @example
+   * ```ts
+   * g.node(y.id) === y; // true
+   * ```
    */
   node(id: number): Node {
     const n = this.nodeList[id];
@@ -71,17 +82,35 @@ export class Graph {
    *
    * @param name - the name given when it was declared.
    * @returns the node, or `undefined`.
+   * @example
+   * ```ts
+   * const w = g.byName('w'); // the variable declared as 'w'
+   * ```
    */
   byName(name: string): Node | undefined {
     return this.named.get(name);
   }
 
-  /** The input nodes, in creation order. */
+  /**
+   * The input nodes, in creation order.
+   *
+   * @example
+   * ```ts
+   * g.inputs.map((n) => n.name); // ['x', 'y']
+   * ```
+   */
   get inputs(): readonly Node[] {
     return this.nodeList.filter((n) => n.op === 'input');
   }
 
-  /** The variable nodes, in creation order. */
+  /**
+   * The variable nodes, in creation order.
+   *
+   * @example
+   * ```ts
+   * g.variables.map((v) => v.name); // ['w', 'b']
+   * ```
+   */
   get variables(): readonly Node[] {
     return this.nodeList.filter((n) => n.op === 'variable');
   }
@@ -96,6 +125,7 @@ export class Graph {
    * @param attrs - the op's attributes.
    * @returns the new node.
    * @throws ShapeError naming the op, the operand shapes and the rule broken.
+   * @throws ChainruleError on an unknown op, an operand from another graph, or a name already used.
    * @example
    * ```ts
    * g.apply('matmul', [a, b], { transposeB: true });
@@ -138,6 +168,11 @@ export class Graph {
    * @param origin - the forward node and rule responsible.
    * @param build - builds the nodes.
    * @returns what `build` returns.
+   * @example
+   * ```ts
+   * const d = g.withOrigin({ node: y.id, rule: 'vjp:mul' }, () => ct.mul(x));
+   * d.origin?.rule; // 'vjp:mul'
+   * ```
    */
   withOrigin<T>(origin: NodeOrigin, build: () => T): T {
     const saved = this.origin;
@@ -157,6 +192,8 @@ export class Graph {
    *   the fed value at each run.
    * @param dtype - element type (`float64` by default).
    * @returns the input node.
+   * @throws ShapeError on a bad dimension.
+   * @throws ChainruleError when the name is already used.
    * @example
    * ```ts
    * const x = g.input('x', ['batch', 784]);
@@ -174,6 +211,8 @@ export class Graph {
    * @param initializer - with a shape: the {@link Initializer} (0 by default).
    * @param dtype - with a shape: the element type (`float64` by default).
    * @returns the variable node.
+   * @throws ShapeError when the shape is bad or the initializer returns the wrong shape or dtype.
+   * @throws ChainruleError when the name is already used, or both a tensor and an initializer are given.
    * @example
    * ```ts
    * g.variable('b', tensor([0, 0]));
@@ -218,8 +257,13 @@ export class Graph {
    * A scalar constant; equal scalars of a dtype share one node.
    *
    * @param value - the number.
-   * @param dtype - element type.
+   * @param dtype - element type (`float64` by default).
    * @returns the constant node.
+   * @throws ChainruleError on an unknown dtype.
+   * @example
+   * ```ts
+   * g.scalar(2) === g.scalar(2); // true: one shared node
+   * ```
    */
   scalar(value: number, dtype: DType = 'float64'): Node {
     if (!isDType(dtype)) throw new ChainruleError(`scalar: unknown dtype ${JSON.stringify(dtype)}`);
@@ -362,6 +406,10 @@ export class Graph {
    * @param name - the variable's name.
    * @returns its value.
    * @throws ChainruleError naming the variable when there is none.
+   * @example
+   * ```ts
+   * g.getVariable('w').toArray();
+   * ```
    */
   getVariable(name: string): Tensor {
     return copyTensor(this.variableValue(name));
@@ -372,7 +420,12 @@ export class Graph {
    *
    * @param name - the variable's name.
    * @param value - the new value, of the variable's shape and dtype.
-   * @throws ChainruleError when there is no such variable or the value does not fit.
+   * @throws ChainruleError when there is no such variable.
+   * @throws ShapeError when the value is not a tensor of the variable's shape and dtype.
+   * @example
+   * ```ts
+   * g.setVariable('b', tensor([0, 0]));
+   * ```
    */
   setVariable(name: string, value: Tensor): void {
     const node = this.named.get(name);
@@ -396,6 +449,12 @@ export class Graph {
    * state (checkpoints save it; restoring it replays the same draws).
    *
    * @returns node id → completed runs.
+   * @example
+   * ```ts
+   * const saved = g.randomState();
+   * g.run([noise]);
+   * g.setRandomState(saved); // the next run draws the same values again
+   * ```
    */
   randomState(): Record<number, number> {
     return Object.fromEntries(this.nodeList.filter((n) => getOp(n.op)?.kind === 'random').map((n) => [n.id, this.randomRuns.get(n.id) ?? 0]));
@@ -406,6 +465,10 @@ export class Graph {
    *
    * @param state - node id → completed runs, for random nodes of this graph.
    * @throws ChainruleError on an id that is not a random node or a counter that is not a count.
+   * @example
+   * ```ts
+   * g.setRandomState({ [noise.id]: 0 }); // rewind one random node
+   * ```
    */
   setRandomState(state: Readonly<Record<number, number>>): void {
     for (const [id, runs] of Object.entries(state)) {
@@ -433,6 +496,8 @@ export class Graph {
    *
    * @param options - outputs to return and variable assignments to apply.
    * @returns a function from feeds to the outputs' values.
+   * @throws ChainruleError when an output or update is not a node of this graph, or a target is not a variable or is assigned twice.
+   * @throws ShapeError when an update's value does not have its variable's shape and dtype.
    * @example
    * ```ts
    * const step = g.compile({ outputs: [loss], updates: [[w, w.sub(dw.mul(0.1))]] });
@@ -478,6 +543,8 @@ export class Graph {
    * @param feeds - a value for every input the outputs (and updates) depend on, by name.
    * @param options - variable assignments applied together after every read of the run.
    * @returns the outputs' values, in order.
+   * @throws FeedError when a needed feed is missing or does not fit its input.
+   * @throws ExecutionError naming the node whose computation failed.
    * @example
    * ```ts
    * const [a, b] = g.run([a, b], {}, { updates: [[a, b], [b, a]] }); // swaps a and b

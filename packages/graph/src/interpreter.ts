@@ -56,6 +56,7 @@ export interface Executable {
  * @param graph - the graph.
  * @param options - outputs, updates and checking mode.
  * @returns the prepared run.
+ * @throws ChainruleError when an output or update is not a node of `graph` (see {@link Graph.compile}).
  * @example
  * ```ts
  * const run = compileInterpreter(g, { outputs: [y] });

@@ -53,17 +53,39 @@ export class Node {
     Object.freeze(this);
   }
 
-  /** The name of an input or variable node; `undefined` for other nodes. */
+  /**
+   * The name of an input or variable node; `undefined` for other nodes.
+   *
+   * @example
+   * ```ts
+   * g.input('x', [2]).name; // 'x'
+   * ```
+   */
   get name(): string | undefined {
     return this.op === 'input' || this.op === 'variable' ? (this.attrs['name'] as string) : undefined;
   }
 
-  /** Number of axes. */
+  /**
+   * Number of axes (0 for a scalar).
+   *
+   * @example
+   * ```ts
+   * g.input('x', ['batch', 784]).rank; // 2
+   * ```
+   */
   get rank(): number {
     return this.shape.length;
   }
 
-  /** A short label for messages, e.g. `#12 matmul` or `#0 input 'x'`. */
+  /**
+   * A short label for messages, e.g. `#12 matmul` or `#0 input 'x'`.
+   *
+   * @returns the id, op and (for inputs and variables) the name.
+   * @example
+   * ```ts
+   * String(g.input('x', [2])); // "#0 input 'x'"
+   * ```
+   */
   toString(): string {
     return `#${this.id} ${this.op}${this.name !== undefined ? ` '${this.name}'` : ''}`;
   }
@@ -80,186 +102,619 @@ export class Node {
     return this.graph.apply(op, [this, this.lift(other)], {});
   }
 
-  /** Elementwise `this + other` (broadcasting). */
+  /**
+   * Elementwise `this + other`, broadcasting by NumPy rules.
+   *
+   * @param other - a node, or a number lifted to a scalar of this dtype.
+   * @returns the sum, shaped like the broadcast of both operands.
+   * @throws ShapeError when the shapes do not broadcast or the dtypes differ.
+   * @example
+   * ```ts
+   * x.add(1); // [n, m] + scalar → [n, m]
+   * ```
+   */
   add(other: Operand): Node {
     return this.binary('add', other);
   }
-  /** Elementwise `this − other` (broadcasting). */
+  /**
+   * Elementwise `this − other`, broadcasting by NumPy rules.
+   *
+   * @param other - a node, or a number lifted to a scalar of this dtype.
+   * @returns the difference, shaped like the broadcast of both operands.
+   * @throws ShapeError when the shapes do not broadcast or the dtypes differ.
+   * @example
+   * ```ts
+   * x.sub(x.mean(0, true)); // centre the columns of [n, m]
+   * ```
+   */
   sub(other: Operand): Node {
     return this.binary('sub', other);
   }
-  /** Elementwise `this · other` (broadcasting). */
+  /**
+   * Elementwise `this · other`, broadcasting by NumPy rules.
+   *
+   * @param other - a node, or a number lifted to a scalar of this dtype.
+   * @returns the product, shaped like the broadcast of both operands.
+   * @throws ShapeError when the shapes do not broadcast or the dtypes differ.
+   * @example
+   * ```ts
+   * x.mul(w); // [n, m] · [m] → [n, m]
+   * ```
+   */
   mul(other: Operand): Node {
     return this.binary('mul', other);
   }
-  /** Elementwise `this / other` (broadcasting). */
+  /**
+   * Elementwise `this / other`, broadcasting by NumPy rules.
+   *
+   * @param other - a node, or a number lifted to a scalar of this dtype.
+   * @returns the quotient, shaped like the broadcast of both operands.
+   * @throws ShapeError when the shapes do not broadcast or the dtypes differ.
+   * @example
+   * ```ts
+   * x.div(x.sum(-1, true)); // rows of [n, m] sum to 1
+   * ```
+   */
   div(other: Operand): Node {
     return this.binary('div', other);
   }
-  /** Elementwise `this ^ other` (broadcasting). */
+  /**
+   * Elementwise `this ^ other`, broadcasting by NumPy rules (NaN for a negative base with a non-integer exponent).
+   *
+   * @param other - the exponent: a node, or a number lifted to a scalar of this dtype.
+   * @returns the power, shaped like the broadcast of both operands.
+   * @throws ShapeError when the shapes do not broadcast or the dtypes differ.
+   * @example
+   * ```ts
+   * x.pow(3); // x³
+   * ```
+   */
   pow(other: Operand): Node {
     return this.binary('pow', other);
   }
-  /** Elementwise maximum (broadcasting). */
+  /**
+   * Elementwise maximum of `this` and `other`, broadcasting by NumPy rules; NaN propagates.
+   *
+   * @param other - a node, or a number lifted to a scalar of this dtype.
+   * @returns the larger value per element.
+   * @throws ShapeError when the shapes do not broadcast or the dtypes differ.
+   * @example
+   * ```ts
+   * x.maximum(0); // relu by hand
+   * ```
+   */
   maximum(other: Operand): Node {
     return this.binary('maximum', other);
   }
-  /** Elementwise minimum (broadcasting). */
+  /**
+   * Elementwise minimum of `this` and `other`, broadcasting by NumPy rules; NaN propagates.
+   *
+   * @param other - a node, or a number lifted to a scalar of this dtype.
+   * @returns the smaller value per element.
+   * @throws ShapeError when the shapes do not broadcast or the dtypes differ.
+   * @example
+   * ```ts
+   * x.minimum(1); // clamp from above
+   * ```
+   */
   minimum(other: Operand): Node {
     return this.binary('minimum', other);
   }
-  /** 1 where `this > other`, else 0 (broadcasting). */
+  /**
+   * 1 where `this > other`, else 0 (broadcasting); not differentiable.
+   *
+   * @param other - a node, or a number lifted to a scalar of this dtype.
+   * @returns a 0/1 mask of this dtype.
+   * @throws ShapeError when the shapes do not broadcast or the dtypes differ.
+   * @example
+   * ```ts
+   * g.where(x.greater(0), x, 0); // keep the positive part
+   * ```
+   */
   greater(other: Operand): Node {
     return this.binary('greater', other);
   }
-  /** 1 where `this < other`, else 0 (broadcasting). */
+  /**
+   * 1 where `this < other`, else 0 (broadcasting); not differentiable.
+   *
+   * @param other - a node, or a number lifted to a scalar of this dtype.
+   * @returns a 0/1 mask of this dtype.
+   * @throws ShapeError when the shapes do not broadcast or the dtypes differ.
+   * @example
+   * ```ts
+   * x.less(0).sum(); // count negatives
+   * ```
+   */
   less(other: Operand): Node {
     return this.binary('less', other);
   }
-  /** 1 where `this = other`, else 0 (broadcasting). */
+  /**
+   * 1 where `this = other`, else 0 (broadcasting); not differentiable.
+   *
+   * @param other - a node, or a number lifted to a scalar of this dtype.
+   * @returns a 0/1 mask of this dtype.
+   * @throws ShapeError when the shapes do not broadcast or the dtypes differ.
+   * @example
+   * ```ts
+   * predicted.equal(labels).mean(); // accuracy
+   * ```
+   */
   equal(other: Operand): Node {
     return this.binary('equal', other);
   }
 
-  /** −x. */
+  /**
+   * Elementwise −x.
+   *
+   * @returns a node of the same shape.
+   * @example
+   * ```ts
+   * x.neg();
+   * ```
+   */
   neg(): Node {
     return this.unary('neg');
   }
-  /** |x|. */
+  /**
+   * Elementwise |x|.
+   *
+   * @returns a node of the same shape.
+   * @example
+   * ```ts
+   * x.abs().sum(); // ‖x‖₁
+   * ```
+   */
   abs(): Node {
     return this.unary('abs');
   }
-  /** sign(x) ∈ {−1, 0, 1}. */
+  /**
+   * Elementwise sign(x) ∈ {−1, 0, 1}.
+   *
+   * @returns a node of the same shape.
+   * @example
+   * ```ts
+   * x.sign();
+   * ```
+   */
   sign(): Node {
     return this.unary('sign');
   }
-  /** eˣ. */
+  /**
+   * Elementwise eˣ.
+   *
+   * @returns a node of the same shape.
+   * @example
+   * ```ts
+   * x.exp();
+   * ```
+   */
   exp(): Node {
     return this.unary('exp');
   }
-  /** ln x. */
+  /**
+   * Elementwise ln x (−∞ at 0, NaN below).
+   *
+   * @returns a node of the same shape.
+   * @example
+   * ```ts
+   * p.log();
+   * ```
+   */
   log(): Node {
     return this.unary('log');
   }
-  /** ln(1 + x). */
+  /**
+   * Elementwise ln(1 + x), accurate for small x.
+   *
+   * @returns a node of the same shape.
+   * @example
+   * ```ts
+   * x.neg().exp().log1p(); // ln(1 + e⁻ˣ)
+   * ```
+   */
   log1p(): Node {
     return this.unary('log1p');
   }
-  /** √x. */
+  /**
+   * Elementwise √x.
+   *
+   * @returns a node of the same shape.
+   * @example
+   * ```ts
+   * x.square().sum().sqrt(); // ‖x‖₂
+   * ```
+   */
   sqrt(): Node {
     return this.unary('sqrt');
   }
-  /** x². */
+  /**
+   * Elementwise x².
+   *
+   * @returns a node of the same shape.
+   * @example
+   * ```ts
+   * y.sub(t).square().mean(); // mean squared error
+   * ```
+   */
   square(): Node {
     return this.unary('square');
   }
-  /** 1/x. */
+  /**
+   * Elementwise 1/x.
+   *
+   * @returns a node of the same shape.
+   * @example
+   * ```ts
+   * x.reciprocal();
+   * ```
+   */
   reciprocal(): Node {
     return this.unary('reciprocal');
   }
-  /** sin x. */
+  /**
+   * Elementwise sin x.
+   *
+   * @returns a node of the same shape.
+   * @example
+   * ```ts
+   * x.sin();
+   * ```
+   */
   sin(): Node {
     return this.unary('sin');
   }
-  /** cos x. */
+  /**
+   * Elementwise cos x.
+   *
+   * @returns a node of the same shape.
+   * @example
+   * ```ts
+   * x.cos();
+   * ```
+   */
   cos(): Node {
     return this.unary('cos');
   }
-  /** tanh x. */
+  /**
+   * Elementwise tanh x.
+   *
+   * @returns a node of the same shape.
+   * @example
+   * ```ts
+   * x.matmul(w).tanh();
+   * ```
+   */
   tanh(): Node {
     return this.unary('tanh');
   }
-  /** σ(x) = 1/(1 + e⁻ˣ). */
+  /**
+   * Elementwise σ(x) = 1/(1 + e⁻ˣ).
+   *
+   * @returns a node of the same shape, in (0, 1).
+   * @example
+   * ```ts
+   * x.matmul(w).sigmoid();
+   * ```
+   */
   sigmoid(): Node {
     return this.unary('sigmoid');
   }
-  /** max(x, 0). */
+  /**
+   * Elementwise max(x, 0).
+   *
+   * @returns a node of the same shape.
+   * @example
+   * ```ts
+   * x.matmul(w).add(b).relu();
+   * ```
+   */
   relu(): Node {
     return this.unary('relu');
   }
-  /** ln(1 + eˣ). */
+  /**
+   * Elementwise ln(1 + eˣ), a smooth relu.
+   *
+   * @returns a node of the same shape.
+   * @example
+   * ```ts
+   * x.softplus();
+   * ```
+   */
   softplus(): Node {
     return this.unary('softplus');
   }
 
-  /** Σ over `axes` (all by default). */
+  /**
+   * Σ over `axes` (all by default).
+   *
+   * @param axes - axis or axes to reduce (negative counts from the end); all axes when omitted.
+   * @param keepDims - keep each reduced axis as size 1 (so the result broadcasts against `this`); dropped by default.
+   * @returns the sums: `this` shape without the reduced axes (or with them as 1); a scalar when all axes go.
+   * @throws ShapeError when an axis is out of range or repeated.
+   * @example
+   * ```ts
+   * x.sum();        // [] from [n, m]
+   * x.sum(1, true); // [n, 1] from [n, m]
+   * ```
+   */
   sum(axes?: number | readonly number[], keepDims = false): Node {
     return this.unary('sum', { axes: axes === undefined ? undefined : typeof axes === 'number' ? [axes] : axes, keepDims });
   }
-  /** Maximum over `axes` (all by default). */
+  /**
+   * Maximum over `axes` (all by default); −∞ for an empty reduction, NaN if any element is NaN.
+   *
+   * @param axes - axis or axes to reduce (negative counts from the end); all axes when omitted.
+   * @param keepDims - keep each reduced axis as size 1 (so the result broadcasts against `this`); dropped by default.
+   * @returns the maxima: `this` shape without the reduced axes (or with them as 1).
+   * @throws ShapeError when an axis is out of range or repeated.
+   * @example
+   * ```ts
+   * x.max(-1); // [n] from [n, m]
+   * ```
+   */
   max(axes?: number | readonly number[], keepDims = false): Node {
     return this.unary('max', { axes: axes === undefined ? undefined : typeof axes === 'number' ? [axes] : axes, keepDims });
   }
-  /** Minimum over `axes` (all by default), as −max(−x). */
+  /**
+   * Minimum over `axes` (all by default), as −max(−x).
+   *
+   * @param axes - axis or axes to reduce (negative counts from the end); all axes when omitted.
+   * @param keepDims - keep each reduced axis as size 1 (so the result broadcasts against `this`); dropped by default.
+   * @returns the minima: `this` shape without the reduced axes (or with them as 1).
+   * @throws ShapeError when an axis is out of range or repeated.
+   * @example
+   * ```ts
+   * x.min(0, true); // [1, m] from [n, m]
+   * ```
+   */
   min(axes?: number | readonly number[], keepDims = false): Node {
     return min(this, axes, keepDims);
   }
-  /** Arithmetic mean over `axes` (all by default). */
+  /**
+   * Arithmetic mean over `axes` (all by default): Σx / n with n the number of elements reduced (read at run time for symbolic axes).
+   *
+   * @param axes - axis or axes to reduce (negative counts from the end); all axes when omitted.
+   * @param keepDims - keep each reduced axis as size 1 (so the result broadcasts against `this`); dropped by default.
+   * @returns the means: `this` shape without the reduced axes (or with them as 1).
+   * @throws ShapeError when an axis is out of range or repeated.
+   * @example
+   * ```ts
+   * g.input('x', ['batch', 10]).mean(0); // [10]
+   * ```
+   */
   mean(axes?: number | readonly number[], keepDims = false): Node {
     return mean(this, axes, keepDims);
   }
-  /** ln Σ eˣ over `axes`, computed stably. */
+  /**
+   * ln Σ eˣ over `axes` (all by default), computed stably as m + ln Σ eˣ⁻ᵐ with m the maximum.
+   *
+   * @param axes - axis or axes to reduce (negative counts from the end); all axes when omitted.
+   * @param keepDims - keep each reduced axis as size 1 (so the result broadcasts against `this`); dropped by default.
+   * @returns the log-sum-exp: `this` shape without the reduced axes (or with them as 1).
+   * @throws ShapeError when an axis is out of range or repeated.
+   * @example
+   * ```ts
+   * logits.logSumExp(-1, true); // [n, 1] from [n, k]
+   * ```
+   */
   logSumExp(axes?: number | readonly number[], keepDims = false): Node {
     return logSumExp(this, axes, keepDims);
   }
-  /** Softmax along `axis` (last by default). */
+  /**
+   * Softmax along `axis` (last by default): eˣⁱ / Σⱼ eˣʲ, computed with the maximum subtracted first.
+   *
+   * @param axis - the axis that sums to 1 (negative counts from the end).
+   * @returns probabilities of the same shape.
+   * @throws ShapeError when the axis is out of range.
+   * @example
+   * ```ts
+   * logits.softmax(); // rows of [n, k] sum to 1
+   * ```
+   */
   softmax(axis = -1): Node {
     return softmax(this, axis);
   }
-  /** Log-softmax along `axis` (last by default), computed stably. */
+  /**
+   * Log-softmax along `axis` (last by default): x − logSumExp(x), finite wherever x is.
+   *
+   * @param axis - the class axis (negative counts from the end).
+   * @returns log-probabilities of the same shape.
+   * @throws ShapeError when the axis is out of range.
+   * @example
+   * ```ts
+   * logits.logSoftmax().mul(oneHotLabels).sum(-1).neg(); // cross-entropy per row
+   * ```
+   */
   logSoftmax(axis = -1): Node {
     return logSoftmax(this, axis);
   }
 
-  /** Matrix product with `other` over the last two axes; either side may be used transposed. */
+  /**
+   * Matrix product with `other` over the last two axes; either side may be used transposed.
+   *
+   * Both operands need rank ≥ 2 (use `expandDims` or `reshape` for vectors). `op(this)` is [..., m, k]
+   * and `op(other)` is [..., k, n]; the leading (batch) axes broadcast by NumPy rules, so a
+   * [b, m, k] stack times a single [k, n] matrix gives [b, m, n]. The transposes swap an operand's
+   * last two axes without materialising it.
+   *
+   * @param other - the right operand, of this dtype.
+   * @param options - `transposeA` uses thisᵀ, `transposeB` uses otherᵀ (both `false` by default).
+   * @returns the product, [...broadcast batch axes, m, n].
+   * @throws ShapeError on a rank below 2, inner dimensions that differ, batch axes that do not broadcast, or dtypes that differ.
+   * @example
+   * ```ts
+   * x.matmul(w);                        // [n, k] · [k, m] → [n, m]
+   * a.matmul(b, { transposeB: true });  // [n, k] · [m, k]ᵀ → [n, m]
+   * batch.matmul(w);                    // [b, n, k] · [k, m] → [b, n, m]
+   * ```
+   */
   matmul(other: Node, options: { transposeA?: boolean; transposeB?: boolean } = {}): Node {
     return this.graph.apply('matmul', [this, other], { transposeA: options.transposeA ?? false, transposeB: options.transposeB ?? false });
   }
-  /** Permutes axes (reverses them by default). */
+  /**
+   * Permutes axes: output axis i is input axis `perm[i]` (reverses them by default).
+   *
+   * @param perm - a permutation of 0..rank−1; reversed axes when omitted.
+   * @returns the permuted node.
+   * @throws ShapeError when `perm` is not a permutation of the axes.
+   * @example
+   * ```ts
+   * x.transpose();          // [m, n] from [n, m]
+   * x.transpose([0, 2, 1]); // [b, m, n] from [b, n, m]
+   * ```
+   */
   transpose(perm?: readonly number[]): Node {
     return this.unary('transpose', perm === undefined ? {} : { perm });
   }
-  /** Same elements under a new shape (one entry may be −1). */
+  /**
+   * Same elements in row-major order under a new shape (one entry may be −1, inferred).
+   *
+   * @param shape - the new dimensions; their product must equal the element count.
+   * @returns the reshaped node.
+   * @throws ShapeError when the sizes do not match.
+   * @example
+   * ```ts
+   * x.reshape([-1, 1]); // [n, 1] from [n]
+   * ```
+   */
   reshape(shape: readonly Dim[]): Node {
     return this.unary('reshape', { shape });
   }
-  /** Broadcasts to `shape` by NumPy rules. */
+  /**
+   * Broadcasts to `shape` by NumPy rules: each axis equals the target's or is 1; new axes go in front.
+   *
+   * @param shape - the target shape.
+   * @returns the broadcast node.
+   * @throws ShapeError when `this` does not broadcast to `shape`.
+   * @example
+   * ```ts
+   * b.broadcastTo([4, 3]); // [4, 3] from [3]
+   * ```
+   */
   broadcastTo(shape: readonly Dim[]): Node {
     return this.unary('broadcastTo', { shape });
   }
-  /** Inserts an axis of size 1 at `axis`. */
+  /**
+   * Inserts an axis of size 1 at `axis`.
+   *
+   * @param axis - where the new axis goes, in −(rank+1)..rank.
+   * @returns the reshaped node.
+   * @throws ShapeError when the axis is out of range.
+   * @example
+   * ```ts
+   * v.expandDims(0); // [1, n] from [n]
+   * ```
+   */
   expandDims(axis: number): Node {
     return expandDims(this, axis);
   }
-  /** Removes axes of size 1 (the given ones, or all). */
+  /**
+   * Removes axes of size 1 (the given ones, or all).
+   *
+   * @param axes - axes to remove, each of size 1; every size-1 axis when omitted.
+   * @returns the reshaped node.
+   * @throws ShapeError when a given axis does not have size 1.
+   * @example
+   * ```ts
+   * x.squeeze(1); // [n] from [n, 1]
+   * ```
+   */
   squeeze(axes?: number | readonly number[]): Node {
     return squeeze(this, axes);
   }
-  /** A box: per axis, `size` elements from `begin` (size −1: to the end). */
+  /**
+   * A box: per axis, `size` elements from `begin` (size −1: to the end).
+   *
+   * @param begin - start index per axis.
+   * @param size - length per axis; −1 takes everything from `begin` on.
+   * @returns the box.
+   * @throws ShapeError when the box does not fit or takes part of a symbolic axis.
+   * @example
+   * ```ts
+   * x.slice([0, 1], [-1, 2]); // columns 1 and 2 of [n, m]: [n, 2]
+   * ```
+   */
   slice(begin: readonly number[], size: readonly number[]): Node {
     return this.unary('slice', { begin, size });
   }
-  /** Surrounds with `value`: `before[i]`/`after[i]` elements along axis i. */
+  /**
+   * Surrounds with `value`: `before[i]`/`after[i]` elements along axis i.
+   *
+   * @param before - elements added in front, per axis (≥ 0).
+   * @param after - elements added at the end, per axis (≥ 0).
+   * @param value - the fill value (0 by default).
+   * @returns the padded node.
+   * @throws ShapeError when the lists do not match the rank, hold negatives, or pad a symbolic axis.
+   * @example
+   * ```ts
+   * x.pad([0, 1], [0, 1]); // [n, m + 2] from [n, m]
+   * ```
+   */
   pad(before: readonly number[], after: readonly number[], value = 0): Node {
     return this.unary('pad', { before, after, value });
   }
-  /** Rows of this node (axis 0) picked by `indices`. */
+  /**
+   * Rows of this node (axis 0) picked by `indices`: `out[i…] = this[indices[i…]]`.
+   *
+   * @param indices - exact integers in [0, rows), carried in a float node; checked when run.
+   * @returns a node of shape `[...indices.shape, ...this.shape.slice(1)]`.
+   * @throws ShapeError when this node is a scalar.
+   * @example
+   * ```ts
+   * embeddings.gather(ids); // [b, d] from [vocab, d] and [b]
+   * ```
+   */
   gather(indices: Node): Node {
     return this.graph.apply('gather', [this, indices], {});
   }
-  /** One-hot encoding of these integer indices along a new last axis. */
+  /**
+   * One-hot encoding of these integer indices along a new last axis.
+   *
+   * @param depth - number of classes (≥ 1).
+   * @returns a node of shape `[...this.shape, depth]`, 1 at each index and 0 elsewhere.
+   * @throws ShapeError when `depth` is not a positive integer.
+   * @example
+   * ```ts
+   * g.input('y', ['batch']).oneHot(10); // ['batch', 10]
+   * ```
+   */
   oneHot(depth: number): Node {
     return this.unary('oneHot', { depth });
   }
-  /** Converts to another dtype. */
+  /**
+   * Converts to another dtype (float64 → float32 rounds to nearest).
+   *
+   * @param dtype - the target element type.
+   * @returns the converted node, of the same shape.
+   * @example
+   * ```ts
+   * x.cast('float32');
+   * ```
+   */
   cast(dtype: DType): Node {
     return this.unary('cast', { dtype });
   }
-  /** Same value; differentiation treats it as a constant. */
+  /**
+   * Same value; differentiation treats it as a constant.
+   *
+   * @returns a node of the same value whose gradient is never propagated.
+   * @example
+   * ```ts
+   * x.sub(x.max(-1, true).stopGradient()); // shift without a gradient path
+   * ```
+   */
   stopGradient(): Node {
     return this.unary('stopGradient');
   }
-  /** Same value, as a new node. */
+  /**
+   * Same value, as a new node.
+   *
+   * @returns a new node of the same value.
+   * @example
+   * ```ts
+   * x.identity();
+   * ```
+   */
   identity(): Node {
     return this.unary('identity');
   }

@@ -35,7 +35,16 @@ export function randomStream(seed: number, counter: number): RandomGenerator {
   return rng;
 }
 
-/** A uniform draw from [0, 1) with 53 random bits. */
+/**
+ * A uniform draw from [0, 1) with 53 random bits.
+ *
+ * @param rng - the generator to draw from (advanced in place).
+ * @returns a number u with 0 ≤ u < 1.
+ * @example
+ * ```ts
+ * uniform01(randomStream(42, 0));
+ * ```
+ */
 export function uniform01(rng: RandomGenerator): number {
   return uniformFloat64(rng);
 }
@@ -43,6 +52,13 @@ export function uniform01(rng: RandomGenerator): number {
 /**
  * A standard normal draw by the Box–Muller transform (one value per pair of uniforms, the simplest
  * form whose sequence does not depend on how many values were asked for before).
+ *
+ * @param rng - the generator to draw from (advanced by two uniforms).
+ * @returns a draw from N(0, 1).
+ * @example
+ * ```ts
+ * standardNormal(randomStream(7, 0));
+ * ```
  */
 export function standardNormal(rng: RandomGenerator): number {
   const u1 = 1 - uniformFloat64(rng); // in (0, 1], so the log is finite

@@ -24,9 +24,12 @@ export class Tensor {
   readonly data: TypedArray;
 
   /**
+   * Wraps existing storage; the dtype follows the typed array. Prefer {@link tensor}, which copies.
+   *
    * @param data - flat row-major storage (not copied).
    * @param shape - dimensions; their product must equal `data.length`.
    * @throws ShapeError on a non-integer or negative dimension, or a length that does not match.
+   * @throws ChainruleError when `data` is not a `Float64Array` or `Float32Array`.
    */
   constructor(data: TypedArray, shape: readonly number[]) {
     const checked = checkShape(shape, 'Tensor');
@@ -41,12 +44,26 @@ export class Tensor {
     this.dtype = data instanceof Float64Array ? 'float64' : 'float32';
   }
 
-  /** Number of elements. */
+  /**
+   * Number of elements.
+   *
+   * @example
+   * ```ts
+   * zeros([2, 3]).size; // 6
+   * ```
+   */
   get size(): number {
     return this.data.length;
   }
 
-  /** Number of axes (0 for a scalar). */
+  /**
+   * Number of axes (0 for a scalar).
+   *
+   * @example
+   * ```ts
+   * tensor(5).rank; // 0
+   * ```
+   */
   get rank(): number {
     return this.shape.length;
   }
@@ -157,6 +174,7 @@ function flattenInto(values: NestedArray, shape: Shape, axis: number, out: Typed
  * @param dtype - element type; defaults to `float64` (or the typed array's own type).
  * @returns a new tensor owning a copy of the values.
  * @throws ShapeError on ragged nesting, non-numbers, or a shape that does not match the data length.
+ * @throws ChainruleError on an unknown dtype.
  * @example
  * ```ts
  * tensor([[1, 2], [3, 4]]);            // float64 [2,2]
@@ -209,6 +227,7 @@ export function tensor(values: NestedArray | ArrayLike<number>, shape?: readonly
  * @param value - the fill value.
  * @param dtype - element type, `float64` by default.
  * @returns a new tensor.
+ * @throws ShapeError on a negative or non-integer dimension.
  * @example
  * ```ts
  * full([2, 2], 7); // [[7, 7], [7, 7]]

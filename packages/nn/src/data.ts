@@ -8,7 +8,17 @@ export interface Dataset {
   readonly y: Tensor;
 }
 
-/** Number of examples of a data set, checking that inputs and targets agree. */
+/**
+ * Number of examples of a data set, checking that inputs and targets agree.
+ *
+ * @param data - the examples.
+ * @returns m, the length of the first axis of both tensors.
+ * @throws ChainruleError when `x` or `y` is a scalar or their first axes differ.
+ * @example
+ * ```ts
+ * exampleCount({ x: zeros([100, 784]), y: zeros([100, 10]) }); // 100
+ * ```
+ */
 export function exampleCount(data: Dataset): number {
   const m = data.x.shape[0];
   if (m === undefined || data.y.shape[0] !== m) {
@@ -17,7 +27,17 @@ export function exampleCount(data: Dataset): number {
   return m;
 }
 
-/** The rows `indices` of a tensor, in that order. */
+/**
+ * The rows `indices` of a tensor, in that order.
+ *
+ * @param t - a tensor with at least one axis.
+ * @param indices - row indices into the first axis (repeats allowed).
+ * @returns a new tensor of shape `[indices.length, ...t.shape.slice(1)]`.
+ * @example
+ * ```ts
+ * takeRows(tensor([[1, 2], [3, 4], [5, 6]]), [2, 0]); // [[5, 6], [1, 2]]
+ * ```
+ */
 export function takeRows(t: Tensor, indices: readonly number[]): Tensor {
   const row = t.size / (t.shape[0] || 1);
   const out = allocate(t.dtype, indices.length * row);
@@ -69,6 +89,7 @@ export interface BatchOptions {
  * @param data - the examples.
  * @param options - batch size, shuffling seed and epoch.
  * @returns the batches, in order.
+ * @throws ChainruleError when the batch size is not a positive integer or `x` and `y` disagree.
  * @example
  * ```ts
  * for (const b of batches(train, { batchSize: 128, seed: 1, epoch })) step({ x: b.x, y: b.y });
@@ -94,6 +115,7 @@ export function batches(data: Dataset, options: BatchOptions): Dataset[] {
  * @param validationFraction - share of examples held out, in [0, 1).
  * @param seed - the shuffling seed.
  * @returns the two parts.
+ * @throws ChainruleError when the fraction is outside [0, 1) or `x` and `y` disagree.
  * @example
  * ```ts
  * const { train, validation } = trainValidationSplit(all, 0.1, 7);

@@ -3,6 +3,13 @@ import { normalInit, uniformInit, type Initializer, type InitializerFunction } f
 /**
  * Fan-in and fan-out of a weight of shape [out, in] (the lecture's W⁽ˡ⁾ ∈ ℝ^{n_{l+1} × n_l}); a
  * vector counts as [n] → (n, n).
+ *
+ * @param shape - the weight's shape, [out, in, …receptive field].
+ * @returns fan_in = in·receptive and fan_out = out·receptive.
+ * @example
+ * ```ts
+ * fans([10, 784]); // { fanIn: 784, fanOut: 10 }
+ * ```
  */
 export function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
   if (shape.length < 2) return { fanIn: shape[0] ?? 1, fanOut: shape[0] ?? 1 };

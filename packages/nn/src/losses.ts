@@ -137,7 +137,7 @@ export function misclassification(prediction: Node, target: Node): Node {
  * @returns 0/1 per example, [batch]; not differentiable.
  * @example
  * ```ts
- * metrics: { error: misclassificationFromLogits }
+ * new Trainer({ model, inputUnits: 784, targetUnits: 10, loss: crossEntropyFromLogits, rule: adam(), metrics: { error: misclassificationFromLogits } });
  * ```
  */
 export function misclassificationFromLogits(logits: Node, target: Node): Node {

@@ -5,9 +5,18 @@ export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
 
 /** Reports the batches of one epoch and a summary line at its end. */
 export interface ProgressReporter {
-  /** Called after each batch with the running mean loss. */
+  /**
+   * Called after each batch with the running mean loss.
+   *
+   * @param done - batches completed so far in this epoch.
+   * @param loss - the mean loss over those batches.
+   */
   batch(done: number, loss: number): void;
-  /** Called once at the end of the epoch with its summary. */
+  /**
+   * Called once at the end of the epoch with its summary.
+   *
+   * @param summary - the line to print.
+   */
   end(summary: string): void;
 }
 
@@ -22,6 +31,8 @@ export interface ProgressReporter {
  * @example
  * ```ts
  * const p = epochProgress('auto', 1, 469);
+ * p.batch(1, 2.31);
+ * p.end('epoch 1: loss 0.2900');
  * ```
  */
 export function epochProgress(mode: ProgressMode, epoch: number, total: number): ProgressReporter {

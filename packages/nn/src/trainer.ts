@@ -6,7 +6,14 @@ import type { Model } from './layers/sequential.js';
 import { empiricalRisk } from './losses.js';
 import { epochProgress, type ProgressMode } from './progress.js';
 
-/** A per-example loss or metric: (model output, target) → one value per example. */
+/**
+ * A per-example loss or metric: (model output, target) → one value per example.
+ *
+ * @example
+ * ```ts
+ * const absoluteError: ExampleLoss = (output, target) => output.sub(target).abs().sum(-1);
+ * ```
+ */
 export type ExampleLoss = (output: Node, target: Node) => Node;
 
 /** How a {@link Trainer} is set up. */
@@ -45,7 +52,14 @@ export interface EpochRecord {
   readonly milliseconds: number;
 }
 
-/** Called after every epoch; return `'stop'` to end training. */
+/**
+ * Called after every epoch; return `'stop'` to end training.
+ *
+ * @example
+ * ```ts
+ * const stopBelow: EpochCallback = (record) => (record.loss < 0.01 ? 'stop' : undefined);
+ * ```
+ */
 export type EpochCallback = (record: EpochRecord, trainer: Trainer) => void | 'stop';
 
 /** Options of {@link Trainer.fit}. */
@@ -93,7 +107,12 @@ export class Trainer {
   private readonly predictRun: Executable;
   private readonly metricNames: string[];
 
-  /** @param options - model, data sizes, loss, rule, metrics, seed. */
+  /**
+   * Builds the model in a new graph, and the training and evaluation graphs on its variables.
+   *
+   * @param options - model, data sizes, loss, rule, metrics, seed.
+   * @throws ChainruleError when the model is already built or the rule's options do not fit.
+   */
   constructor(options: TrainerOptions) {
     const dtype = options.dtype ?? 'float64';
     this.model = options.model.build(this.graph, options.inputUnits, { seed: options.seed ?? 1, dtype });
@@ -117,6 +136,11 @@ export class Trainer {
    *
    * @param batch - inputs and targets.
    * @returns the batch's loss before the update.
+   * @throws FeedError when the batch's shapes or dtype do not fit the model.
+   * @example
+   * ```ts
+   * const loss = trainer.step({ x: xBatch, y: yBatch });
+   * ```
    */
   step(batch: Dataset): number {
     return this.trainStep({ x: batch.x, y: batch.y })[0]!.item();
@@ -128,6 +152,11 @@ export class Trainer {
    * @param data - the examples.
    * @param batchSize - examples per run (default 1024).
    * @returns `loss` and each metric by name.
+   * @throws ChainruleError when inputs and targets have different numbers of examples.
+   * @example
+   * ```ts
+   * trainer.evaluate(test); // { loss: 0.31, error: 0.087 }
+   * ```
    */
   evaluate(data: Dataset, batchSize = 1024): Record<string, number> {
     const totals = new Array<number>(1 + this.metricNames.length).fill(0);
@@ -144,6 +173,11 @@ export class Trainer {
    *
    * @param x - inputs [n, inputUnits].
    * @returns outputs [n, outputUnits].
+   * @throws FeedError when `x` does not have `inputUnits` columns or the trainer's dtype.
+   * @example
+   * ```ts
+   * trainer.predict(tensor([[5.1, 3.5, 1.4, 0.2]])); // [1, 3] scores
+   * ```
    */
   predict(x: Tensor): Tensor {
     return this.predictRun({ x })[0]!;
@@ -156,6 +190,12 @@ export class Trainer {
    * @param train - the training examples.
    * @param options - epochs, batch size, validation, early stopping, callbacks, progress.
    * @returns one record per epoch run.
+   * @throws ChainruleError when early stopping is asked for without validation data, or the data are malformed.
+   * @example
+   * ```ts
+   * const history = trainer.fit(train, { epochs: 10, batchSize: 64, validation, earlyStopping: { patience: 2, restoreBest: true } });
+   * history.at(-1)?.validation?.['loss'];
+   * ```
    */
   fit(train: Dataset, options: FitOptions): EpochRecord[] {
     const { epochs, batchSize, shuffleSeed = 1, validation, earlyStopping, callbacks = [], progress = 'auto' } = options;
@@ -201,6 +241,10 @@ export class Trainer {
    * Saves parameters, optimizer state, step counter, random state and completed epochs, atomically.
    *
    * @param path - the checkpoint file.
+   * @example
+   * ```ts
+   * trainer.fit(train, { epochs: 5, batchSize: 32, callbacks: [(r, t) => t.save(`epoch-${r.epoch}.json`)] });
+   * ```
    */
   save(path: string): void {
     saveCheckpoint(this.graph, path, { epoch: this.epoch });
@@ -212,6 +256,11 @@ export class Trainer {
    *
    * @param path - the checkpoint file.
    * @throws ChainruleError naming the mismatch.
+   * @example
+   * ```ts
+   * trainer.load('run.ckpt.json');
+   * trainer.fit(train, { epochs: 20, batchSize: 32 }); // continues from trainer.epoch
+   * ```
    */
   load(path: string): void {
     const { epoch } = loadCheckpoint(this.graph, path);

@@ -5,6 +5,19 @@ import type { RuleContext, StateInit } from './transform.js';
 /**
  * Builds the context rules see: state variables named `<prefix><name>/<parameter>` (made unique),
  * collected into `created`, and ∇f at substituted points.
+ *
+ * @param graph - the graph being extended.
+ * @param params - the parameters w (one dtype).
+ * @param loss - the loss f.
+ * @param step - the step counter t of the update being built (1 on the first update).
+ * @param prefix - prefix of state variable names, e.g. `optim/`.
+ * @param created - receives every state variable declared.
+ * @returns the context to pass to {@link UpdateRule.apply}.
+ * @example
+ * ```ts
+ * const state: Node[] = [];
+ * rule.apply(grad(loss, [w]), createContext(g, [w], loss, counter.add(1), 'optim/', state));
+ * ```
  */
 export function createContext(graph: Graph, params: readonly Node[], loss: Node, step: Node, prefix: string, created: Node[]): RuleContext {
   const dtype = params[0]!.dtype;

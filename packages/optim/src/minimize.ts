@@ -15,9 +15,18 @@ export interface MinimizeOptions {
  * The update graph of one optimisation step: iterate it (or pass it as `updates` to
  * `graph.compile`) to get the assignments w ← w⁽ᵗ⁺¹⁾, state ← …, t ← t + 1, which one run applies
  * together, after every read.
+ *
+ * @example
+ * ```ts
+ * const update = minimize(loss, [w], sgd({ lr: 0.1 }));
+ * const [dw] = update.gradients;
+ * g.run([loss, dw], feeds, { updates: update }); // also applies w ← w − 0.1·∇f(w), t ← t + 1
+ * ```
  */
 export class Minimization implements Iterable<readonly [Node, Node]> {
   /**
+   * Holds the parts of an update built by {@link minimize} (which is how to make one).
+   *
    * @param loss - the loss f.
    * @param params - the parameters w.
    * @param gradients - ∇f(w), one node per parameter.
@@ -34,7 +43,15 @@ export class Minimization implements Iterable<readonly [Node, Node]> {
     readonly assignments: readonly (readonly [Node, Node])[],
   ) {}
 
-  /** The assignments, as `[variable, value]` pairs. */
+  /**
+   * The assignments, as `[variable, value]` pairs.
+   *
+   * @returns an iterator over {@link Minimization.assignments}.
+   * @example
+   * ```ts
+   * for (const [v, value] of update) console.log(`${v} ← ${value}`);
+   * ```
+   */
   [Symbol.iterator](): Iterator<readonly [Node, Node]> {
     return this.assignments[Symbol.iterator]();
   }
@@ -45,6 +62,10 @@ export class Minimization implements Iterable<readonly [Node, Node]> {
    * @param variable - a parameter or state variable of this update.
    * @returns the node assigned to it.
    * @throws ChainruleError when the update does not assign it.
+   * @example
+   * ```ts
+   * const wNext = update.valueAfter(w); // w⁽ᵗ⁺¹⁾ as a node
+   * ```
    */
   valueAfter(variable: Node): Node {
     const found = this.assignments.find(([v]) => v === variable);
@@ -64,7 +85,9 @@ export class Minimization implements Iterable<readonly [Node, Node]> {
  * @param rule - the update rule (a named optimiser or a {@link chain}).
  * @param options - name prefix and simplification.
  * @returns the update, iterable as assignments.
- * @throws ChainruleError when a parameter is not a variable or dtypes are mixed.
+ * @throws ChainruleError when there are no parameters, a parameter is not a variable of the loss's
+ *   graph, dtypes are mixed, or the rule returns the wrong number of directions.
+ * @throws ShapeError when the loss is not a scalar.
  * @example
  * ```ts
  * const step = minimize(loss, [w, b], adam({ lr: 1e-2 }));

@@ -4,6 +4,12 @@ import { ChainruleError, type Node } from '@chainrule/graph';
  * A step size η⁽ᵗ⁾: a constant, or a function of the step counter t (a scalar node, 1 on the first
  * update) that builds η⁽ᵗ⁾ as graph nodes — so a schedule runs inside the update graph and prints
  * as part of its formula.
+ *
+ * @example
+ * ```ts
+ * const constant: Schedule = 0.01;
+ * const decaying: Schedule = (t) => t.reciprocal().mul(0.5); // η⁽ᵗ⁾ = 0.5/t, as inverseTime(0.5)
+ * ```
  */
 export type Schedule = number | ((t: Node) => Node);
 

@@ -1,6 +1,14 @@
 import { ChainruleError, type Graph, type Node } from '@chainrule/graph';
 
-/** A state variable's first value: a number, or `'param'` to start from the parameter's own value. */
+/**
+ * A state variable's first value: a number, or `'param'` to start from the parameter's own value.
+ *
+ * @example
+ * ```ts
+ * ctx.state('adagrad.G', 0.1); // every element starts at 0.1
+ * ctx.state('nesterov.v', 'param'); // starts as a copy of each parameter
+ * ```
+ */
 export type StateInit = number | 'param';
 
 /**
@@ -18,21 +26,37 @@ export interface RuleContext {
   /**
    * ∇f at other points: the loss graph with `points` substituted for the parameters (a graph
    * rewrite), differentiated. For look-ahead rules such as Sutskever et al.'s momentum.
+   *
+   * @param points - one node per parameter, shaped like it.
+   * @returns ∇f at `points`, one node per parameter.
    */
   gradientAt(points: readonly Node[]): Node[];
   /**
    * The directions this rule would receive if the parameters were at `points`: ∇f there, passed
    * through the rules before this one in a chain (which must be stateless, such as clipping and
    * regularisation). What a look-ahead rule uses in place of its incoming directions.
+   *
+   * @param points - one node per parameter, shaped like it.
+   * @returns the directions at `points`, one node per parameter.
    */
   directionsAt(points: readonly Node[]): Node[];
   /**
    * Declares one state variable per parameter (shaped like it), named `<prefix><name>/<parameter>`
    * (e.g. `optim/adam.m/w`) so that it is inspectable and saved with the graph. Give `name` as
    * `<rule>.<quantity>`; a repeated name gets a suffix `.2`, `.3`, ….
+   *
+   * @param name - `<rule>.<quantity>`, e.g. `adam.m`.
+   * @param init - the first value (0 by default), or `'param'` for a copy of the parameter.
+   * @returns one state variable per parameter.
    */
   state(name: string, init?: StateInit): Node[];
-  /** Declares one scalar state variable, named `<prefix><name>`. */
+  /**
+   * Declares one scalar state variable, named `<prefix><name>`.
+   *
+   * @param name - `<rule>.<quantity>`, e.g. `nesterov.rho`.
+   * @param init - the first value.
+   * @returns the scalar variable.
+   */
   scalarState(name: string, init: number): Node;
 }
 
@@ -58,7 +82,13 @@ export interface RuleResult {
 export interface UpdateRule {
   /** Short name, used in state variable names and formulas. */
   readonly name: string;
-  /** Builds this rule's part of the update. */
+  /**
+   * Builds this rule's part of the update.
+   *
+   * @param directions - the incoming directions, one per parameter (∇f(w⁽ᵗ⁾) for the first rule).
+   * @param ctx - the parameters, step counter, loss and state factories.
+   * @returns the outgoing directions and the state assignments.
+   */
   apply(directions: readonly Node[], ctx: RuleContext): RuleResult;
 }
 

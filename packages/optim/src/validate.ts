@@ -11,6 +11,10 @@ import type { Schedule } from './schedule.js';
  * @param range - `[0, 1)`, `[0, 1]`, `(0, ∞)` or `[0, ∞)`.
  * @returns the value.
  * @throws ChainruleError when the value is outside the range (or not a finite number).
+ * @example
+ * ```ts
+ * const beta1 = inRange('adam', 'beta1', options.beta1 ?? 0.9, '[0, 1)');
+ * ```
  */
 export function inRange(rule: string, name: string, value: number, range: '[0, 1)' | '[0, 1]' | '(0, ∞)' | '[0, ∞)'): number {
   const ok =
@@ -27,6 +31,10 @@ export function inRange(rule: string, name: string, value: number, range: '[0, 1
  * @param lr - the step size.
  * @returns the step size.
  * @throws ChainruleError for a number that is not finite.
+ * @example
+ * ```ts
+ * const lr = stepSizeOption('sgd', options.lr ?? 0.01);
+ * ```
  */
 export function stepSizeOption(rule: string, lr: Schedule): Schedule {
   if (typeof lr === 'number' && !Number.isFinite(lr)) throw new ChainruleError(`${rule}: lr must be a finite number or a schedule, got ${lr}`);

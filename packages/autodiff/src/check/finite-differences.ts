@@ -15,7 +15,19 @@ export interface Probe {
   evaluate(nodes: readonly Node[], values: readonly Tensor[]): Tensor[];
 }
 
-/** Builds `f` on fresh inputs shaped like `points`. */
+/**
+ * Builds `f` on fresh inputs shaped like `points`.
+ *
+ * @param f - the function under test, from input nodes to one output node.
+ * @param points - where it will be evaluated; they fix the inputs' shapes and dtypes.
+ * @returns the probe.
+ * @throws ChainruleError when `f` does not return a node built from its arguments.
+ * @example
+ * ```ts
+ * const p = probe((x) => x.exp().sum(), [tensor([0, 1])]);
+ * p.evaluate([p.output], [tensor([0, 1])]);
+ * ```
+ */
 export function probe(f: (...xs: Node[]) => Node, points: readonly Tensor[]): Probe {
   const graph = new Graph();
   const inputs = points.map((p, i) => graph.input(`x${i}`, p.shape, p.dtype));
@@ -26,7 +38,18 @@ export function probe(f: (...xs: Node[]) => Node, points: readonly Tensor[]): Pr
   return { graph, inputs, output, evaluate };
 }
 
-/** `points` with `x_k ← x_k + h·d_k` for each input k (directions may be missing: no change). */
+/**
+ * `points` with `x_k ← x_k + h·d_k` for each input k (directions may be missing: no change).
+ *
+ * @param points - the base points.
+ * @param directions - one direction per point, shaped like it, or `undefined`.
+ * @param h - the step.
+ * @returns new tensors (the points are not modified).
+ * @example
+ * ```ts
+ * shifted([tensor([1, 2])], [tensor([1, 0])], 0.5); // [[1.5, 2]]
+ * ```
+ */
 export function shifted(points: readonly Tensor[], directions: readonly (Tensor | undefined)[], h: number): Tensor[] {
   return points.map((p, k) => {
     const d = directions[k];
@@ -37,7 +60,18 @@ export function shifted(points: readonly Tensor[], directions: readonly (Tensor 
   });
 }
 
-/** Random values in [−1, 1) shaped like `like`, from a seeded stream. */
+/**
+ * Random values in [−1, 1) shaped like `like`, from a seeded stream.
+ *
+ * @param like - anything with a concrete shape and a dtype (a tensor).
+ * @param seed - seed of the stream.
+ * @param stream - which stream of that seed (e.g. one per input).
+ * @returns a new tensor.
+ * @example
+ * ```ts
+ * randomLike(point, 0, 1);
+ * ```
+ */
 export function randomLike(like: { readonly shape: readonly number[]; readonly dtype: Tensor['dtype'] }, seed: number, stream: number): Tensor {
   const rng = randomStream(seed, stream);
   const n = like.shape.reduce((a, d) => a * d, 1);
@@ -46,14 +80,34 @@ export function randomLike(like: { readonly shape: readonly number[]; readonly d
   return new Tensor(data, like.shape);
 }
 
-/** ⟨a, b⟩ over all elements. */
+/**
+ * ⟨a, b⟩ over all elements.
+ *
+ * @param a - a tensor.
+ * @param b - a tensor with as many elements.
+ * @returns Σᵢ aᵢbᵢ.
+ * @example
+ * ```ts
+ * dot(tensor([1, 2]), tensor([3, 4])); // 11
+ * ```
+ */
 export function dot(a: Tensor, b: Tensor): number {
   let s = 0;
   for (let i = 0; i < a.data.length; i++) s += a.data[i]! * b.data[i]!;
   return s;
 }
 
-/** Largest |x| over all points (at least `floor`, 1 by default): scales the finite-difference step. */
+/**
+ * Largest |x| over all points (at least `floor`, 1 by default): scales the finite-difference step.
+ *
+ * @param points - the points.
+ * @param floor - the smallest scale returned.
+ * @returns max(floor, maxᵢ |xᵢ|).
+ * @example
+ * ```ts
+ * scaleOf([tensor([-3, 0.5])]); // 3
+ * ```
+ */
 export function scaleOf(points: readonly Tensor[], floor = 1): number {
   let m = floor;
   for (const p of points) for (const v of p.data) m = Math.max(m, Math.abs(v));

@@ -9,6 +9,12 @@ import { shapeRules } from './shape.js';
  * The VJP rule of every differentiable primitive, by op name. Non-differentiable primitives
  * (comparisons, sign, oneHot, dimSize, sources, stopGradient) have none: no gradient flows through
  * them. A registry test checks this table against the ops marked differentiable.
+ *
+ * @example
+ * ```ts
+ * const [dx] = VJP_RULES.exp!(ct, y); // the lazy cotangent of exp's input
+ * dx?.(); // ct · eˣ
+ * ```
  */
 export const VJP_RULES: Readonly<Partial<Record<Primitive, VjpRule>>> = {
   ...elementwiseRules,

@@ -6,7 +6,17 @@ import type { NodeRole } from './fusion.js';
 import { getOp } from '../ops/registry.js';
 
 
-/** Formats a shape-derived integer for generated code, refusing anything that is not one. */
+/**
+ * Formats a shape-derived integer for generated code, refusing anything that is not one.
+ *
+ * @param v - the integer.
+ * @returns its decimal source text.
+ * @throws ChainruleError when `v` is not a safe integer.
+ * @example
+ * ```ts
+ * int(784); // "784"
+ * ```
+ */
 export function int(v: number): string {
   if (!Number.isSafeInteger(v)) throw new ChainruleError(`compiler: ${v} is not an integer`);
   return String(v);
@@ -20,6 +30,16 @@ export function int(v: number): string {
  * fixed `fuse` templates of the ops' definitions, chosen by op name — never a name, attribute or other
  * string from the graph. Float32 intermediates are rounded with `Math.fround` after every op, as
  * the interpreter rounds when it stores each result.
+ *
+ * @param root - the root of the cluster (role `'fused'`).
+ * @param roles - the role of every scheduled node.
+ * @param shapes - the concrete shape of every scheduled node in this run.
+ * @param buffer - the source expression of a stored node's buffer.
+ * @returns the source of the block.
+ * @example
+ * ```ts
+ * fusedLoopSource(y, roles, shapes, (n) => `S[${n.id}]`);
+ * ```
  */
 export function fusedLoopSource(root: Node, roles: ReadonlyMap<Node, NodeRole>, shapes: ReadonlyMap<Node, Shape>, buffer: (n: Node) => string): string {
   const outShape = shapes.get(root)!;

@@ -40,6 +40,7 @@ interface Specialised {
  * @param graph - the graph.
  * @param options - outputs, updates and checking mode.
  * @returns the prepared run.
+ * @throws ChainruleError when an output or update is not a node of `graph` (see {@link Graph.compile}).
  * @example
  * ```ts
  * const step = compileExecutable(g, { outputs: [loss], updates }); // or g.compile({ ..., executor: 'compiled' })

@@ -5,6 +5,14 @@ import { Tensor } from '../tensor.js';
 /**
  * Strides to walk an input while iterating over a (larger) broadcast output: the input's own
  * row-major strides, aligned on the right, with 0 on axes the input broadcasts along.
+ *
+ * @param inShape - the input's shape (broadcastable to `outShape`).
+ * @param outShape - the output's shape.
+ * @returns one stride per output axis.
+ * @example
+ * ```ts
+ * broadcastStrides([3], [2, 3]); // [0, 1]
+ * ```
  */
 export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
   const strides = new Array<number>(outShape.length).fill(0);
@@ -21,6 +29,16 @@ export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
 /**
  * Applies `f` elementwise over inputs broadcast to `outShape` (NumPy rules, already checked at
  * build time). Reference implementation: one odometer walk, no temporaries.
+ *
+ * @param inputs - the operands.
+ * @param outShape - the broadcast shape of the operands.
+ * @param dtype - element type of the result.
+ * @param f - computes one output element from one element of each operand.
+ * @returns a new tensor of shape `outShape`.
+ * @example
+ * ```ts
+ * mapBroadcast([c, a, b], [2, 3], 'float64', ([p, x, y]) => (p !== 0 ? x : y)); // where
+ * ```
  */
 export function mapBroadcast(
   inputs: readonly Tensor[],
@@ -58,7 +76,17 @@ export function mapBroadcast(
   return new Tensor(out, outShape);
 }
 
-/** Applies a unary function to every element. */
+/**
+ * Applies a unary function to every element.
+ *
+ * @param x - the operand.
+ * @param f - computes one output element from one input element.
+ * @returns a new tensor of `x`'s shape and dtype.
+ * @example
+ * ```ts
+ * mapUnary(tensor([1, 4]), Math.sqrt); // [1, 2]
+ * ```
+ */
 export function mapUnary(x: Tensor, f: (v: number) => number): Tensor {
   const out = allocate(x.dtype, x.size);
   const d = x.data;
@@ -70,6 +98,17 @@ export function mapUnary(x: Tensor, f: (v: number) => number): Tensor {
  * Applies a binary function elementwise with broadcasting. Fast paths for the common cases (equal
  * shapes, a scalar operand, an operand that repeats along leading axes such as a bias row) and the
  * odometer walk of {@link mapBroadcast} otherwise.
+ *
+ * @param a - the left operand.
+ * @param b - the right operand.
+ * @param outShape - the broadcast shape of `a` and `b`.
+ * @param dtype - element type of the result.
+ * @param f - computes one output element from one element of each operand.
+ * @returns a new tensor of shape `outShape`.
+ * @example
+ * ```ts
+ * mapBinary(tensor([[1, 2]]), tensor([10]), [1, 2], 'float64', (x, y) => x + y); // [[11, 12]]
+ * ```
  */
 export function mapBinary(a: Tensor, b: Tensor, outShape: Shape, dtype: DType, f: (x: number, y: number) => number): Tensor {
   const n = sizeOf(outShape);
@@ -107,6 +146,14 @@ function isTrailing(inner: Shape, outer: Shape): boolean {
 /**
  * Where each matrix of a batched operand starts: for every index of the (broadcast) batch, the
  * flat offset of the operand's matrix, given its shape (batch axes, then the matrix's two axes).
+ *
+ * @param operandShape - the operand's shape, rank ≥ 2.
+ * @param batchShape - the broadcast batch axes of the product.
+ * @returns one flat offset per batch index, in row-major order.
+ * @example
+ * ```ts
+ * batchOffsets([1, 2, 2], [3]); // Int32Array [0, 0, 0]: one matrix shared by 3 products
+ * ```
  */
 export function batchOffsets(operandShape: Shape, batchShape: Shape): Int32Array {
   const r = operandShape.length;

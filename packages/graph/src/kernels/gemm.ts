@@ -91,6 +91,10 @@ const instances = new Map<DType, Gemm>();
  *
  * @param dtype - the element type of C, A and B.
  * @returns the kernel.
+ * @example
+ * ```ts
+ * gemmFor('float64')(C, 0, A, 0, B, 0, m, k, n, false, false); // C = A·B
+ * ```
  */
 export function gemmFor(dtype: DType): Gemm {
   let g = instances.get(dtype);

@@ -6,6 +6,16 @@ import { Tensor } from '../tensor.js';
  * Prepares a reduction of inputs of shape `xShape` over `axes` (sorted, distinct): the returned
  * function writes the result into `out` (the kept-dims layout, which is also the squeezed one),
  * starting every output element from `init` and folding inputs in with `step`.
+ *
+ * @param xShape - the input's shape.
+ * @param axes - the axes to reduce, sorted and distinct.
+ * @param init - start value of every output element.
+ * @param step - folds one input element into an accumulator.
+ * @returns a function writing the reduction of flat data `X` into `out`.
+ * @example
+ * ```ts
+ * prepareReduce([2, 3], [1], 0, (a, v) => a + v)(out, x.data); // row sums
+ * ```
  */
 export function prepareReduce(
   xShape: Shape,
@@ -39,6 +49,17 @@ export function prepareReduce(
 /**
  * Reduces `x` over `axes` (sorted, distinct) with an associative step, starting from `init` for
  * every output element. The output keeps reduced axes as size 1 when `keepDims`.
+ *
+ * @param x - the operand.
+ * @param axes - the axes to reduce, sorted and distinct.
+ * @param keepDims - keep reduced axes as size 1.
+ * @param init - start value of every output element.
+ * @param step - folds one input element into an accumulator.
+ * @returns a new tensor.
+ * @example
+ * ```ts
+ * reduce(tensor([[1, 2], [3, 4]]), [0], false, 0, (a, v) => a + v); // [4, 6]
+ * ```
  */
 export function reduce(
   x: Tensor,

@@ -2,7 +2,16 @@ import type { Node } from '../node.js';
 import { resolvePerm } from '../ops/transpose.js';
 import { formatShape } from '../shape.js';
 
-/** The value of a node whose elements are all equal to one number, if it is a constant or fill. */
+/**
+ * The value of a node whose elements are all equal to one number, if it is a constant or fill.
+ *
+ * @param n - the node.
+ * @returns that number, or `undefined` when the elements differ or the node is another op.
+ * @example
+ * ```ts
+ * uniformValue(g.fill([2, 2], 3)); // 3
+ * ```
+ */
 export function uniformValue(n: Node): number | undefined {
   if (n.op === 'fill') return n.attrs['value'] as number;
   if (n.op === 'constant') {

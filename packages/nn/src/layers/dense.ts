@@ -23,6 +23,7 @@ export interface DenseOptions {
  * @param units - n_{l+1}, the number of output units.
  * @param options - activation and initializers.
  * @returns the layer (variables `W` and `b`).
+ * @throws ChainruleError when `units` is not a positive integer.
  * @example
  * ```ts
  * sequential([dense(256, { activation: 'relu' }), dense(10)]);

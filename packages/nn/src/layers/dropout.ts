@@ -27,6 +27,7 @@ export interface DropoutOptions {
  * @param keep - p ∈ (0, 1], the probability of keeping a unit.
  * @param options - mode and seed.
  * @returns the layer (no trainable variables).
+ * @throws ChainruleError when p is outside (0, 1].
  * @example
  * ```ts
  * sequential([dense(256, { activation: 'relu' }), dropout(0.8), dense(10)]);
@@ -60,6 +61,7 @@ export function dropout(keep: number, options: DropoutOptions = {}): Layer {
  * @param rate - q ∈ [0, 1), the probability of dropping a unit.
  * @param options - seed.
  * @returns the layer.
+ * @throws ChainruleError when q is outside [0, 1).
  * @example
  * ```ts
  * dropoutRate(0.2); // keeps 80% of the units, inverted scaling

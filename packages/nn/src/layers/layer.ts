@@ -23,13 +23,30 @@ export interface BuildContext {
 /**
  * A layer: creates its variables once (`build`), then builds forward passes on any input node, for
  * training or evaluation, always on the same variables.
+ *
+ * @example
+ * ```ts
+ * // A layer without variables that doubles its input.
+ * const double: Layer = { kind: 'double', build: (ctx) => ctx.inputUnits, forward: (x) => x.mul(2), params: new Map() };
+ * ```
  */
 export interface Layer {
   /** Kind of layer, used to name variables (`dense`, `dropout`, …). */
   readonly kind: string;
-  /** Creates the layer's variables and returns the number of output units. */
+  /**
+   * Creates the layer's variables and returns the number of output units.
+   *
+   * @param ctx - graph, input units, name scope, seed and dtype.
+   * @returns the number of output units.
+   */
   build(ctx: BuildContext): number;
-  /** Builds the forward pass on `x` ([batch, units]). */
+  /**
+   * Builds the forward pass on `x` ([batch, units]).
+   *
+   * @param x - the input node, [batch, inputUnits].
+   * @param options - training or evaluation.
+   * @returns the output node, [batch, output units].
+   */
   forward(x: Node, options: ForwardOptions): Node;
   /** The layer's trainable variables by short name (after `build`). */
   readonly params: ReadonlyMap<string, Node>;

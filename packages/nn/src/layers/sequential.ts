@@ -15,11 +15,22 @@ export interface ModelBuildOptions {
  * Layers applied in order. Build it once (creating every variable in a graph), then build forward
  * passes on any input node, for training or for evaluation — always on the same variables, so
  * switching mode never rebuilds parameters.
+ *
+ * @example
+ * ```ts
+ * const model = sequential([dense(128, { activation: 'relu' }), dropout(0.8), dense(10)]).build(g, 784);
+ * const logits = model.forward(x, { training: true });
+ * model.parameterCount; // 101770
+ * ```
  */
 export class Model {
   private built: { graph: Graph; outputUnits: number } | undefined;
 
-  /** @param layers - the layers, first to last. */
+  /**
+   * An unbuilt model; {@link sequential} is the usual way to make one.
+   *
+   * @param layers - the layers, first to last.
+   */
   constructor(readonly layers: readonly Layer[]) {}
 
   /**
@@ -27,9 +38,13 @@ export class Model {
    *
    * @param graph - the graph to build in.
    * @param inputUnits - the number of input features.
-   * @param options - name prefix and seed.
+   * @param options - name prefix, seed and dtype.
    * @returns this model.
-   * @throws ChainruleError when built twice.
+   * @throws ChainruleError when built twice, or when a variable name is already used in the graph.
+   * @example
+   * ```ts
+   * const model = sequential([dense(10)]).build(g, 784, { scope: 'net/', seed: 3 }); // variables net/dense1/W, net/dense1/b
+   * ```
    */
   build(graph: Graph, inputUnits: number, options: ModelBuildOptions = {}): this {
     if (this.built) throw new ChainruleError('Model.build: the model is already built');
@@ -45,7 +60,15 @@ export class Model {
     return this;
   }
 
-  /** The number of output units (after `build`). */
+  /**
+   * The number of output units (after `build`).
+   *
+   * @throws ChainruleError when the model is not built.
+   * @example
+   * ```ts
+   * sequential([dense(64), dense(10)]).build(g, 784).outputUnits; // 10
+   * ```
+   */
   get outputUnits(): number {
     return this.graphState().outputUnits;
   }
@@ -61,19 +84,41 @@ export class Model {
    * @param x - the input node.
    * @param options - training (dropout active) or evaluation.
    * @returns the output node.
+   * @throws ChainruleError when the model is not built or `x` belongs to another graph.
+   * @example
+   * ```ts
+   * const train = model.forward(x, { training: true });  // dropout draws masks
+   * const test = model.forward(x, { training: false });  // deterministic, same variables
+   * ```
    */
   forward(x: Node, options: ForwardOptions): Node {
     if (x.graph !== this.graphState().graph) throw new ChainruleError('Model.forward: the input belongs to another graph');
     return this.layers.reduce((h, layer) => layer.forward(h, options), x);
   }
 
-  /** Every trainable variable by its full name, in layer order. */
+  /**
+   * Every trainable variable by its full name, in layer order.
+   *
+   * @throws ChainruleError when the model is not built.
+   * @example
+   * ```ts
+   * minimize(loss, [...model.parameters.values()], adam());
+   * ```
+   */
   get parameters(): ReadonlyMap<string, Node> {
     this.graphState();
     return new Map(this.layers.flatMap((l) => [...l.params.values()].map((p) => [p.name!, p] as const)));
   }
 
-  /** The number of trainable scalars. */
+  /**
+   * The number of trainable scalars.
+   *
+   * @throws ChainruleError when the model is not built.
+   * @example
+   * ```ts
+   * sequential([dense(10)]).build(g, 784).parameterCount; // 7850
+   * ```
+   */
   get parameterCount(): number {
     let n = 0;
     for (const p of this.parameters.values()) n += (p.shape as number[]).reduce((a, d) => a * d, 1);

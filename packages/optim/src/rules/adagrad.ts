@@ -20,6 +20,7 @@ export interface AdagradOptions {
  *
  * @param options - η and ε.
  * @returns the rule (state: `adagrad.Q` per parameter).
+ * @throws ChainruleError when a hyperparameter is out of range or the step size is not finite (the message names both).
  * @example
  * ```ts
  * minimize(loss, [w], adagrad({ lr: 0.1 }));

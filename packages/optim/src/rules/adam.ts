@@ -31,6 +31,7 @@ export interface AdamOptions {
  *
  * @param options - η, β₁, β₂, ε and its placement.
  * @returns the rule (state: `adam.g`, `adam.q` per parameter).
+ * @throws ChainruleError when a hyperparameter is out of range or the step size is not finite (the message names both).
  * @example
  * ```ts
  * minimize(loss, params, adam({ lr: 1e-3 }));

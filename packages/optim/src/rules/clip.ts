@@ -7,6 +7,7 @@ import { inRange, stepSizeOption } from '../validate.js';
  *
  * @param maxNorm - the largest norm allowed (> 0).
  * @returns the rule.
+ * @throws ChainruleError when `maxNorm` is not a positive finite number.
  * @example
  * ```ts
  * chain(clipByGlobalNorm(1), adam());
@@ -29,6 +30,7 @@ export function clipByGlobalNorm(maxNorm: number): UpdateRule {
  *
  * @param limit - the largest magnitude allowed (> 0).
  * @returns the rule.
+ * @throws ChainruleError when `limit` is not a positive finite number.
  * @example
  * ```ts
  * chain(clipByValue(5), sgd({ lr: 0.1 }));

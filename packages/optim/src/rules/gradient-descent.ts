@@ -15,6 +15,7 @@ export interface SgdOptions {
  *
  * @param options - the step size.
  * @returns the rule.
+ * @throws ChainruleError when a constant step size is not finite.
  * @example
  * ```ts
  * minimize(loss, [w], sgd({ lr: inverseTime(0.5) }));

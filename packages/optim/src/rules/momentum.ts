@@ -19,6 +19,7 @@ export interface MomentumOptions {
  *
  * @param options - η⁽ᵗ⁾ and γ.
  * @returns the rule (state: `polyak.v` per parameter).
+ * @throws ChainruleError when a hyperparameter is out of range or the step size is not finite (the message names both).
  * @example
  * ```ts
  * minimize(loss, [w], polyak({ lr: 0.1, momentum: 0.9 }));
@@ -48,6 +49,7 @@ export function polyak(options: MomentumOptions = {}): UpdateRule {
  *
  * @param options - η⁽ᵗ⁾ and γ.
  * @returns the rule (state: `buffer.b` per parameter).
+ * @throws ChainruleError when a hyperparameter is out of range or the step size is not finite (the message names both).
  * @example
  * ```ts
  * minimize(loss, [w], bufferMomentum({ lr: inverseSqrt(0.1), momentum: 0.9 }));

@@ -22,6 +22,7 @@ export interface NesterovOptions {
  *
  * @param options - η⁽ᵗ⁾.
  * @returns the rule (state: `nesterov.v` per parameter and the scalar `nesterov.rho`).
+ * @throws ChainruleError when a constant step size is not finite.
  * @example
  * ```ts
  * minimize(f, [w], nesterov({ lr: 1 / beta }));

@@ -27,7 +27,8 @@ const sizeOf = (n: Node): number => (n.shape as number[]).reduce((a, d) => a * d
  *
  * @param options - η and the damping λ.
  * @returns the rule (no state).
- * @throws ChainruleError for parameters with symbolic shapes.
+ * @throws ChainruleError when the damping is negative or the step size not finite; when applied, for
+ *   parameters with symbolic shapes.
  * @example
  * ```ts
  * minimize(logLoss, [w], newton({ damping: 1e-6 }));

@@ -56,6 +56,7 @@ export const l1Norm: Regularizer = (params) => sumOver(params, (w) => w.abs().su
  * @param phi - the regulariser.
  * @param lambda - its weight λ ≥ 0.
  * @returns the rule.
+ * @throws ChainruleError when λ is negative or not finite.
  * @example
  * ```ts
  * minimize(loss, params, chain(addRegularization(l2Squared, 1e-4), sgd({ lr: 0.1 })));

@@ -24,6 +24,7 @@ export interface RmspropOptions {
  *
  * @param options - η, β and ε.
  * @returns the rule (state: `rmsprop.q` per parameter).
+ * @throws ChainruleError when a hyperparameter is out of range or the step size is not finite (the message names both).
  * @example
  * ```ts
  * minimize(loss, [w], rmsprop({ lr: 1e-3 }));
@@ -65,6 +66,7 @@ export interface RmspropGravesOptions extends RmspropOptions {
  *
  * @param options - η, β, μ and ε.
  * @returns the rule (state: `graves.g`, `graves.q`, `graves.v` per parameter).
+ * @throws ChainruleError when a hyperparameter is out of range or the step size is not finite (the message names both).
  * @example
  * ```ts
  * minimize(loss, [w], rmspropGraves({ lr: 1e-4, beta: 0.95, momentum: 0.9, epsilon: 1e-4 }));

@@ -15,6 +15,7 @@ import { inRange, stepSizeOption } from '../validate.js';
  *
  * @param options - η⁽ᵗ⁾ and γ.
  * @returns the rule (state: `sutskever.v` per parameter).
+ * @throws ChainruleError when a hyperparameter is out of range or the step size is not finite (the message names both).
  * @example
  * ```ts
  * minimize(loss, [w], sutskever({ lr: 0.05, momentum: 0.9 }));
