@@ -138,7 +138,9 @@ export class Tensor {
    * ```
    */
   toString(): string {
-    return `Tensor ${this.dtype} ${formatShape(this.shape)} ${JSON.stringify(this.toArray())}`;
+    // String(v), not JSON: NaN and ±Infinity must print as themselves, not as null
+    const format = (v: NestedArray): string => (typeof v === 'number' ? String(v) : `[${v.map(format).join(',')}]`);
+    return `Tensor ${this.dtype} ${formatShape(this.shape)} ${format(this.toArray())}`;
   }
 }
 

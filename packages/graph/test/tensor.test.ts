@@ -56,3 +56,11 @@ describe('Tensor', () => {
     expect(() => t.item()).toThrow(/4 elements, not 1/);
   });
 });
+
+describe('Tensor.toString', () => {
+  it('prints NaN and ±Infinity as themselves', () => {
+    expect(String(tensor([NaN, Infinity, -Infinity, 1.5]))).toBe('Tensor float64 [4] [NaN,Infinity,-Infinity,1.5]');
+    expect(String(tensor([[1], [2]]))).toBe('Tensor float64 [2,1] [[1],[2]]');
+    expect(String(tensor(3))).toBe('Tensor float64 [] 3');
+  });
+});
