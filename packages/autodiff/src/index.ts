@@ -6,7 +6,14 @@
  * @packageDocumentation
  */
 
-/** The version of this package. */
+/**
+ * The version of this package.
+ *
+ * @example
+ * ```ts
+ * VERSION; // '0.1.0'
+ * ```
+ */
 export const VERSION = '0.1.0';
 
 export { grad, valueAndGrad, vjp } from './backward.js';

@@ -1,10 +1,33 @@
-/** Element types a tensor can hold. `float64` is the default everywhere. */
+/**
+ * Element types a tensor can hold. `float64` is the default everywhere.
+ *
+ * @example
+ * ```ts
+ * const dtype: DType = 'float32';
+ * g.input('x', ['batch', 784], dtype);
+ * ```
+ */
 export type DType = 'float64' | 'float32';
 
-/** The typed array that stores the elements of a tensor of a given dtype. */
+/**
+ * The typed array that stores the elements of a tensor of a given dtype.
+ *
+ * @example
+ * ```ts
+ * const data: TypedArray = tensor([1, 2, 3]).data; // a Float64Array
+ * ```
+ */
 export type TypedArray = Float64Array | Float32Array;
 
-/** Every supported dtype, in a fixed order (used to validate input from outside). */
+/**
+ * Every supported dtype, in a fixed order (used to validate input from outside).
+ *
+ * @example
+ * ```ts
+ * DTYPES; // ['float64', 'float32']
+ * DTYPES.includes('float32'); // true
+ * ```
+ */
 export const DTYPES: readonly DType[] = ['float64', 'float32'];
 
 /**

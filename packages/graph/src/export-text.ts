@@ -6,7 +6,15 @@ import { formatShape } from './shape.js';
 import { schedule } from './structure.js';
 import type { Tensor } from './tensor.js';
 
-/** Options of the text exports {@link toDot} and {@link toMermaid}. */
+/**
+ * Options of the text exports {@link toDot} and {@link toMermaid}.
+ *
+ * @example
+ * ```ts
+ * const dot = toDot(g, { outputs: [loss], title: 'training loss' });
+ * const mermaid = toMermaid(g, { outputs: [loss] });
+ * ```
+ */
 export interface TextExportOptions {
   /** Draw only the nodes these outputs depend on, and mark the outputs (double border). */
   readonly outputs?: readonly Node[];

@@ -12,13 +12,35 @@ import { compileInterpreter, type Executable, type ExecutableOptions, type Feeds
 /**
  * Computes a variable's first value from its shape and dtype (e.g. a seeded random draw), or a
  * number to fill it with.
+ *
+ * @example
+ * ```ts
+ * const zero: Initializer = 0;
+ * const small: Initializer = uniformInit(-0.1, 0.1, 7);
+ * g.variable('w', [784, 10], small);
+ * ```
  */
 export type Initializer = number | InitializerFunction;
 
-/** An initializer that computes a variable's first value from its shape and dtype. */
+/**
+ * An initializer that computes a variable's first value from its shape and dtype.
+ *
+ * @example
+ * ```ts
+ * const identityInit: InitializerFunction = (shape, dtype) => full(shape, 0.5, dtype);
+ * g.variable('w', [3, 3], identityInit);
+ * ```
+ */
 export type InitializerFunction = (shape: Shape, dtype: DType) => Tensor;
 
-/** Options of the random source ops. */
+/**
+ * Options of the random source ops.
+ *
+ * @example
+ * ```ts
+ * const noise = g.randomNormal(['batch', 2], { seed: 42, dtype: 'float32', std: 0.1 });
+ * ```
+ */
 export interface RandomOptions {
   /** Seed of the node's stream, an integer in [0, 2³²). Required: randomness is always reproducible. */
   readonly seed: number;

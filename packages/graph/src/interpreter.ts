@@ -9,16 +9,37 @@ import { bindFeeds, checkUpdates, describe, feedMap } from './execution.js';
 import { schedule } from './structure.js';
 import { Tensor, copyTensor } from './tensor.js';
 
-/** Values for a run's inputs, by input name. */
+/**
+ * Values for a run's inputs, by input name.
+ *
+ * @example
+ * ```ts
+ * const feeds: Feeds = { x: tensor([[1, 2]]), y: tensor([[0]]) };
+ * g.run([loss], feeds);
+ * ```
+ */
 export type Feeds = Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>;
 
 /**
  * Variable assignments `variable ← value`, applied together after every read of a run: pairs in an
  * array, a `Map`, or any iterable of pairs (such as what `minimize` in `@chainrule/optim` returns).
+ *
+ * @example
+ * ```ts
+ * const updates: Updates = [[w, w.sub(dw.mul(0.1))]]; // w ← w − 0.1·∂f/∂w
+ * g.run([loss], feeds, { updates });
+ * ```
  */
 export type Updates = Iterable<readonly [Node, Node]>;
 
-/** Options of a single run. */
+/**
+ * Options of a single run.
+ *
+ * @example
+ * ```ts
+ * g.run([loss], { x: X, y: Y }, { updates: minimize(loss, [w], sgd()), checkNumerics: true });
+ * ```
+ */
 export interface RunOptions {
   /** Assignments `variable ← value`; all values are computed first, then all are stored at once. */
   readonly updates?: Updates | undefined;
@@ -26,7 +47,14 @@ export interface RunOptions {
   readonly checkNumerics?: boolean | undefined;
 }
 
-/** What to prepare for repeated runs. */
+/**
+ * What to prepare for repeated runs.
+ *
+ * @example
+ * ```ts
+ * const train = g.compile({ outputs: [loss], updates: minimize(loss, [w], sgd()), executor: 'compiled' });
+ * ```
+ */
 export interface ExecutableOptions extends RunOptions {
   /** Nodes whose values each run returns. */
   readonly outputs: readonly Node[];
@@ -37,7 +65,16 @@ export interface ExecutableOptions extends RunOptions {
   readonly executor?: 'interpreter' | 'compiled';
 }
 
-/** A prepared run: call it with feeds to get the outputs' values. */
+/**
+ * A prepared run: call it with feeds to get the outputs' values.
+ *
+ * @example
+ * ```ts
+ * const run: Executable = g.compile({ outputs: [y] });
+ * run.inputs.map((n) => n.name); // ['x']
+ * const [value] = run({ x: tensor([1, 2]) });
+ * ```
+ */
 export interface Executable {
   /** Runs once: reads feeds and variables, computes, then commits every assignment together. */
   (feeds?: Feeds): Tensor[];

@@ -4,10 +4,26 @@ import type { RawAttrs } from './ops/attrs.js';
 import type { Dim, SymbolicShape } from './shape.js';
 import { expandDims, logSoftmax, logSumExp, mean, min, softmax, squeeze } from './composites.js';
 
-/** A number operand is lifted to a scalar constant of the other operand's dtype. */
+/**
+ * A number operand is lifted to a scalar constant of the other operand's dtype.
+ *
+ * @example
+ * ```ts
+ * const b: Operand = 1;
+ * x.add(b); // the number is lifted to a scalar constant of x's dtype
+ * ```
+ */
 export type Operand = Node | number;
 
-/** Where a node came from when a transform (such as differentiation) created it. */
+/**
+ * Where a node came from when a transform (such as differentiation) created it.
+ *
+ * @example
+ * ```ts
+ * const origin: NodeOrigin = { node: y.id, rule: 'vjp:mul' };
+ * g.withOrigin(origin, () => ct.mul(x)).origin?.rule; // 'vjp:mul'
+ * ```
+ */
 export interface NodeOrigin {
   /** Id of the node the transform was processing. */
   readonly node: number;

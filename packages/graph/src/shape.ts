@@ -3,22 +3,67 @@ import { ShapeError } from './errors.js';
 /**
  * One dimension of a node's static shape: a non-negative integer, or the name of a symbolic size
  * (e.g. `'batch'`) that is bound when a run feeds an input declared with that name.
+ *
+ * @example
+ * ```ts
+ * const dims: Dim[] = ['batch', 784];
+ * g.input('x', dims);
+ * ```
  */
 export type Dim = number | string;
 
-/** A concrete shape: the dimensions of a tensor value, outermost first (row-major). */
+/**
+ * A concrete shape: the dimensions of a tensor value, outermost first (row-major).
+ *
+ * @example
+ * ```ts
+ * const shape: Shape = [2, 3];
+ * zeros(shape).size; // 6
+ * ```
+ */
 export type Shape = readonly number[];
 
-/** A static shape of a graph node; symbolic dimensions are bound per run. */
+/**
+ * A static shape of a graph node; symbolic dimensions are bound per run.
+ *
+ * @example
+ * ```ts
+ * const shape: SymbolicShape = g.input('x', ['batch', 784]).shape; // ['batch', 784]
+ * ```
+ */
 export type SymbolicShape = readonly Dim[];
 
-/** Values of symbolic dimensions for one run, e.g. `{ batch: 128 }`. */
+/**
+ * Values of symbolic dimensions for one run, e.g. `{ batch: 128 }`.
+ *
+ * @example
+ * ```ts
+ * const bindings: DimBindings = new Map([['batch', 128]]);
+ * bindShape(['batch', 784], bindings); // [128, 784]
+ * ```
+ */
 export type DimBindings = ReadonlyMap<string, number>;
 
-/** The spelling of a symbolic dimension's name. */
+/**
+ * The spelling of a symbolic dimension's name.
+ *
+ * @example
+ * ```ts
+ * SYMBOL_PATTERN.test('batch'); // true
+ * SYMBOL_PATTERN.test('2d'); // false
+ * ```
+ */
 export const SYMBOL_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Object keys that JavaScript treats specially: refused as names and as keys of graph files. */
+/**
+ * Object keys that JavaScript treats specially: refused as names and as keys of graph files.
+ *
+ * @example
+ * ```ts
+ * RESERVED_KEYS.has('__proto__'); // true
+ * RESERVED_KEYS.has('x'); // false
+ * ```
+ */
 export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**

@@ -2,7 +2,15 @@ import { allocate, isDType, type DType } from './dtype.js';
 import { GraphFormatError } from './errors.js';
 import { Tensor } from './tensor.js';
 
-/** The JSON form of a tensor: dtype, shape and flat row-major data. */
+/**
+ * The JSON form of a tensor: dtype, shape and flat row-major data.
+ *
+ * @example
+ * ```ts
+ * const json: TensorJSON = { dtype: 'float64', shape: [2, 2], data: [1, 0, 'NaN', '-0'] };
+ * decodeTensor(json, 'weights').get(1, 0); // NaN
+ * ```
+ */
 export interface TensorJSON {
   /** Element type. */
   readonly dtype: DType;
@@ -12,7 +20,14 @@ export interface TensorJSON {
   readonly data: readonly (number | string)[];
 }
 
-/** The largest number of elements a tensor read from JSON may declare. */
+/**
+ * The largest number of elements a tensor read from JSON may declare.
+ *
+ * @example
+ * ```ts
+ * MAX_JSON_TENSOR_SIZE; // 268435456 (2²⁸ elements)
+ * ```
+ */
 export const MAX_JSON_TENSOR_SIZE = 2 ** 28;
 
 /**

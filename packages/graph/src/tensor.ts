@@ -2,7 +2,15 @@ import { allocate, isDType, type DType, type TypedArray } from './dtype.js';
 import { ChainruleError, ShapeError } from './errors.js';
 import { checkShape, formatShape, sizeOf, stridesOf, type Shape } from './shape.js';
 
-/** Nested JavaScript arrays of numbers, as accepted by {@link tensor} and returned by {@link Tensor.toArray}. */
+/**
+ * Nested JavaScript arrays of numbers, as accepted by {@link tensor} and returned by {@link Tensor.toArray}.
+ *
+ * @example
+ * ```ts
+ * const rows: NestedArray = [[1, 2, 3], [4, 5, 6]];
+ * tensor(rows).shape; // [2, 3]
+ * ```
+ */
 export type NestedArray = number | readonly NestedArray[];
 
 /**

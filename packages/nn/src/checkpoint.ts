@@ -2,7 +2,16 @@ import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { ChainruleError, GraphFormatError, decodeTensor, encodeTensor, formatShape, type Graph, type Tensor, type TensorJSON } from '@chainrule/graph';
 
-/** What a checkpoint file holds (JSON). */
+/**
+ * What a checkpoint file holds (JSON).
+ *
+ * @example
+ * ```ts
+ * const ckpt = JSON.parse(readFileSync('run.ckpt.json', 'utf8')) as CheckpointJSON;
+ * ckpt.progress['epoch']; // e.g. 5
+ * Object.keys(ckpt.variables); // ['dense1/W', 'dense1/b', …]
+ * ```
+ */
 export interface CheckpointJSON {
   /** Always `'chainrule.checkpoint'`. */
   readonly format: 'chainrule.checkpoint';

@@ -1,6 +1,14 @@
 import { ChainruleError, Tensor, allocate, randomStream } from '@chainrule/graph';
 
-/** Examples as two tensors whose first axis indexes the example. */
+/**
+ * Examples as two tensors whose first axis indexes the example.
+ *
+ * @example
+ * ```ts
+ * const xor: Dataset = { x: tensor([[0, 0], [0, 1], [1, 0], [1, 1]]), y: tensor([[0], [1], [1], [0]]) };
+ * exampleCount(xor); // 4
+ * ```
+ */
 export interface Dataset {
   /** Inputs, [m, …]. */
   readonly x: Tensor;
@@ -72,7 +80,14 @@ export function permutation(n: number, seed: number, stream: number): number[] {
   return p;
 }
 
-/** Options of {@link batches}. */
+/**
+ * Options of {@link batches}.
+ *
+ * @example
+ * ```ts
+ * batches(train, { batchSize: 32, seed: 1, epoch: 3 }); // the fourth epoch's shuffled batches
+ * ```
+ */
 export interface BatchOptions {
   /** Examples per batch: 1 is stochastic gradient descent, m is batch gradient descent. */
   readonly batchSize: number;

@@ -5,7 +5,14 @@
  * @packageDocumentation
  */
 
-/** The version of this package. */
+/**
+ * The version of this package.
+ *
+ * @example
+ * ```ts
+ * VERSION; // '0.1.0'
+ * ```
+ */
 export const VERSION = '0.1.0';
 
 export { fans, glorotNormal, glorotUniform, heNormal, heUniform, normal, uniform, zeros } from './initializers.js';

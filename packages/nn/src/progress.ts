@@ -1,9 +1,23 @@
 import { SingleBar, Presets } from 'cli-progress';
 
-/** How training reports progress: a live bar, one line per epoch, or nothing. */
+/**
+ * How training reports progress: a live bar, one line per epoch, or nothing.
+ *
+ * @example
+ * ```ts
+ * trainer.fit(train, { epochs: 10, batchSize: 32, progress: 'none' satisfies ProgressMode });
+ * ```
+ */
 export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
 
-/** Reports the batches of one epoch and a summary line at its end. */
+/**
+ * Reports the batches of one epoch and a summary line at its end.
+ *
+ * @example
+ * ```ts
+ * const quiet: ProgressReporter = { batch: () => {}, end: (summary) => console.log(summary) };
+ * ```
+ */
 export interface ProgressReporter {
   /**
    * Called after each batch with the running mean loss.

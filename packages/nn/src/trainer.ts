@@ -16,7 +16,16 @@ import { epochProgress, type ProgressMode } from './progress.js';
  */
 export type ExampleLoss = (output: Node, target: Node) => Node;
 
-/** How a {@link Trainer} is set up. */
+/**
+ * How a {@link Trainer} is set up.
+ *
+ * @example
+ * ```ts
+ * const options: TrainerOptions = { model: sequential([dense(3)]), inputUnits: 4, targetUnits: 3, loss: crossEntropyFromLogits,
+ *   rule: adam({ lr: 1e-2 }), metrics: { error: misclassificationFromLogits }, regularization: (p) => l2Squared(p).mul(1e-4) };
+ * const trainer = new Trainer(options);
+ * ```
+ */
 export interface TrainerOptions {
   /** The model (built by the trainer). */
   readonly model: Model;
@@ -40,7 +49,15 @@ export interface TrainerOptions {
   readonly executor?: 'interpreter' | 'compiled';
 }
 
-/** One epoch's record in the training history. */
+/**
+ * One epoch's record in the training history.
+ *
+ * @example
+ * ```ts
+ * const history: EpochRecord[] = trainer.fit(train, { epochs: 10, batchSize: 32, validation });
+ * for (const r of history) console.log(`epoch ${r.epoch}: ${r.loss.toFixed(4)} (${r.milliseconds} ms)`, r.validation?.['loss']);
+ * ```
+ */
 export interface EpochRecord {
   /** The epoch number, from 1. */
   readonly epoch: number;
@@ -62,7 +79,14 @@ export interface EpochRecord {
  */
 export type EpochCallback = (record: EpochRecord, trainer: Trainer) => void | 'stop';
 
-/** Options of {@link Trainer.fit}. */
+/**
+ * Options of {@link Trainer.fit}.
+ *
+ * @example
+ * ```ts
+ * trainer.fit(train, { epochs: 50, batchSize: 64, shuffleSeed: 7, validation, earlyStopping: { patience: 3, minDelta: 1e-4 }, progress: 'lines' });
+ * ```
+ */
 export interface FitOptions {
   /** Train until this many epochs are complete in total (a resumed trainer continues from where it was). */
   readonly epochs: number;

@@ -4,7 +4,15 @@ import { toExpression, toTex } from '@chainrule/graph/mathjs';
 import { createContext } from './context.js';
 import type { UpdateRule } from './transform.js';
 
-/** One line of a rule's update, printed from the graph nodes the rule builds. */
+/**
+ * One line of a rule's update, printed from the graph nodes the rule builds.
+ *
+ * @example
+ * ```ts
+ * const [first]: RuleFormula[] = ruleFormulas(sgd({ lr: 0.1 }));
+ * console.log(`${first?.variable} ← ${first?.text}`, first?.tex);
+ * ```
+ */
 export interface RuleFormula {
   /** The variable assigned, e.g. `w` or `v`. */
   readonly variable: string;

@@ -3,7 +3,14 @@ import { grad } from '@chainrule/autodiff';
 import { createContext } from './context.js';
 import type { UpdateRule } from './transform.js';
 
-/** Options of {@link minimize}. */
+/**
+ * Options of {@link minimize}.
+ *
+ * @example
+ * ```ts
+ * const update = minimize(loss, [w, b], adam(), { prefix: 'opt/', simplify: false }); // state variables opt/adam.m/w, …
+ * ```
+ */
 export interface MinimizeOptions {
   /** Prefix of the names of the state variables and the step counter (default `'optim/'`). */
   readonly prefix?: string;

@@ -13,6 +13,14 @@ export type StateInit = number | 'param';
 
 /**
  * What an update rule can use while it builds its part of the update graph.
+ *
+ * @example
+ * ```ts
+ * const signSgd: UpdateRule = {
+ *   name: 'signSgd',
+ *   apply: (d, ctx: RuleContext) => ({ directions: d.map((x) => x.sign().mul(stepSize(0.01, ctx.step)).neg()), assignments: [] }),
+ * };
+ * ```
  */
 export interface RuleContext {
   /** The graph being extended. */
@@ -60,7 +68,14 @@ export interface RuleContext {
   scalarState(name: string, init: number): Node;
 }
 
-/** What one rule contributes to an update. */
+/**
+ * What one rule contributes to an update.
+ *
+ * @example
+ * ```ts
+ * const halve: UpdateRule = { name: 'halve', apply: (d): RuleResult => ({ directions: d.map((x) => x.mul(0.5)), assignments: [] }) };
+ * ```
+ */
 export interface RuleResult {
   /** The directions passed on: what is finally added to the parameters (w⁽ᵗ⁺¹⁾ = w⁽ᵗ⁾ + d). */
   readonly directions: readonly Node[];

@@ -1,9 +1,26 @@
 import { ChainruleError, Graph, Tensor, randomStream, type Node } from '@chainrule/graph';
 
-/** ∛ε: the step that balances truncation (∝ h²) and rounding (∝ ε/h) errors of central differences. */
+/**
+ * ∛ε: the step that balances truncation (∝ h²) and rounding (∝ ε/h) errors of central differences.
+ *
+ * @example
+ * ```ts
+ * CENTRAL_STEP; // ≈ 6.06e-6
+ * const slope = (f(1 + CENTRAL_STEP) - f(1 - CENTRAL_STEP)) / (2 * CENTRAL_STEP); // ≈ f′(1)
+ * ```
+ */
 export const CENTRAL_STEP = Math.cbrt(Number.EPSILON);
 
-/** A function of graph inputs rebuilt in a fresh graph, ready to evaluate at points. */
+/**
+ * A function of graph inputs rebuilt in a fresh graph, ready to evaluate at points.
+ *
+ * @example
+ * ```ts
+ * const p: Probe = probe((x) => x.exp().sum(), [tensor([0, 1])]);
+ * p.inputs[0]!.name; // 'x0'
+ * p.evaluate([p.output], [tensor([0, 1])]); // [1 + e]
+ * ```
+ */
 export interface Probe {
   /** The fresh graph. */
   readonly graph: Graph;

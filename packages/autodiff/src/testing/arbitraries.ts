@@ -1,14 +1,29 @@
 import fc from 'fast-check';
 import { tensor, type Node, type Tensor } from '@chainrule/graph';
 
-/** The kinds of step a random graph is made of. Each keeps values in the domain of its ops. */
+/**
+ * The kinds of step a random graph is made of. Each keeps values in the domain of its ops.
+ *
+ * @example
+ * ```ts
+ * STEP_KINDS.includes('softmax'); // true
+ * const step: Step = { kind: STEP_KINDS[0], a: 0, b: 0, axis: 0, flag: false }; // a 'neg' step
+ * ```
+ */
 export const STEP_KINDS = [
   'neg', 'sin', 'cos', 'tanh', 'sigmoid', 'softplus', 'square', 'expTanh', 'logSafe', 'sqrtSafe', 'reciprocalSafe',
   'kinkOnInput', 'add', 'sub', 'mul', 'divSafe', 'sum', 'mean', 'max', 'logSumExp', 'softmax', 'logSoftmax',
   'matmulSelf', 'transpose', 'flatten', 'expandSqueeze', 'slice', 'concatSelf', 'broadcast',
 ] as const;
 
-/** One step of a random graph: a kind and the choices it needs (indices are taken modulo what exists). */
+/**
+ * One step of a random graph: a kind and the choices it needs (indices are taken modulo what exists).
+ *
+ * @example
+ * ```ts
+ * const step: Step = { kind: 'matmulSelf', a: 0, b: 0, axis: 0, flag: true }; // x·xᵀ of the first value
+ * ```
+ */
 export interface Step {
   /** What the step builds. */
   readonly kind: (typeof STEP_KINDS)[number];
@@ -22,7 +37,15 @@ export interface Step {
   readonly flag: boolean;
 }
 
-/** A random graph as plain data: input points and steps. fast-check shrinks it to a minimal failing graph. */
+/**
+ * A random graph as plain data: input points and steps. fast-check shrinks it to a minimal failing graph.
+ *
+ * @example
+ * ```ts
+ * const recipe: GraphRecipe = { points: [tensor([[0.5, -1], [2, 0.1]])], steps: [{ kind: 'tanh', a: 0, b: 0, axis: 0, flag: false }, { kind: 'sum', a: 1, b: 0, axis: 1, flag: true }] };
+ * checkGradients(buildRecipe(recipe), recipe.points).ok; // true
+ * ```
+ */
 export interface GraphRecipe {
   /** The points at which the inputs are evaluated (their shapes are the inputs' shapes). */
   readonly points: readonly Tensor[];

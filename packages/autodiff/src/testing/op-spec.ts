@@ -1,13 +1,27 @@
 import type { Node, Primitive } from '@chainrule/graph';
 
-/** Where an op's operands are drawn from when its derivative is checked. */
+/**
+ * Where an op's operands are drawn from when its derivative is checked.
+ *
+ * @example
+ * ```ts
+ * const points = valuesIn('positive' satisfies Domain, [2, 3]); // arbitrary tensors with entries in [0.2, 2]
+ * ```
+ */
 export type Domain =
   | 'any' // finite reals in [−2, 2]
   | 'positive' // [0.2, 2]: log, sqrt, pow's base
   | 'awayFromZero' // |x| ∈ [0.2, 2]: divisors, reciprocal, and the kinks of abs, relu, sign at 0
   | 'distinct'; // [−2, 2] with no two entries within 0.05: max, maximum, minimum (no ties)
 
-/** One row of the gradient spec table: how to check one differentiable primitive. */
+/**
+ * One row of the gradient spec table: how to check one differentiable primitive.
+ *
+ * @example
+ * ```ts
+ * const logSpec: OpSpec = { arity: 1, shapes: [[2, 3]], domain: 'positive', build: ([x]) => x!.log(), tolerance: 1e-6 };
+ * ```
+ */
 export interface OpSpec {
   /** Number of differentiable operands the check feeds (other operands are built inside `build`). */
   readonly arity: number;
@@ -40,6 +54,12 @@ const binary = (f: (a: Node, b: Node) => Node, domain: Domain = 'any', shapes: r
  * The gradient spec table: one row per differentiable primitive of `@chainrule/graph`. A registry
  * test fails when an op marked differentiable has no row here or no VJP rule; the spec test checks
  * every row against central differences on random points of its domain.
+ *
+ * @example
+ * ```ts
+ * const spec = OP_SPECS.log;
+ * fc.assert(fc.property(valuesIn(spec.domain, spec.shapes[0]!), (x) => checkGradients((a) => spec.build([a]), [x]).ok));
+ * ```
  */
 export const OP_SPECS = {
   neg: unary((x) => x.neg()),

@@ -13,7 +13,14 @@ function splitBetween(ct: Node, aWins: Node, bWins: Node): LazyCotangent[] {
   return [() => g.where(aWins, ct, g.where(bWins, 0, half)), () => g.where(bWins, ct, g.where(aWins, 0, half))];
 }
 
-/** VJP rules of the elementwise primitives; the calculus is in the trailing comments. */
+/**
+ * VJP rules of the elementwise primitives; the calculus is in the trailing comments.
+ *
+ * @example
+ * ```ts
+ * const [dx] = elementwiseRules.sin(ct, x.sin()); // lazy: dx?.() builds ct · cos x
+ * ```
+ */
 export const elementwiseRules = {
   neg: (ct) => [() => ct.neg()], // d(−x) = −1
   // NOTE: |x|′(0) = 0 by convention. The cotangent is routed by `where`, not multiplied by sign x,

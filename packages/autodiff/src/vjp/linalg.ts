@@ -7,7 +7,14 @@ function swapLast(v: Node): Node {
   return v.transpose([...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2]);
 }
 
-/** VJP rules of matmul, transpose and solve. */
+/**
+ * VJP rules of matmul, transpose and solve.
+ *
+ * @example
+ * ```ts
+ * const [da, db] = linalgRules.matmul(ct, a.matmul(b)); // lazy cotangents of a and b
+ * ```
+ */
 export const linalgRules = {
   // C = op(A)·op(B) with op = optional transpose. Then ∂ℓ/∂op(A) = G·op(B)ᵀ and ∂ℓ/∂op(B) = op(A)ᵀ·G,
   // each written as one matmul with transpose flags, so no transpose is ever materialised.

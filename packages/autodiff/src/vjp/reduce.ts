@@ -20,7 +20,14 @@ function keep(v: Node, node: Node): Node {
   return v.reshape(arg(node, 0).shape.map((d, i) => (axes.has(i) ? 1 : d)));
 }
 
-/** VJP rules of the reductions. */
+/**
+ * VJP rules of the reductions.
+ *
+ * @example
+ * ```ts
+ * const [dx] = reduceRules.sum(ct, x.sum(1)); // dx?.() broadcasts ct back to x's shape
+ * ```
+ */
 export const reduceRules = {
   sum: (ct, n) => [() => keep(ct, n).broadcastTo(arg(n, 0).shape)], // ∂Σx/∂xᵢ = 1
   // NOTE: ties share the cotangent equally: each of the k maximal entries gets ct/k.

@@ -1,6 +1,13 @@
 import { arg, type VjpRule } from './rule.js';
 
-/** VJP rules of the shape ops: each moves the cotangent back to where the values came from. */
+/**
+ * VJP rules of the shape ops: each moves the cotangent back to where the values came from.
+ *
+ * @example
+ * ```ts
+ * const [dx] = shapeRules.reshape(ct, x.reshape([-1])); // dx?.() reshapes ct back to x's shape
+ * ```
+ */
 export const shapeRules = {
   reshape: (ct, n) => [() => ct.reshape(arg(n, 0).shape)],
   broadcastTo: (ct) => [() => ct], // the driver sums over the broadcast axes

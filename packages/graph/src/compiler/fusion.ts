@@ -2,7 +2,14 @@ import type { Node } from '../node.js';
 import { getOp } from '../ops/registry.js';
 import { sameShape, type Shape } from '../shape.js';
 
-/** How one node of a schedule is computed by the compiled executor. */
+/**
+ * How one node of a schedule is computed by the compiled executor.
+ *
+ * @example
+ * ```ts
+ * const role: NodeRole = 'inlined'; // computed inside its consumer's fused loop, never stored
+ * ```
+ */
 export type NodeRole =
   | 'inlined' // computed inside the fused loop of its only consumer, never stored
   | 'fused' // the root of a fused elementwise loop, stored in a buffer

@@ -5,6 +5,13 @@ import type { DType, TypedArray } from '../dtype.js';
  * rows into panels of 4 columns, op(A) into panels of 4 rows, and a 4×4 micro-kernel keeps 16
  * accumulators in registers. Packing reads either orientation, so Aᵀ·B and A·Bᵀ run the same
  * micro-kernel as A·B and no transpose is ever materialised.
+ *
+ * @example
+ * ```ts
+ * const gemm: Gemm = gemmFor('float64');
+ * const c = new Float64Array(4);
+ * gemm(c, 0, new Float64Array([1, 2, 3, 4]), 0, new Float64Array([1, 0, 0, 1]), 0, 2, 2, 2, false, false); // c = [1, 2, 3, 4]
+ * ```
  */
 export type Gemm = (
   C: TypedArray,

@@ -1,6 +1,12 @@
 /**
  * Scalar functions shared by the reference kernels and the code the compiler generates (which calls
  * them as `h.<name>`), so both compute the same numbers.
+ *
+ * @example
+ * ```ts
+ * HELPERS.sigmoid(0); // 0.5
+ * HELPERS.softplus(1000); // 1000 (no overflow)
+ * ```
  */
 export const HELPERS = {
   /** σ(x), evaluated as e^x/(1 + e^x) for x < 0 so that neither branch overflows. */

@@ -6,7 +6,15 @@ import { getOp, type Primitive } from '../ops/registry.js';
 import { Tensor } from '../tensor.js';
 import { mathjs } from './instance.js';
 
-/** Options of {@link toMathNode}, {@link toExpression} and {@link toTex}. */
+/**
+ * Options of {@link toMathNode}, {@link toExpression} and {@link toTex}.
+ *
+ * @example
+ * ```ts
+ * toExpression(y, { name: (leaf) => (leaf.op === 'variable' ? 'w' : undefined) });
+ * toExpression(w.square().sum(), { calls: true }); // 'reduceSum(w ^ 2)'
+ * ```
+ */
 export interface MathRenderOptions {
   /**
    * The symbol for a leaf: an input or variable (default: its name) or a node outside the

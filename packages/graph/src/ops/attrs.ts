@@ -4,7 +4,15 @@ import { Tensor } from '../tensor.js';
 import { decodeNumber, decodeTensor } from '../tensor-json.js';
 import { RESERVED_KEYS, SYMBOL_PATTERN, type Dim } from '../shape.js';
 
-/** Raw attributes of a node, as written by a builder or read from JSON (validated before use). */
+/**
+ * Raw attributes of a node, as written by a builder or read from JSON (validated before use).
+ *
+ * @example
+ * ```ts
+ * const attrs: RawAttrs = { axes: [1], keepDims: true };
+ * g.apply('sum', [x], attrs);
+ * ```
+ */
 export type RawAttrs = Readonly<Record<string, unknown>>;
 
 /**

@@ -38,28 +38,106 @@ function binaryOp(
   });
 }
 
-/** a + b with broadcasting. */
+/**
+ * a + b with broadcasting.
+ *
+ * @example
+ * ```ts
+ * x.add(b); // an add node: [n, m] + [m] → [n, m]
+ * ```
+ */
 export const addOp = binaryOp('add', 'Elementwise sum a + b (broadcasting).', (a, b) => a + b, (a, b) => `${a} + ${b}`);
-/** a − b with broadcasting. */
+/**
+ * a − b with broadcasting.
+ *
+ * @example
+ * ```ts
+ * y.sub(target); // a sub node
+ * ```
+ */
 export const subOp = binaryOp('sub', 'Elementwise difference a − b (broadcasting).', (a, b) => a - b, (a, b) => `${a} - ${b}`);
-/** a · b with broadcasting. */
+/**
+ * a · b with broadcasting.
+ *
+ * @example
+ * ```ts
+ * x.mul(0.5); // a mul node; the number becomes a scalar constant
+ * ```
+ */
 export const mulOp = binaryOp('mul', 'Elementwise product a · b (broadcasting).', (a, b) => a * b, (a, b) => `${a} * ${b}`);
-/** a / b with broadcasting. */
+/**
+ * a / b with broadcasting.
+ *
+ * @example
+ * ```ts
+ * x.div(x.sum(-1, true)); // a div node: each row divided by its sum
+ * ```
+ */
 export const divOp = binaryOp('div', 'Elementwise quotient a / b (broadcasting).', (a, b) => a / b, (a, b) => `${a} / ${b}`);
-/** aᵇ with broadcasting (NaN for a negative base and a non-integer exponent). */
+/**
+ * aᵇ with broadcasting (NaN for a negative base and a non-integer exponent).
+ *
+ * @example
+ * ```ts
+ * x.pow(3); // a pow node: x³
+ * ```
+ */
 export const powOp = binaryOp('pow', 'Elementwise power aᵇ (broadcasting).', Math.pow, (a, b) => `Math.pow(${a}, ${b})`);
-/** max(a, b) with broadcasting; NaN propagates. */
+/**
+ * max(a, b) with broadcasting; NaN propagates.
+ *
+ * @example
+ * ```ts
+ * x.maximum(0); // a maximum node: max(x, 0)
+ * ```
+ */
 export const maximumOp = binaryOp('maximum', 'Elementwise maximum (broadcasting).', Math.max, (a, b) => `Math.max(${a}, ${b})`);
-/** min(a, b) with broadcasting; NaN propagates. */
+/**
+ * min(a, b) with broadcasting; NaN propagates.
+ *
+ * @example
+ * ```ts
+ * x.minimum(1); // a minimum node: min(x, 1)
+ * ```
+ */
 export const minimumOp = binaryOp('minimum', 'Elementwise minimum (broadcasting).', Math.min, (a, b) => `Math.min(${a}, ${b})`);
-/** 1 where a > b, else 0. */
+/**
+ * 1 where a > b, else 0.
+ *
+ * @example
+ * ```ts
+ * x.greater(0); // a greater node: 1 where x > 0, else 0
+ * greaterOp.differentiable; // false
+ * ```
+ */
 export const greaterOp = binaryOp('greater', 'Elementwise comparison a > b, as 1 or 0.', (a, b) => (a > b ? 1 : 0), (a, b) => `(${a} > ${b} ? 1 : 0)`, false);
-/** 1 where a < b, else 0. */
+/**
+ * 1 where a < b, else 0.
+ *
+ * @example
+ * ```ts
+ * x.less(0); // a less node: 1 where x < 0, else 0
+ * ```
+ */
 export const lessOp = binaryOp('less', 'Elementwise comparison a < b, as 1 or 0.', (a, b) => (a < b ? 1 : 0), (a, b) => `(${a} < ${b} ? 1 : 0)`, false);
-/** 1 where a = b, else 0. */
+/**
+ * 1 where a = b, else 0.
+ *
+ * @example
+ * ```ts
+ * x.equal(y); // an equal node: 1 where x = y, else 0
+ * ```
+ */
 export const equalOp = binaryOp('equal', 'Elementwise comparison a = b, as 1 or 0.', (a, b) => (a === b ? 1 : 0), (a, b) => `(${a} === ${b} ? 1 : 0)`, false);
 
-/** where(c, a, b): a where c ≠ 0, else b, all three broadcast together. */
+/**
+ * where(c, a, b): a where c ≠ 0, else b, all three broadcast together.
+ *
+ * @example
+ * ```ts
+ * g.where(x.greater(0), x, x.mul(0.01)); // a where node: leaky relu
+ * ```
+ */
 export const whereOp = defineOp<Record<string, never>>({
   name: 'where',
   arity: 3,

@@ -17,6 +17,11 @@ function indexAt(indices: Tensor, i: number, limit: number, op: string): number 
 /**
  * Rows of `x` by index: output[i…, :] = x[indices[i…], :]. Index values must be exact integers
  * in range (checked when run); they are carried in a float tensor.
+ *
+ * @example
+ * ```ts
+ * embeddings.gather(ids); // a gather node: [vocab, d] by ['batch'] → ['batch', d]
+ * ```
  */
 export const gatherOp = defineOp<Record<string, never>>({
   name: 'gather',
@@ -41,7 +46,14 @@ export const gatherOp = defineOp<Record<string, never>>({
   },
 });
 
-/** Attributes of scatterAdd: the number of rows of the output. */
+/**
+ * Attributes of scatterAdd: the number of rows of the output.
+ *
+ * @example
+ * ```ts
+ * g.apply('scatterAdd', [updates, indices], { rows: 'vocab' }); // same as g.scatterAdd(updates, indices, 'vocab')
+ * ```
+ */
 export interface ScatterAddAttrs {
   /** Rows of the output (a number or a symbolic dimension). */
   readonly rows: Dim;
@@ -50,6 +62,11 @@ export interface ScatterAddAttrs {
 /**
  * Adds rows of `updates` into a zero tensor of `rows` rows at the given indices (repeated indices
  * accumulate): the adjoint of gather.
+ *
+ * @example
+ * ```ts
+ * g.scatterAdd(updates, ids, 'vocab'); // a scatterAdd node: ['batch', d] → ['vocab', d]
+ * ```
  */
 export const scatterAddOp = defineOp<ScatterAddAttrs>({
   name: 'scatterAdd',
@@ -83,13 +100,27 @@ export const scatterAddOp = defineOp<ScatterAddAttrs>({
   },
 });
 
-/** Attributes of oneHot: the number of classes. */
+/**
+ * Attributes of oneHot: the number of classes.
+ *
+ * @example
+ * ```ts
+ * g.apply('oneHot', [labels], { depth: 10 }); // labels: ['batch'] → ['batch', 10]
+ * ```
+ */
 export interface OneHotAttrs {
   /** Number of classes: the length of the new last axis. */
   readonly depth: number;
 }
 
-/** One-hot encoding: a new last axis of length `depth`, 1 at the index and 0 elsewhere. */
+/**
+ * One-hot encoding: a new last axis of length `depth`, 1 at the index and 0 elsewhere.
+ *
+ * @example
+ * ```ts
+ * labels.oneHot(10); // a oneHot node: ['batch'] → ['batch', 10]
+ * ```
+ */
 export const oneHotOp = defineOp<OneHotAttrs>({
   name: 'oneHot',
   arity: 1,

@@ -6,7 +6,14 @@ import { broadcastShapes, formatShape, sizeOf, type Dim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { defineOp, type NodeType } from './op-def.js';
 
-/** Attributes of matmul: whether to use the transpose of either operand's last two axes. */
+/**
+ * Attributes of matmul: whether to use the transpose of either operand's last two axes.
+ *
+ * @example
+ * ```ts
+ * g.apply('matmul', [a, b], { transposeA: false, transposeB: true }); // a·bᵀ, same as a.matmul(b, { transposeB: true })
+ * ```
+ */
 export interface MatmulAttrs {
   /** Use Aᵀ (swap A's last two axes) without materialising it. */
   readonly transposeA: boolean;
@@ -40,7 +47,15 @@ export function inferMatmul(a: NodeType, b: NodeType, attrs: MatmulAttrs): NodeT
   return { shape: [...batch, va.rows, vb.cols], dtype: a.dtype };
 }
 
-/** A·B over the last two axes (optionally transposed), batched and broadcast over leading axes. */
+/**
+ * A·B over the last two axes (optionally transposed), batched and broadcast over leading axes.
+ *
+ * @example
+ * ```ts
+ * x.matmul(w); // a matmul node: ['batch', 784]·[784, 10] → ['batch', 10]
+ * a.matmul(b, { transposeB: true }); // a·bᵀ
+ * ```
+ */
 export const matmulOp = defineOp<MatmulAttrs>({
   name: 'matmul',
   arity: 2,

@@ -4,13 +4,28 @@ import { normalizeAxes } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { defineOp } from './op-def.js';
 
-/** Attributes of cast: the target dtype. */
+/**
+ * Attributes of cast: the target dtype.
+ *
+ * @example
+ * ```ts
+ * g.apply('cast', [x], { dtype: 'float32' }); // same as x.cast('float32')
+ * ```
+ */
 export interface CastAttrs {
   /** Element type of the output. */
   readonly dtype: 'float64' | 'float32';
 }
 
-/** Converts elements to another dtype (float64 → float32 rounds to nearest). */
+/**
+ * Converts elements to another dtype (float64 → float32 rounds to nearest).
+ *
+ * @example
+ * ```ts
+ * x.cast('float32'); // builds a cast node: g.apply('cast', [x], { dtype: 'float32' })
+ * castOp.kind; // 'elementwise'
+ * ```
+ */
 export const castOp = defineOp<CastAttrs>({
   name: 'cast',
   arity: 1,
@@ -32,7 +47,15 @@ export const castOp = defineOp<CastAttrs>({
   fuse: ([a]) => a!, // the rounding to float32 happens where the fused loop stores or rounds
 });
 
-/** The input unchanged; gradients do not flow through it. */
+/**
+ * The input unchanged; gradients do not flow through it.
+ *
+ * @example
+ * ```ts
+ * const target = y.stopGradient(); // a stopGradient node: same values, no gradient
+ * stopGradientOp.differentiable; // false
+ * ```
+ */
 export const stopGradientOp = defineOp<Record<string, never>>({
   name: 'stopGradient',
   arity: 1,
@@ -46,7 +69,14 @@ export const stopGradientOp = defineOp<Record<string, never>>({
   fuse: ([a]) => a!,
 });
 
-/** The input unchanged (a named handle, or a seam for rewrites). */
+/**
+ * The input unchanged (a named handle, or a seam for rewrites).
+ *
+ * @example
+ * ```ts
+ * const h = x.identity(); // an identity node: same values, a separate node
+ * ```
+ */
 export const identityOp = defineOp<Record<string, never>>({
   name: 'identity',
   arity: 1,
@@ -60,7 +90,14 @@ export const identityOp = defineOp<Record<string, never>>({
   fuse: ([a]) => a!,
 });
 
-/** Attributes of dimSize: the axes whose sizes are multiplied. */
+/**
+ * Attributes of dimSize: the axes whose sizes are multiplied.
+ *
+ * @example
+ * ```ts
+ * const n = g.apply('dimSize', [x], { axes: [0] }); // the batch size of x: ['batch', 784], as a scalar
+ * ```
+ */
 export interface DimSizeAttrs {
   /** Axes whose sizes are multiplied (all when absent). */
   readonly axes: readonly number[] | undefined;
@@ -69,6 +106,11 @@ export interface DimSizeAttrs {
 /**
  * The number of elements along some axes of the input, as a scalar: known when the graph runs even
  * where the axes are symbolic. Depends on the input's shape only, never on its values.
+ *
+ * @example
+ * ```ts
+ * const count = g.apply('dimSize', [x], { axes: [0] }); // x: ['batch', 784] → the batch size, as a scalar
+ * ```
  */
 export const dimSizeOp = defineOp<DimSizeAttrs>({
   name: 'dimSize',

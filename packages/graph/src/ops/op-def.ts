@@ -4,7 +4,15 @@ import type { Shape, SymbolicShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { AttrReader } from './attrs.js';
 
-/** The static type of a node: its shape (possibly with symbolic dimensions) and dtype. */
+/**
+ * The static type of a node: its shape (possibly with symbolic dimensions) and dtype.
+ *
+ * @example
+ * ```ts
+ * const t: NodeType = { shape: ['batch', 10], dtype: 'float64' };
+ * OPS.relu.infer([t], {}); // { shape: ['batch', 10], dtype: 'float64' }
+ * ```
+ */
 export interface NodeType {
   /** Static shape; symbolic names are bound per run. */
   readonly shape: SymbolicShape;
@@ -12,7 +20,15 @@ export interface NodeType {
   readonly dtype: DType;
 }
 
-/** What a kernel knows about the run it is part of. */
+/**
+ * What a kernel knows about the run it is part of.
+ *
+ * @example
+ * ```ts
+ * // The kernel of a custom source op fills its output shape for this run.
+ * const kernel = (_inputs: readonly Tensor[], _attrs: unknown, ctx: KernelContext): Tensor => full(ctx.outShape, 1);
+ * ```
+ */
 export interface KernelContext {
   /** Concrete shape of the output for this run (symbolic dimensions bound). */
   readonly outShape: Shape;
@@ -22,12 +38,26 @@ export interface KernelContext {
   external(): Tensor;
 }
 
-/** Families of ops, used by passes that treat a family alike (fusion, rendering to formulas). */
+/**
+ * Families of ops, used by passes that treat a family alike (fusion, rendering to formulas).
+ *
+ * @example
+ * ```ts
+ * const kind: OpKind | undefined = getOp('matmul')?.kind; // 'linalg'
+ * ```
+ */
 export type OpKind = 'source' | 'random' | 'elementwise' | 'reduction' | 'linalg' | 'shape' | 'other';
 
 /**
  * The definition of one primitive op: arity, attribute schema, shape/dtype rule and the reference
  * kernel. Derivatives live in `@chainrule/autodiff`.
+ *
+ * @example
+ * ```ts
+ * const def: OpDef | undefined = getOp('concat');
+ * def?.arity; // 'variadic'
+ * def?.differentiable; // true
+ * ```
  */
 export interface OpDef<A = unknown> {
   /** The op's name as it appears in graphs and JSON. */

@@ -2,7 +2,14 @@ import { reduce } from '../kernels/reduce.js';
 import { normalizeAxes } from '../shape.js';
 import { defineOp, type NodeType, type OpDef } from './op-def.js';
 
-/** Attributes of a reduction: the axes reduced (all when absent) and whether they stay as size 1. */
+/**
+ * Attributes of a reduction: the axes reduced (all when absent) and whether they stay as size 1.
+ *
+ * @example
+ * ```ts
+ * g.apply('sum', [x], { axes: [1], keepDims: true }); // [n, m] → [n, 1], same as x.sum(1, true)
+ * ```
+ */
 export interface ReduceAttrs {
   /** Axes to reduce; negative axes count from the end; `undefined` reduces all axes. */
   readonly axes: readonly number[] | undefined;
@@ -17,7 +24,15 @@ export function inferReduce(op: string, x: NodeType, attrs: ReduceAttrs): NodeTy
   return { shape, dtype: x.dtype };
 }
 
-/** A reduction's fold: the start value and the step that folds one input element in. */
+/**
+ * A reduction's fold: the start value and the step that folds one input element in.
+ *
+ * @example
+ * ```ts
+ * const product: Fold = { init: 1, step: (acc, v) => acc * v };
+ * [2, 3, 4].reduce(product.step, product.init); // 24
+ * ```
+ */
 export interface Fold {
   /** Start value of every output element. */
   readonly init: number;
@@ -25,7 +40,15 @@ export interface Fold {
   readonly step: (acc: number, v: number) => number;
 }
 
-/** The folds of the reduction primitives. */
+/**
+ * The folds of the reduction primitives.
+ *
+ * @example
+ * ```ts
+ * [1, 5, 3].reduce(FOLDS.max.step, FOLDS.max.init); // 5
+ * FOLDS.sum.init; // 0
+ * ```
+ */
 export const FOLDS: Readonly<Record<'sum' | 'max', Fold>> = {
   sum: { init: 0, step: (a, v) => a + v },
   // NOTE: a NaN anywhere makes the result NaN.
@@ -51,7 +74,21 @@ function reduceOp(name: 'sum' | 'max', summary: string): OpDef<ReduceAttrs> {
   });
 }
 
-/** Σ over the given axes. */
+/**
+ * Σ over the given axes.
+ *
+ * @example
+ * ```ts
+ * x.sum(1, true); // a sum node: g.apply('sum', [x], { axes: [1], keepDims: true })
+ * ```
+ */
 export const sumOp = reduceOp('sum', 'Sum over axes (all by default), optionally keeping them as size 1.');
-/** max over the given axes; −∞ for an empty reduction; NaN if any element is NaN. */
+/**
+ * max over the given axes; −∞ for an empty reduction; NaN if any element is NaN.
+ *
+ * @example
+ * ```ts
+ * x.max(-1); // a max node over the last axis
+ * ```
+ */
 export const maxOp = reduceOp('max', 'Maximum over axes (all by default), optionally keeping them as size 1.');

@@ -11,7 +11,15 @@ import { solveOp } from './solve.js';
 import { transposeOp } from './transpose.js';
 import type { OpDef } from './op-def.js';
 
-/** Names of every primitive op, in the order the op reference lists them. */
+/**
+ * Names of every primitive op, in the order the op reference lists them.
+ *
+ * @example
+ * ```ts
+ * PRIMITIVES.length; // 50
+ * PRIMITIVES.includes('matmul'); // true
+ * ```
+ */
 export const PRIMITIVES = [
   'input', 'variable', 'constant', 'fill', 'randomUniform', 'randomNormal', 'randomBernoulli',
   'neg', 'abs', 'sign', 'exp', 'log', 'log1p', 'sqrt', 'square', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'softplus',
@@ -22,12 +30,26 @@ export const PRIMITIVES = [
   'cast', 'stopGradient', 'identity', 'dimSize',
 ] as const;
 
-/** The name of a primitive op. */
+/**
+ * The name of a primitive op.
+ *
+ * @example
+ * ```ts
+ * const op: Primitive = 'softplus';
+ * OPS[op].summary; // 'Elementwise softplus ln(1 + eˣ).'
+ * ```
+ */
 export type Primitive = (typeof PRIMITIVES)[number];
 
 /**
  * Every primitive op by name. A missing or misspelled entry is a compile error (`satisfies`).
  * Composites (softmax, logSumExp, mean, …) are not here: they are built from these.
+ *
+ * @example
+ * ```ts
+ * OPS.matmul.arity; // 2
+ * OPS.sum.kind; // 'reduction'
+ * ```
  */
 export const OPS = {
   input: inputOp, variable: variableOp, constant: constantOp, fill: fillOp,

@@ -62,13 +62,27 @@ export function inferReshape(from: SymbolicShape, target: readonly Dim[]): Dim[]
   return target.map((d) => (d === -1 ? fill : d));
 }
 
-/** Attributes of reshape: the target shape (one entry may be −1, inferred). */
+/**
+ * Attributes of reshape: the target shape (one entry may be −1, inferred).
+ *
+ * @example
+ * ```ts
+ * g.apply('reshape', [images], { shape: ['batch', -1] }); // same as images.reshape(['batch', -1])
+ * ```
+ */
 export interface ReshapeAttrs {
   /** Target shape; −1 marks the one inferred dimension; symbolic names are allowed. */
   readonly shape: readonly Dim[];
 }
 
-/** Same elements in the same row-major order, new shape. */
+/**
+ * Same elements in the same row-major order, new shape.
+ *
+ * @example
+ * ```ts
+ * x.reshape(['batch', -1]); // a reshape node: ['batch', 28, 28] → ['batch', 784]
+ * ```
+ */
 export const reshapeOp = defineOp<ReshapeAttrs>({
   name: 'reshape',
   arity: 1,
@@ -85,7 +99,14 @@ export const reshapeOp = defineOp<ReshapeAttrs>({
   kernel: ([x], _attrs, ctx) => new Tensor(x!.data, ctx.outShape),
 });
 
-/** Attributes of broadcastTo: the target shape. */
+/**
+ * Attributes of broadcastTo: the target shape.
+ *
+ * @example
+ * ```ts
+ * g.apply('broadcastTo', [b], { shape: ['batch', 10] }); // b: [10] → ['batch', 10]
+ * ```
+ */
 export interface BroadcastToAttrs {
   /** Target shape; the input broadcasts to it by NumPy rules (one-directional). */
   readonly shape: readonly Dim[];
@@ -107,7 +128,14 @@ export function inferBroadcastTo(x: NodeType, shape: readonly Dim[]): NodeType {
   return { shape: [...shape], dtype: x.dtype };
 }
 
-/** Repeats the input along axes of size 1 (and new leading axes) to reach the target shape. */
+/**
+ * Repeats the input along axes of size 1 (and new leading axes) to reach the target shape.
+ *
+ * @example
+ * ```ts
+ * b.broadcastTo(['batch', 10]); // a broadcastTo node: [10] → ['batch', 10]
+ * ```
+ */
 export const broadcastToOp = defineOp<BroadcastToAttrs>({
   name: 'broadcastTo',
   arity: 1,

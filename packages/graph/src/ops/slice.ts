@@ -30,7 +30,14 @@ function copyBox(src: Tensor, begin: readonly number[], box: Shape, dst: Float64
   }
 }
 
-/** Attributes of slice: per axis, the start and the length (−1: to the end). */
+/**
+ * Attributes of slice: per axis, the start and the length (−1: to the end).
+ *
+ * @example
+ * ```ts
+ * g.apply('slice', [x], { begin: [0, 2], size: [-1, 3] }); // columns 2..4 of every row, same as x.slice([0, 2], [-1, 3])
+ * ```
+ */
 export interface SliceAttrs {
   /** Start index per axis. */
   readonly begin: readonly number[];
@@ -38,7 +45,14 @@ export interface SliceAttrs {
   readonly size: readonly number[];
 }
 
-/** A contiguous box of the input: per axis, `size` elements from `begin`. */
+/**
+ * A contiguous box of the input: per axis, `size` elements from `begin`.
+ *
+ * @example
+ * ```ts
+ * x.slice([0, 2], [-1, 3]); // a slice node: columns 2..4 of every row
+ * ```
+ */
 export const sliceOp = defineOp<SliceAttrs>({
   name: 'slice',
   arity: 1,
@@ -78,7 +92,14 @@ export const sliceOp = defineOp<SliceAttrs>({
   },
 });
 
-/** Attributes of pad: elements added before and after each axis, and their value. */
+/**
+ * Attributes of pad: elements added before and after each axis, and their value.
+ *
+ * @example
+ * ```ts
+ * g.apply('pad', [x], { before: [0, 1], after: [0, 1], value: 0 }); // [n, m] → [n, m + 2]
+ * ```
+ */
 export interface PadAttrs {
   /** Elements added before each axis. */
   readonly before: readonly number[];
@@ -88,7 +109,14 @@ export interface PadAttrs {
   readonly value: number;
 }
 
-/** Surrounds the input with a constant: `before[i]` and `after[i]` elements along axis i. */
+/**
+ * Surrounds the input with a constant: `before[i]` and `after[i]` elements along axis i.
+ *
+ * @example
+ * ```ts
+ * x.pad([1, 1], [1, 1]); // a pad node: [n, m] → [n + 2, m + 2], zeros around
+ * ```
+ */
 export const padOp = defineOp<PadAttrs>({
   name: 'pad',
   arity: 1,
@@ -129,13 +157,27 @@ export const padOp = defineOp<PadAttrs>({
   },
 });
 
-/** Attributes of concat: the axis along which inputs are joined. */
+/**
+ * Attributes of concat: the axis along which inputs are joined.
+ *
+ * @example
+ * ```ts
+ * g.apply('concat', [a, b], { axis: -1 }); // same as g.concat([a, b], -1)
+ * ```
+ */
 export interface ConcatAttrs {
   /** Axis to join along; negative counts from the end. */
   readonly axis: number;
 }
 
-/** Joins inputs along one axis; all other dimensions must agree. */
+/**
+ * Joins inputs along one axis; all other dimensions must agree.
+ *
+ * @example
+ * ```ts
+ * g.concat([a, b], 1); // a concat node: [n, 2] and [n, 3] → [n, 5]
+ * ```
+ */
 export const concatOp = defineOp<ConcatAttrs>({
   name: 'concat',
   arity: 'variadic',

@@ -10,6 +10,11 @@ import { defineOp } from './op-def.js';
  * Solves A·X = B for X, where A is square ([..., n, n]) and B is [..., n, k]; batch axes broadcast.
  * Reference kernel: Gaussian elimination with partial pivoting; a singular A is an error, and NaN or
  * ±∞ anywhere in A or B gives NaN (as elementwise ops propagate them).
+ *
+ * @example
+ * ```ts
+ * g.solve(a, b); // a solve node: X with a·X = b, [n, n] and [n, k] → [n, k]
+ * ```
  */
 export const solveOp = defineOp<Record<string, never>>({
   name: 'solve',

@@ -5,7 +5,14 @@ import { Tensor } from '../tensor.js';
 import { AttrError, type AttrReader } from './attrs.js';
 import { defineOp, type KernelContext } from './op-def.js';
 
-/** Attributes shared by ops that hold a named value from outside the graph (inputs, variables). */
+/**
+ * Attributes shared by ops that hold a named value from outside the graph (inputs, variables).
+ *
+ * @example
+ * ```ts
+ * g.apply('input', [], { name: 'x', shape: ['batch', 784], dtype: 'float64' }); // what g.input('x', ['batch', 784]) builds
+ * ```
+ */
 export interface ExternalAttrs {
   /** Unique name: the feed key of an input, the store key of a variable. */
   readonly name: string;
@@ -41,18 +48,46 @@ function externalOp(name: 'input' | 'variable', summary: string) {
   });
 }
 
-/** A placeholder whose value is fed at each run, by name. */
+/**
+ * A placeholder whose value is fed at each run, by name.
+ *
+ * @example
+ * ```ts
+ * g.input('x', ['batch', 784]); // an input node, fed as { x: … } at each run
+ * ```
+ */
 export const inputOp = externalOp('input', 'A placeholder whose value is fed by name at each run.');
-/** A named value that persists between runs and changes only by assignment. */
+/**
+ * A named value that persists between runs and changes only by assignment.
+ *
+ * @example
+ * ```ts
+ * g.variable('w', [784, 10], uniformInit(-0.1, 0.1, 7)); // a variable node
+ * ```
+ */
 export const variableOp = externalOp('variable', 'A named value kept between runs; changed only by assignments.');
 
-/** Attributes of constant: the value. */
+/**
+ * Attributes of constant: the value.
+ *
+ * @example
+ * ```ts
+ * g.apply('constant', [], { value: tensor([[1, 0], [0, 1]]) }); // same as g.constant([[1, 0], [0, 1]])
+ * ```
+ */
 export interface ConstantAttrs {
   /** The value, fixed when the graph is built. */
   readonly value: Tensor;
 }
 
-/** A fixed value, stored in the graph. */
+/**
+ * A fixed value, stored in the graph.
+ *
+ * @example
+ * ```ts
+ * g.constant([[1, 0], [0, 1]]); // a constant node
+ * ```
+ */
 export const constantOp = defineOp<ConstantAttrs>({
   name: 'constant',
   arity: 0,
@@ -69,7 +104,14 @@ export const constantOp = defineOp<ConstantAttrs>({
   kernel: (_inputs, { value }) => value,
 });
 
-/** Attributes of fill: shape, dtype and the value of every element. */
+/**
+ * Attributes of fill: shape, dtype and the value of every element.
+ *
+ * @example
+ * ```ts
+ * g.apply('fill', [], { shape: ['batch', 1], dtype: 'float64', value: 1 }); // same as g.fill(['batch', 1], 1)
+ * ```
+ */
 export interface FillAttrs {
   /** Static shape (symbolic dimensions allowed). */
   readonly shape: readonly Dim[];
@@ -79,7 +121,14 @@ export interface FillAttrs {
   readonly value: number;
 }
 
-/** A tensor of one repeated value; its shape may be symbolic. */
+/**
+ * A tensor of one repeated value; its shape may be symbolic.
+ *
+ * @example
+ * ```ts
+ * g.fill(['batch', 1], 1); // a fill node: a column of ones, as long as the batch
+ * ```
+ */
 export const fillOp = defineOp<FillAttrs>({
   name: 'fill',
   arity: 0,
@@ -100,7 +149,15 @@ export const fillOp = defineOp<FillAttrs>({
   },
 });
 
-/** Attributes every random op has. */
+/**
+ * Attributes every random op has.
+ *
+ * @example
+ * ```ts
+ * const attrs: RandomAttrs = { shape: [3, 3], dtype: 'float64', seed: 42 };
+ * g.apply('randomNormal', [], attrs); // N(0, 1) draws
+ * ```
+ */
 export interface RandomAttrs {
   /** Static shape (symbolic dimensions allowed). */
   readonly shape: readonly Dim[];
@@ -121,7 +178,14 @@ function readRandom(r: AttrReader): RandomAttrs {
   return { shape: r.shape('shape'), dtype: r.dtype('dtype', 'float64'), seed: r.int('seed', undefined, 0, 0xffffffff) };
 }
 
-/** Attributes of randomUniform. */
+/**
+ * Attributes of randomUniform.
+ *
+ * @example
+ * ```ts
+ * g.apply('randomUniform', [], { shape: [784, 10], dtype: 'float64', seed: 7, low: -0.1, high: 0.1 });
+ * ```
+ */
 export interface UniformAttrs extends RandomAttrs {
   /** Lower bound (included). */
   readonly low: number;
@@ -129,7 +193,14 @@ export interface UniformAttrs extends RandomAttrs {
   readonly high: number;
 }
 
-/** Independent draws from U[low, high); a new draw every run, reproducible from the seed. */
+/**
+ * Independent draws from U[low, high); a new draw every run, reproducible from the seed.
+ *
+ * @example
+ * ```ts
+ * g.randomUniform([784, 10], { seed: 7, low: -0.1, high: 0.1 }); // a randomUniform node
+ * ```
+ */
 export const randomUniformOp = defineOp<UniformAttrs>({
   name: 'randomUniform',
   arity: 0,
@@ -149,7 +220,14 @@ export const randomUniformOp = defineOp<UniformAttrs>({
   kernel: (_inputs, { dtype, low, high }, ctx) => sample(ctx, dtype, (rng) => low + (high - low) * uniform01(rng)),
 });
 
-/** Attributes of randomNormal. */
+/**
+ * Attributes of randomNormal.
+ *
+ * @example
+ * ```ts
+ * g.apply('randomNormal', [], { shape: ['batch', 2], dtype: 'float64', seed: 1, mean: 0, std: 0.5 });
+ * ```
+ */
 export interface NormalAttrs extends RandomAttrs {
   /** Mean μ. */
   readonly mean: number;
@@ -157,7 +235,14 @@ export interface NormalAttrs extends RandomAttrs {
   readonly std: number;
 }
 
-/** Independent draws from N(mean, std²); a new draw every run, reproducible from the seed. */
+/**
+ * Independent draws from N(mean, std²); a new draw every run, reproducible from the seed.
+ *
+ * @example
+ * ```ts
+ * g.randomNormal(['batch', 2], { seed: 1, std: 0.5 }); // a randomNormal node
+ * ```
+ */
 export const randomNormalOp = defineOp<NormalAttrs>({
   name: 'randomNormal',
   arity: 0,
@@ -177,13 +262,27 @@ export const randomNormalOp = defineOp<NormalAttrs>({
   kernel: (_inputs, { dtype, mean, std }, ctx) => sample(ctx, dtype, (rng) => mean + std * standardNormal(rng)),
 });
 
-/** Attributes of randomBernoulli. */
+/**
+ * Attributes of randomBernoulli.
+ *
+ * @example
+ * ```ts
+ * g.apply('randomBernoulli', [], { shape: ['batch', 128], dtype: 'float64', seed: 3, p: 0.8 }); // a dropout mask
+ * ```
+ */
 export interface BernoulliAttrs extends RandomAttrs {
   /** Probability of a 1. */
   readonly p: number;
 }
 
-/** Independent 0/1 draws, 1 with probability p; a new draw every run, reproducible from the seed. */
+/**
+ * Independent 0/1 draws, 1 with probability p; a new draw every run, reproducible from the seed.
+ *
+ * @example
+ * ```ts
+ * g.randomBernoulli(['batch', 128], { seed: 3, p: 0.8 }); // a randomBernoulli node: a dropout mask
+ * ```
+ */
 export const randomBernoulliOp = defineOp<BernoulliAttrs>({
   name: 'randomBernoulli',
   arity: 0,

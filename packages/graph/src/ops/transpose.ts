@@ -4,7 +4,14 @@ import { formatShape, sizeOf, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { defineOp } from './op-def.js';
 
-/** Attributes of transpose: output axis i is input axis `perm[i]`; absent means reversed axes. */
+/**
+ * Attributes of transpose: output axis i is input axis `perm[i]`; absent means reversed axes.
+ *
+ * @example
+ * ```ts
+ * g.apply('transpose', [x], { perm: [0, 2, 1] }); // same as x.transpose([0, 2, 1])
+ * ```
+ */
 export interface TransposeAttrs {
   /** A permutation of 0..rank−1, or `undefined` to reverse the axes. */
   readonly perm: readonly number[] | undefined;
@@ -15,7 +22,14 @@ export function resolvePerm(perm: readonly number[] | undefined, rank: number): 
   return perm ? [...perm] : Array.from({ length: rank }, (_, i) => rank - 1 - i);
 }
 
-/** Permutes axes: output axis i is input axis perm[i]. */
+/**
+ * Permutes axes: output axis i is input axis perm[i].
+ *
+ * @example
+ * ```ts
+ * x.transpose(); // a transpose node: [n, m] → [m, n]
+ * ```
+ */
 export const transposeOp = defineOp<TransposeAttrs>({
   name: 'transpose',
   arity: 1,

@@ -24,33 +24,138 @@ function unaryOp(
   });
 }
 
-/** −x. */
+/**
+ * −x.
+ *
+ * @example
+ * ```ts
+ * x.neg(); // a neg node
+ * ```
+ */
 export const negOp = unaryOp('neg', 'Elementwise negation −x.', (x) => -x, (a) => `-${a}`);
-/** |x|. */
+/**
+ * |x|.
+ *
+ * @example
+ * ```ts
+ * x.abs(); // an abs node
+ * ```
+ */
 export const absOp = unaryOp('abs', 'Elementwise absolute value |x|.', Math.abs, (a) => `Math.abs(${a})`);
-/** sign(x) ∈ {−1, 0, 1} (NaN stays NaN); piecewise constant, so its gradient is 0. */
+/**
+ * sign(x) ∈ {−1, 0, 1} (NaN stays NaN); piecewise constant, so its gradient is 0.
+ *
+ * @example
+ * ```ts
+ * x.sign(); // a sign node: −1, 0 or 1
+ * ```
+ */
 export const signOp = unaryOp('sign', 'Elementwise sign: −1, 0 or 1.', Math.sign, (a) => `Math.sign(${a})`, false);
-/** eˣ. */
+/**
+ * eˣ.
+ *
+ * @example
+ * ```ts
+ * x.exp(); // an exp node
+ * ```
+ */
 export const expOp = unaryOp('exp', 'Elementwise exponential eˣ.', Math.exp, (a) => `Math.exp(${a})`);
-/** ln x (NaN for x < 0, −∞ at 0). */
+/**
+ * ln x (NaN for x < 0, −∞ at 0).
+ *
+ * @example
+ * ```ts
+ * x.log(); // a log node
+ * ```
+ */
 export const logOp = unaryOp('log', 'Elementwise natural logarithm ln x.', Math.log, (a) => `Math.log(${a})`);
-/** ln(1 + x), accurate for small x. */
+/**
+ * ln(1 + x), accurate for small x.
+ *
+ * @example
+ * ```ts
+ * x.log1p(); // a log1p node: ln(1 + x)
+ * ```
+ */
 export const log1pOp = unaryOp('log1p', 'Elementwise ln(1 + x), accurate near 0.', Math.log1p, (a) => `Math.log1p(${a})`);
-/** √x. */
+/**
+ * √x.
+ *
+ * @example
+ * ```ts
+ * x.sqrt(); // a sqrt node
+ * ```
+ */
 export const sqrtOp = unaryOp('sqrt', 'Elementwise square root √x.', Math.sqrt, (a) => `Math.sqrt(${a})`);
-/** x². */
+/**
+ * x².
+ *
+ * @example
+ * ```ts
+ * x.square(); // a square node: x²
+ * ```
+ */
 export const squareOp = unaryOp('square', 'Elementwise square x².', (x) => x * x, (a) => `${a} * ${a}`);
-/** 1/x. */
+/**
+ * 1/x.
+ *
+ * @example
+ * ```ts
+ * x.reciprocal(); // a reciprocal node: 1/x
+ * ```
+ */
 export const reciprocalOp = unaryOp('reciprocal', 'Elementwise reciprocal 1/x.', (x) => 1 / x, (a) => `1 / ${a}`);
-/** sin x. */
+/**
+ * sin x.
+ *
+ * @example
+ * ```ts
+ * x.sin(); // a sin node
+ * ```
+ */
 export const sinOp = unaryOp('sin', 'Elementwise sine.', Math.sin, (a) => `Math.sin(${a})`);
-/** cos x. */
+/**
+ * cos x.
+ *
+ * @example
+ * ```ts
+ * x.cos(); // a cos node
+ * ```
+ */
 export const cosOp = unaryOp('cos', 'Elementwise cosine.', Math.cos, (a) => `Math.cos(${a})`);
-/** tanh x. */
+/**
+ * tanh x.
+ *
+ * @example
+ * ```ts
+ * x.tanh(); // a tanh node
+ * ```
+ */
 export const tanhOp = unaryOp('tanh', 'Elementwise hyperbolic tangent.', Math.tanh, (a) => `Math.tanh(${a})`);
-/** σ(x) = 1/(1 + e⁻ˣ), evaluated stably (see `HELPERS.sigmoid`). */
+/**
+ * σ(x) = 1/(1 + e⁻ˣ), evaluated stably (see `HELPERS.sigmoid`).
+ *
+ * @example
+ * ```ts
+ * x.sigmoid(); // a sigmoid node: σ(x)
+ * ```
+ */
 export const sigmoidOp = unaryOp('sigmoid', 'Elementwise logistic sigmoid 1/(1 + e^−x).', HELPERS.sigmoid, (a) => `h.sigmoid(${a})`);
-/** max(x, 0). NOTE: written `x < 0 ? 0 : x` so that NaN propagates instead of becoming 0. */
+/**
+ * max(x, 0). NOTE: written `x < 0 ? 0 : x` so that NaN propagates instead of becoming 0.
+ *
+ * @example
+ * ```ts
+ * x.relu(); // a relu node: max(x, 0)
+ * ```
+ */
 export const reluOp = unaryOp('relu', 'Elementwise rectifier max(x, 0).', (x) => (x < 0 ? 0 : x), (a) => `(${a} < 0 ? 0 : ${a})`);
-/** softplus(x) = ln(1 + eˣ), evaluated stably (see `HELPERS.softplus`). */
+/**
+ * softplus(x) = ln(1 + eˣ), evaluated stably (see `HELPERS.softplus`).
+ *
+ * @example
+ * ```ts
+ * x.softplus(); // a softplus node: ln(1 + eˣ)
+ * ```
+ */
 export const softplusOp = unaryOp('softplus', 'Elementwise softplus ln(1 + eˣ).', HELPERS.softplus, (a) => `h.softplus(${a})`);

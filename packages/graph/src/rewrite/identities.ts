@@ -31,12 +31,26 @@ const sameType = (a: Node, b: Node): boolean => a.dtype === b.dtype && formatSha
  * `undefined` when it does not apply. Each identity preserves every value, including NaN and ±∞
  * (which is why x·0 → 0 is not one of them), and the node's shape and dtype — up to the sign of a
  * zero: x + 0 → x keeps −0 where the sum would give +0 (the two compare equal).
+ *
+ * @example
+ * ```ts
+ * const doubleNegation: Identity = (n) => (n.inputs[0]?.op === 'neg' ? n.inputs[0].inputs[0] : undefined); // −(−x) = x
+ * doubleNegation(x.neg().neg()) === x; // true
+ * ```
  */
 export type Identity = (n: Node) => Node | undefined;
 
 const is = (v: Node, k: number): boolean => uniformValue(v) === k;
 
-/** The identities `simplify` applies, by op; the mathematics is in the trailing comments. */
+/**
+ * The identities `simplify` applies, by op; the mathematics is in the trailing comments.
+ *
+ * @example
+ * ```ts
+ * IDENTITIES['neg']?.length; // 1: −(−x) = x
+ * Object.keys(IDENTITIES).includes('transpose'); // true
+ * ```
+ */
 export const IDENTITIES: Readonly<Record<string, readonly Identity[]>> = {
   add: [
     (n) => (is(n.inputs[1]!, 0) && sameType(n, n.inputs[0]!) ? n.inputs[0] : undefined), // x + 0 = x

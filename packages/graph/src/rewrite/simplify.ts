@@ -7,7 +7,14 @@ import { Tensor, full } from '../tensor.js';
 import { encodeTensor } from '../tensor-json.js';
 import { IDENTITIES } from './identities.js';
 
-/** Which passes {@link simplify} runs; all are on by default. */
+/**
+ * Which passes {@link simplify} runs; all are on by default.
+ *
+ * @example
+ * ```ts
+ * const [loss2] = simplify([loss], { fold: true, maxFoldSize: 64, identities: false });
+ * ```
+ */
 export interface SimplifyOptions {
   /** Common-subexpression elimination: one node per distinct (op, attributes, operands). */
   readonly cse?: boolean;

@@ -1,7 +1,15 @@
 import type { Node } from '@chainrule/graph';
 import type { Layer } from './layer.js';
 
-/** Activation functions a of the lecture's y = a(W y + b). */
+/**
+ * Activation functions a of the lecture's y = a(W y + b).
+ *
+ * @example
+ * ```ts
+ * const a: ActivationName = 'relu';
+ * dense(128, { activation: a });
+ * ```
+ */
 export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'softmax' | 'linear';
 
 /**

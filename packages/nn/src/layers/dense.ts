@@ -3,7 +3,14 @@ import { glorotUniform } from '../initializers.js';
 import { activate, type ActivationName } from './activation.js';
 import type { Layer } from './layer.js';
 
-/** Options of {@link dense}. */
+/**
+ * Options of {@link dense}.
+ *
+ * @example
+ * ```ts
+ * dense(64, { activation: 'tanh', init: glorotNormal(3), biasInit: 0.1, bias: true });
+ * ```
+ */
 export interface DenseOptions {
   /** The activation a (default `linear`). */
   readonly activation?: ActivationName;

@@ -1,14 +1,29 @@
 import { ChainruleError } from '@chainrule/graph';
 import type { Layer } from './layer.js';
 
-/** How dropout compensates for the units it drops. */
+/**
+ * How dropout compensates for the units it drops.
+ *
+ * @example
+ * ```ts
+ * const mode: DropoutMode = 'inverted';
+ * dropout(0.8, { mode });
+ * ```
+ */
 export type DropoutMode =
   /** The lecture's: train on the thinned network as is; at test time scale by p (the weights out of the layer, equivalently its outputs). */
   | 'lecture'
   /** Inverted dropout: scale the kept units by 1/p while training; evaluation is the plain network. */
   | 'inverted';
 
-/** Options of {@link dropout}. */
+/**
+ * Options of {@link dropout}.
+ *
+ * @example
+ * ```ts
+ * sequential([dense(128, { activation: 'relu' }), dropout(0.5, { mode: 'inverted', seed: 11 }), dense(10)]);
+ * ```
+ */
 export interface DropoutOptions {
   /** `lecture` (default) or `inverted`. */
   readonly mode?: DropoutMode;

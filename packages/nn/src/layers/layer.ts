@@ -1,12 +1,26 @@
 import type { DType, Graph, Node } from '@chainrule/graph';
 
-/** How a forward pass is built: for training (dropout active) or for evaluation (deterministic). */
+/**
+ * How a forward pass is built: for training (dropout active) or for evaluation (deterministic).
+ *
+ * @example
+ * ```ts
+ * const logits = model.forward(x, { training: false }); // dropout off: the deterministic network
+ * ```
+ */
 export interface ForwardOptions {
   /** Build the training-time graph (dropout draws masks); evaluation otherwise. */
   readonly training: boolean;
 }
 
-/** What a layer needs to create its variables. */
+/**
+ * What a layer needs to create its variables.
+ *
+ * @example
+ * ```ts
+ * const ctx: BuildContext = { graph: g, inputUnits: 784, scope: 'dense1/', seed: 1, dtype: 'float64' };
+ * ```
+ */
 export interface BuildContext {
   /** The graph to create variables in. */
   readonly graph: Graph;

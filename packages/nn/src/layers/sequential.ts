@@ -1,7 +1,14 @@
 import { ChainruleError, type DType, type Graph, type Node } from '@chainrule/graph';
 import type { ForwardOptions, Layer } from './layer.js';
 
-/** Options of {@link Model.build}. */
+/**
+ * Options of {@link Model.build}.
+ *
+ * @example
+ * ```ts
+ * sequential([dense(10)]).build(g, 784, { scope: 'net/', seed: 3, dtype: 'float32' });
+ * ```
+ */
 export interface ModelBuildOptions {
   /** Name prefix of the model's variables (default `''`). */
   readonly scope?: string;

@@ -2,7 +2,14 @@ import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
 import { inRange, stepSizeOption } from '../validate.js';
 
-/** Options of {@link adagrad}. */
+/**
+ * Options of {@link adagrad}.
+ *
+ * @example
+ * ```ts
+ * minimize(loss, [w], adagrad({ lr: 0.1, epsilon: 1e-8 }));
+ * ```
+ */
 export interface AdagradOptions {
   /** Step size η (default 0.01). */
   readonly lr?: Schedule;

@@ -2,7 +2,14 @@ import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
 import { inRange, stepSizeOption } from '../validate.js';
 
-/** Options of {@link adam}. */
+/**
+ * Options of {@link adam}.
+ *
+ * @example
+ * ```ts
+ * minimize(loss, [w, b], adam({ lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, epsilonPlacement: 'outside' }));
+ * ```
+ */
 export interface AdamOptions {
   /** Step size η (default 0.001). */
   readonly lr?: Schedule;

@@ -2,7 +2,14 @@ import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
 import { inRange, stepSizeOption } from '../validate.js';
 
-/** Options of {@link sgd}. */
+/**
+ * Options of {@link sgd}.
+ *
+ * @example
+ * ```ts
+ * minimize(loss, [w], sgd({ lr: inverseTime(0.5) })); // η⁽ᵗ⁾ = 0.5/t
+ * ```
+ */
 export interface SgdOptions {
   /** Step size η⁽ᵗ⁾: a constant or a schedule (default 0.01). */
   readonly lr?: Schedule;

@@ -2,7 +2,14 @@ import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
 import { inRange, stepSizeOption } from '../validate.js';
 
-/** Options of the momentum rules. */
+/**
+ * Options of the momentum rules.
+ *
+ * @example
+ * ```ts
+ * minimize(loss, [w], polyak({ lr: 0.1, momentum: 0.9 }));
+ * ```
+ */
 export interface MomentumOptions {
   /** Step size η⁽ᵗ⁾ (default 0.01). */
   readonly lr?: Schedule;

@@ -2,7 +2,14 @@ import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
 import { inRange, stepSizeOption } from '../validate.js';
 
-/** Options of {@link nesterov}. */
+/**
+ * Options of {@link nesterov}.
+ *
+ * @example
+ * ```ts
+ * minimize(loss, [w], nesterov({ lr: 0.05 }));
+ * ```
+ */
 export interface NesterovOptions {
   /** Step size η⁽ᵗ⁾ (default 0.01; the lecture's theorem takes η = 1/β). */
   readonly lr?: Schedule;

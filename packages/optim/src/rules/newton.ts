@@ -4,7 +4,14 @@ import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
 import { inRange, stepSizeOption } from '../validate.js';
 
-/** Options of {@link newton}. */
+/**
+ * Options of {@link newton}.
+ *
+ * @example
+ * ```ts
+ * minimize(loss, [w], newton({ lr: 1, damping: 1e-3 }));
+ * ```
+ */
 export interface NewtonOptions {
   /** Step size η (default 1: the pure Newton step). */
   readonly lr?: Schedule;

@@ -3,7 +3,15 @@ import { grad } from '@chainrule/autodiff';
 import type { UpdateRule } from '../transform.js';
 import { inRange, stepSizeOption } from '../validate.js';
 
-/** A regulariser φ(w) over a list of parameters, as a scalar graph node. */
+/**
+ * A regulariser φ(w) over a list of parameters, as a scalar graph node.
+ *
+ * @example
+ * ```ts
+ * const elasticNet: Regularizer = (params) => l1Norm(params).add(l2Squared(params)); // ‖w‖₁ + ½‖w‖²
+ * const rule = chain(addRegularization(elasticNet, 1e-4), sgd({ lr: 0.1 }));
+ * ```
+ */
 export type Regularizer = (params: readonly Node[]) => Node;
 
 const sumOver = (params: readonly Node[], f: (w: Node) => Node): Node =>

@@ -2,7 +2,14 @@ import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
 import { inRange, stepSizeOption } from '../validate.js';
 
-/** Options of {@link rmsprop}. */
+/**
+ * Options of {@link rmsprop}.
+ *
+ * @example
+ * ```ts
+ * minimize(loss, [w], rmsprop({ lr: 1e-3, beta: 0.95, epsilon: 1e-6 }));
+ * ```
+ */
 export interface RmspropOptions {
   /** Step size η (default 0.001). */
   readonly lr?: Schedule;
@@ -48,7 +55,14 @@ export function rmsprop(options: RmspropOptions = {}): UpdateRule {
   };
 }
 
-/** Options of {@link rmspropGraves}. */
+/**
+ * Options of {@link rmspropGraves}.
+ *
+ * @example
+ * ```ts
+ * minimize(loss, [w], rmspropGraves({ lr: 1e-4, beta: 0.95, momentum: 0.9 }));
+ * ```
+ */
 export interface RmspropGravesOptions extends RmspropOptions {
   /** Momentum μ of the velocity (default 0.9). */
   readonly momentum?: number;
