@@ -2,7 +2,10 @@ import { ChainruleError, FeedError, ShapeError } from './errors.js';
 import type { Graph } from './graph.js';
 import type { Feeds, Updates } from './interpreter.js';
 import type { Node } from './node.js';
+import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+import { randomStream } from './random.js';
 import { formatShape } from './shape.js';
+import { schedule } from './structure.js';
 import { Tensor } from './tensor.js';
 
 // What both executors share: describing nodes in errors, checking updates once, and checking feeds
@@ -119,3 +122,54 @@ export function bindFeeds(graph: Graph, needed: readonly Node[], feeds: Map<stri
   return bindings;
 }
 
+
+/** What both executors derive once from a request: the checked outputs and updates, the pruned schedule and the inputs it reads. */
+export interface PreparedRequest {
+  /** The requested outputs. */
+  readonly outputs: readonly Node[];
+  /** The checked assignments. */
+  readonly updates: readonly [Node, Node][];
+  /** Every node a run computes, operands first. */
+  readonly order: readonly Node[];
+  /** The inputs a run needs feeds for. */
+  readonly needed: readonly Node[];
+}
+
+/**
+ * Checks a request once and prunes the graph to what it needs.
+ *
+ * @param graph - the graph.
+ * @param outputs - the requested outputs.
+ * @param updates - the requested assignments.
+ * @returns outputs, checked updates, schedule and needed inputs.
+ * @throws ChainruleError for an output of another graph or an update that does not fit.
+ * @example
+ * ```ts
+ * const { order, needed } = prepareRequest(g, [loss], []);
+ * ```
+ */
+export function prepareRequest(graph: Graph, outputs: readonly Node[], updates: Updates | undefined): PreparedRequest {
+  outputs.forEach((n, i) => {
+    if (n?.graph !== graph) throw new ChainruleError(`outputs[${i}] is not a node of this graph`);
+  });
+  const checked = checkUpdates(graph, updates);
+  const order = schedule([...outputs, ...checked.map(([, v]) => v)]);
+  return { outputs: [...outputs], updates: checked, order, needed: order.filter((n) => n.op === 'input') };
+}
+
+/**
+ * The stream of a random node for the current run; records the node in `drew` so that its counter
+ * advances when the run commits.
+ *
+ * @param node - a random node.
+ * @param drew - the random nodes of this run so far.
+ * @returns a fresh generator for (seed, completed runs).
+ * @example
+ * ```ts
+ * const ctx = { outShape, random: () => drawFor(node, drew), external };
+ * ```
+ */
+export function drawFor(node: Node, drew: Node[]): RandomGenerator {
+  drew.push(node);
+  return randomStream(node.attrs['seed'] as number, node.graph.randomRunsOf(node));
+}

@@ -1,12 +1,10 @@
-import { ChainruleError, ExecutionError, FeedError } from './errors.js';
+import { ExecutionError, FeedError } from './errors.js';
 import type { Graph } from './graph.js';
 import type { Node } from './node.js';
 import { getOp } from './ops/registry.js';
 import type { KernelContext, OpDef } from './ops/op-def.js';
-import { randomStream } from './random.js';
 import { bindShape, formatShape, isConcrete, type Shape } from './shape.js';
-import { bindFeeds, checkUpdates, describe, feedMap } from './execution.js';
-import { schedule } from './structure.js';
+import { bindFeeds, describe, drawFor, feedMap, prepareRequest } from './execution.js';
 import { Tensor, copyTensor } from './tensor.js';
 
 /**
@@ -101,14 +99,8 @@ export interface Executable {
  * ```
  */
 export function compileInterpreter(graph: Graph, options: ExecutableOptions): Executable {
-  const outputs = [...options.outputs];
-  outputs.forEach((n, i) => {
-    if (n?.graph !== graph) throw new ChainruleError(`outputs[${i}] is not a node of this graph`);
-  });
-  const updates = checkUpdates(graph, options.updates);
-  const order = schedule([...outputs, ...updates.map(([, v]) => v)]);
+  const { outputs, updates, order, needed } = prepareRequest(graph, options.outputs, options.updates);
   const defs = order.map((n) => getOp(n.op) as OpDef<unknown>);
-  const needed = order.filter((n) => n.op === 'input');
   const checkNumerics = options.checkNumerics ?? false;
 
   const run = (feeds: Feeds = {}): Tensor[] => {
@@ -125,10 +117,7 @@ export function compileInterpreter(graph: Graph, options: ExecutableOptions): Ex
       }
       const ctx: KernelContext = {
         outShape,
-        random: () => {
-          drew.push(node);
-          return randomStream(node.attrs['seed'] as number, graph.randomRunsOf(node));
-        },
+        random: () => drawFor(node, drew),
         external: () => (node.op === 'input' ? fed.get(node.name!)! : graph.variableValue(node.name!)),
       };
       let out: Tensor;

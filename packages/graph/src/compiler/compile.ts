@@ -1,6 +1,6 @@
 import { allocate, type TypedArray } from '../dtype.js';
 import { ChainruleError, ExecutionError, FeedError } from '../errors.js';
-import { bindFeeds, checkUpdates, describe, feedMap } from '../execution.js';
+import { bindFeeds, describe, drawFor, feedMap, prepareRequest } from '../execution.js';
 import type { Graph } from '../graph.js';
 import { compileInterpreter, type Executable, type ExecutableOptions, type Feeds } from '../interpreter.js';
 import { prepareReduce } from '../kernels/reduce.js';
@@ -10,9 +10,7 @@ import type { KernelContext, OpDef } from '../ops/op-def.js';
 import { FOLDS, type ReduceAttrs } from '../ops/reduce.js';
 import { getOp } from '../ops/registry.js';
 import { prepareTranspose, resolvePerm } from '../ops/transpose.js';
-import { randomStream } from '../random.js';
 import { bindShape, checkShape, formatShape, normalizeAxes, sizeOf, type DimBindings, type Shape } from '../shape.js';
-import { schedule } from '../structure.js';
 import { Tensor } from '../tensor.js';
 import { fusedLoopSource, int } from './codegen.js';
 import { HELPERS } from '../kernels/scalar.js';
@@ -48,13 +46,7 @@ interface Specialised {
  */
 export function compileExecutable(graph: Graph, options: ExecutableOptions): Executable {
   if (options.checkNumerics) return compileInterpreter(graph, options);
-  const outputs = [...options.outputs];
-  outputs.forEach((n, i) => {
-    if (n?.graph !== graph) throw new ChainruleError(`outputs[${i}] is not a node of this graph`);
-  });
-  const updates = checkUpdates(graph, options.updates);
-  const order = schedule([...outputs, ...updates.map(([, v]) => v)]);
-  const needed = order.filter((n) => n.op === 'input');
+  const { outputs, updates, order, needed } = prepareRequest(graph, options.outputs, options.updates);
   const cache = new Map<string, Specialised>();
   // The last specialisation and the feed shapes it was made for: a run whose feeds have the same
   // types skips the full check and the cache lookup (the common case of a training loop).
@@ -268,10 +260,7 @@ function prepareStep(
   return wrap((s, drew) => {
     const ctx: KernelContext = {
       outShape,
-      random: () => {
-        drew.push(node);
-        return randomStream(node.attrs['seed'] as number, graph.randomRunsOf(node));
-      },
+      random: () => drawFor(node, drew),
       external: () => {
         throw new ChainruleError('not a source');
       },
