@@ -8,7 +8,7 @@
 import { Graph, Tensor, type Node } from '@chainrule/graph';
 import { crossEntropyFromLogits, empiricalRisk } from '@chainrule/nn';
 import { adam, minimize } from '@chainrule/optim';
-import { compileChainrule, EXECUTOR_KEYS, type ExecutorKind } from './chainrule.js';
+import { compileChainrule, DEFAULT_KERNELS, EXECUTOR_KEYS, useKernels, type ExecutorKind, type KernelVariant } from './chainrule.js';
 import { MLP_BATCH, MLP_LAYERS, MLP_LR, type MlpData } from './data.js';
 import { tf, TF_KEYS, useBackend, type TfBackend } from './tfjs.js';
 
@@ -29,13 +29,15 @@ export interface MlpContender {
 const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
 
 /**
- * The MLP as a chainrule graph, compiled by one executor.
+ * The MLP as a chainrule graph, compiled by one executor, run with the default kernels or a variant
+ * (key `chainrule_compiled_wasm_1t`, …).
  *
  * @param kind - the executor.
  * @param data - initial parameters and the batch.
+ * @param variant - kernel settings other than the defaults.
  * @returns the contender.
  */
-export function chainruleMlp(kind: ExecutorKind, data: MlpData): MlpContender {
+export function chainruleMlp(kind: ExecutorKind, data: MlpData, variant?: KernelVariant): MlpContender {
   const g = new Graph();
   const x = g.input('x', ['batch', MLP_LAYERS[0]], 'float32');
   const y = g.input('y', ['batch', MLP_LAYERS[MLP_LAYERS.length - 1]!], 'float32');
@@ -57,8 +59,8 @@ export function chainruleMlp(kind: ExecutorKind, data: MlpData): MlpContender {
     y: new Tensor(data.y, [MLP_BATCH, MLP_LAYERS[MLP_LAYERS.length - 1]!]),
   };
   return {
-    key: EXECUTOR_KEYS[kind],
-    enter: async () => {},
+    key: variant === undefined ? EXECUTOR_KEYS[kind] : `${EXECUTOR_KEYS[kind]}_${variant.suffix}`,
+    enter: async () => useKernels(variant?.options ?? DEFAULT_KERNELS),
     step: () => step(feeds)[0]!.data[0]!,
     forward: () => forward(feeds)[0]!.data[0]!,
   };

@@ -1,3 +1,4 @@
+/// <reference path="./webassembly.d.ts" />
 /**
  * The WebAssembly SIMD matrix product: one module instance on a shared memory, the memory plan of
  * a call, and the copies between JavaScript arrays and that memory.
