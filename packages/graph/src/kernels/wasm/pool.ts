@@ -1,28 +1,40 @@
 /**
  * Worker threads for large matrix products. Each worker instantiates the kernels on the same
- * shared memory; the calling thread posts one block per worker through a control block of
- * Int32 slots at address 0, computes its own block, and waits (Atomics.wait) until every worker
- * has reported. Runs stay synchronous for the caller.
+ * shared memory. The calling thread posts the blocks of a product as records, wakes the workers,
+ * and then claims blocks itself like any worker; when none is left to claim it waits for the
+ * blocks in progress. A worker that is slow to wake (or still starting, or descheduled on a busy
+ * machine) therefore never holds a product up by more than the block it has taken. Runs stay
+ * synchronous for the caller.
  *
- * Control block (Int32 indices): SEQ, bumped once per job; DONE, workers finished with it;
- * READY, workers started; then one JOB_INTS-slot record per worker:
- * [kind (0 idle, 32, 64), c, a, b, m, k, n, tA, tB, i0, i1, j0, j1, scratch].
+ * Control block (Int32 slots at address 0): GENERATION, bumped with every product (workers sleep
+ * on it); BLOCKS, the number of records in use; HELPERS, how many workers may take part (worker w,
+ * from 1, claims blocks only while w ≤ HELPERS); then one record of RECORD_INTS slots per block:
+ * [state, c, a, b, m, k, n, tA, tB, i0, i1, j0, j1, kind (32 or 64)], where state goes
+ * IDLE → POSTED (by the caller, after the other slots) → TAKEN (compare-and-swap, by whichever
+ * thread claims it) → DONE → IDLE (by the caller, once all are done). A thread computes every
+ * block it claims in its own workspace.
  */
 import { Worker } from 'node:worker_threads';
 import type { DType } from '../../dtype.js';
 import { MAX_THREADS } from '../limits.js';
 import type { KernelInstance } from './runtime.js';
 
-const SEQ = 0;
-const DONE = 1;
-const READY = 2;
-const JOBS = 16;
-const JOB_INTS = 16;
-/** Polls of a shared slot before falling asleep on it (roughly 50–100 µs). */
+const IDLE = 0;
+const POSTED = 1;
+const TAKEN = 2;
+const DONE = 3;
+const GENERATION = 0;
+const BLOCKS = 1;
+const HELPERS = 2;
+const RECORDS = 16;
+const RECORD_INTS = 16;
+/** Most blocks one product is split into. */
+export const MAX_BLOCKS = 4 * MAX_THREADS;
+/** Polls of a state slot before falling asleep on it (roughly 50–100 µs). */
 const SPIN = 20_000;
 
 /** Bytes the control block occupies at the start of the memory. */
-export const CONTROL_BYTES = (JOBS + MAX_THREADS * JOB_INTS) * 4;
+export const CONTROL_BYTES = (RECORDS + MAX_BLOCKS * RECORD_INTS) * 4;
 
 /** A block C[i0..i1, j0..j1] of a product, computed by one thread. */
 export interface Block {
@@ -45,91 +57,96 @@ export interface Job {
   readonly tB: number;
 }
 
-// The worker's whole program: a constant of this module, never text from a graph.
+// The worker's whole program: a constant of this module, never text from a graph. Products tend
+// to come in bursts (a training step's forward and backward passes), so it polls briefly before
+// sleeping: waking from Atomics.wait costs tens of microseconds.
 const WORKER_SOURCE = `'use strict';
 const { workerData } = require('node:worker_threads');
-const { module, memory, slot } = workerData;
+const { module, memory, scratch, index } = workerData;
 const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const ctl = new Int32Array(memory.buffer, 0, ${JOBS + MAX_THREADS * JOB_INTS});
-let seen = Atomics.load(ctl, ${SEQ});
-Atomics.add(ctl, ${READY}, 1);
-Atomics.notify(ctl, ${READY});
-const job = ${JOBS} + slot * ${JOB_INTS};
-for (;;) {
-  // Products tend to come in bursts (a training step's forward and backward passes): poll briefly
-  // before sleeping, since waking from Atomics.wait costs tens of microseconds.
-  for (let spin = 0; spin < ${SPIN} && Atomics.load(ctl, ${SEQ}) === seen; spin++);
-  Atomics.wait(ctl, ${SEQ}, seen);
-  seen = Atomics.load(ctl, ${SEQ});
-  const kind = ctl[job];
-  if (kind !== 0) {
-    const kernel = kind === 32 ? kernels.gemm32 : kernels.gemm64;
-    kernel(ctl[job + 1], ctl[job + 2], ctl[job + 3], ctl[job + 4], ctl[job + 5], ctl[job + 6], ctl[job + 7],
-      ctl[job + 8], ctl[job + 9], ctl[job + 10], ctl[job + 11], ctl[job + 12], ctl[job + 13]);
+const ctl = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
+const claim = () => {
+  // Only as many workers as the current thread setting take part.
+  if (index > ctl[${HELPERS}]) return -1;
+  const blocks = ctl[${BLOCKS}];
+  for (let b = 0; b < blocks; b++) {
+    const at = ${RECORDS} + b * ${RECORD_INTS};
+    if (Atomics.load(ctl, at) === ${POSTED} && Atomics.compareExchange(ctl, at, ${POSTED}, ${TAKEN}) === ${POSTED}) return at;
   }
-  Atomics.add(ctl, ${DONE}, 1);
-  Atomics.notify(ctl, ${DONE});
+  return -1;
+};
+let seen = Atomics.load(ctl, ${GENERATION});
+for (;;) {
+  for (let at = claim(); at >= 0; at = claim()) {
+    const kernel = ctl[at + 13] === 32 ? kernels.gemm32 : kernels.gemm64;
+    kernel(ctl[at + 1], ctl[at + 2], ctl[at + 3], ctl[at + 4], ctl[at + 5], ctl[at + 6], ctl[at + 7], ctl[at + 8],
+      ctl[at + 9], ctl[at + 10], ctl[at + 11], ctl[at + 12], scratch);
+    Atomics.store(ctl, at, ${DONE});
+    Atomics.notify(ctl, at);
+  }
+  let generation = Atomics.load(ctl, ${GENERATION});
+  for (let spin = 0; spin < ${SPIN} && generation === seen; spin++) generation = Atomics.load(ctl, ${GENERATION});
+  if (generation === seen) Atomics.wait(ctl, ${GENERATION}, seen);
+  seen = Atomics.load(ctl, ${GENERATION});
 }
 `;
 
 const workers: Worker[] = [];
 let control: Int32Array | undefined;
 
-/** How long to wait for new workers to start before giving up on them (ms). */
-const START_TIMEOUT_MS = 10_000;
+/** Workers started so far (they persist; the thread setting limits how many take part). */
+export function workerCount(): number {
+  return workers.length;
+}
 
-/** Starts workers until there are `count`; false if they did not come up in time. */
-function ensureWorkers(kernels: KernelInstance, count: number): boolean {
+/** Starts workers until there are `count`; worker w (from 1) computes in workspace w. */
+function ensureWorkers(kernels: KernelInstance, count: number, scratchBase: number): Int32Array {
   control ??= new Int32Array(kernels.memory.buffer, 0, CONTROL_BYTES / 4);
-  const ctl = control;
   while (workers.length < count) {
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { module: kernels.module, memory: kernels.memory, slot: workers.length },
-    });
+    const scratch = scratchBase + (workers.length + 1) * kernels.scratchStride;
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: kernels.module, memory: kernels.memory, scratch, index: workers.length + 1 } });
     // Idle workers must not keep the process alive.
     worker.unref();
     workers.push(worker);
   }
-  const deadline = performance.now() + START_TIMEOUT_MS;
-  for (let ready = Atomics.load(ctl, READY); ready < count; ready = Atomics.load(ctl, READY)) {
-    const left = deadline - performance.now();
-    if (left <= 0) return false;
-    Atomics.wait(ctl, READY, ready, left);
-  }
-  return true;
+  return control;
 }
 
 /**
- * Computes `blocks` of one product: blocks[0] on the calling thread, the others on workers, each
- * with its own workspace (`scratchBase` + t · scratchStride). Returns when all are done.
+ * Computes `blocks` of one product on the calling thread and `workers` worker threads, whichever
+ * claims each block first. Thread t's workspace is `scratchBase` + t · scratchStride (the caller's
+ * is t = 0). Returns when every block is done.
  */
-export function runParallel(kernels: KernelInstance, job: Job, blocks: readonly Block[], scratchBase: number): void {
+export function runParallel(kernels: KernelInstance, job: Job, blocks: readonly Block[], scratchBase: number, helpers: number): void {
   const kernel = job.dtype === 'float32' ? kernels.exports.gemm32 : kernels.exports.gemm64;
-  const helpers = blocks.length - 1;
-  if (!ensureWorkers(kernels, helpers)) {
-    for (const [t, block] of blocks.entries()) run(kernel, job, block, scratchBase + t * kernels.scratchStride);
-    return;
+  const ctl = ensureWorkers(kernels, helpers, scratchBase);
+  const kind = job.dtype === 'float32' ? 32 : 64;
+  ctl[BLOCKS] = blocks.length;
+  ctl[HELPERS] = helpers;
+  for (let b = 0; b < blocks.length; b++) {
+    const at = RECORDS + b * RECORD_INTS;
+    const { i0, i1, j0, j1 } = blocks[b]!;
+    ctl.set([job.c, job.a, job.b, job.m, job.k, job.n, job.tA, job.tB, i0, i1, j0, j1, kind], at + 1);
+    Atomics.store(ctl, at, POSTED);
   }
-  const ctl = control!;
-  for (let w = 0; w < workers.length; w++) {
-    const at = JOBS + w * JOB_INTS;
-    const block = blocks[w + 1];
-    if (block === undefined) {
-      ctl[at] = 0;
-      continue;
+  Atomics.add(ctl, GENERATION, 1);
+  Atomics.notify(ctl, GENERATION);
+  for (let b = 0; b < blocks.length; b++) {
+    const at = RECORDS + b * RECORD_INTS;
+    if (Atomics.compareExchange(ctl, at, POSTED, TAKEN) !== POSTED) continue;
+    run(kernel, job, blocks[b]!, scratchBase);
+    Atomics.store(ctl, at, DONE);
+  }
+  for (let b = 0; b < blocks.length; b++) {
+    const at = RECORDS + b * RECORD_INTS;
+    let state = Atomics.load(ctl, at);
+    for (let spin = 0; spin < SPIN && state !== DONE; spin++) state = Atomics.load(ctl, at);
+    while (state !== DONE) {
+      Atomics.wait(ctl, at, state);
+      state = Atomics.load(ctl, at);
     }
-    ctl.set([job.dtype === 'float32' ? 32 : 64, job.c, job.a, job.b, job.m, job.k, job.n, job.tA, job.tB,
-      block.i0, block.i1, block.j0, block.j1, scratchBase + (w + 1) * kernels.scratchStride], at);
   }
-  Atomics.store(ctl, DONE, 0);
-  Atomics.add(ctl, SEQ, 1);
-  Atomics.notify(ctl, SEQ);
-  run(kernel, job, blocks[0]!, scratchBase);
-  for (let spin = 0; spin < SPIN && Atomics.load(ctl, DONE) < workers.length; spin++);
-  for (let done = Atomics.load(ctl, DONE); done < workers.length; done = Atomics.load(ctl, DONE)) {
-    Atomics.wait(ctl, DONE, done);
-  }
+  for (let b = 0; b < blocks.length; b++) Atomics.store(ctl, RECORDS + b * RECORD_INTS, IDLE);
 }
 
 function run(kernel: (...args: number[]) => void, job: Job, block: Block, scratch: number): void {

@@ -9,7 +9,7 @@
  */
 import type { DType, TypedArray } from '../../dtype.js';
 import { KERNELS_BASE64, MAXIMUM_PAGES } from './module.js';
-import { CONTROL_BYTES, runParallel, type Block } from './pool.js';
+import { CONTROL_BYTES, MAX_BLOCKS, runParallel, workerCount, type Block } from './pool.js';
 
 const PAGE = 65536;
 /** Where the per-thread workspaces begin (after the pool's control block). */
@@ -131,7 +131,8 @@ export function wasmGemm(
 ): boolean {
   const bytes = dtype === 'float32' ? 4 : 8;
   const parts = threads > 1 && m * n * k >= PARALLEL_MIN_WORK ? threads : 1;
-  const a = SCRATCH_BASE + parts * kernels.scratchStride;
+  // Every started worker keeps its workspace, even when fewer take part now.
+  const a = SCRATCH_BASE + Math.max(parts, workerCount() + 1) * kernels.scratchStride;
   const b = align16(a + m * k * bytes);
   const c = align16(b + k * n * bytes);
   if (!reserve(kernels, c + m * n * bytes)) return false;
@@ -144,12 +145,18 @@ export function wasmGemm(
     const kernel = dtype === 'float32' ? kernels.exports.gemm32 : kernels.exports.gemm64;
     kernel(c, a, b, m, k, n, tA, tB, 0, m, 0, n, SCRATCH_BASE);
   } else {
-    const blocks = splitBlocks(m, n, parts, TILE_COLS[dtype]);
-    runParallel(kernels, { dtype, c, a, b, m, k, n, tA, tB }, blocks, SCRATCH_BASE);
+    const blocks = splitBlocks(m, n, Math.min(MAX_BLOCKS, parts * BLOCKS_PER_THREAD), TILE_COLS[dtype]);
+    runParallel(kernels, { dtype, c, a, b, m, k, n, tA, tB }, blocks, SCRATCH_BASE, parts - 1);
   }
   C.set(view.subarray(c / bytes, c / bytes + m * n), c0);
   return true;
 }
+
+/**
+ * Blocks per thread a parallel product is split into: more than one, so that a thread that starts
+ * late (a busy machine) leaves blocks for the others; few, since each block packs its panels anew.
+ */
+const BLOCKS_PER_THREAD = 2;
 
 /**
  * Multiply-adds (m·n·k) from which a product is split across threads; below it, waking the
