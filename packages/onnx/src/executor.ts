@@ -4,6 +4,7 @@ import {
   Tensor,
   bindFeeds,
   bindShape,
+  describeNode,
   drawFor,
   feedMap,
   getOp,
@@ -118,7 +119,11 @@ export async function compileOnnx(graph: Graph, options: OnnxExecutableOptions):
     try {
       results = await session.run(ortFeeds);
     } catch (e) {
-      throw new ExecutionError(`ONNX Runtime: ${e instanceof Error ? e.message : String(e)} (ONNX node names are n<node id>)`, { cause: e });
+      // ONNX node names are `n<node id>.<k>`: name the chainrule node the failing ONNX node belongs to.
+      const message = e instanceof Error ? e.message : String(e);
+      const id = /Name:'n(\d+)\./.exec(message)?.[1];
+      const where = id === undefined ? '' : ` in ${describeNode(graph.node(Number(id)))}`;
+      throw new ExecutionError(`ONNX Runtime failed${where}: ${message}`, { cause: e });
     }
     const read = (name: string): Tensor => fromOrt(results[name] as ort.Tensor);
     graph.commitRun(new Map(updates.map(([target]) => [target.name!, read(onnxUpdateName(target.name!))])), drew);
