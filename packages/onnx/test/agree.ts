@@ -3,11 +3,12 @@ import type { Tensor } from '@chainrule/graph';
 
 /**
  * Whether two tensors have the same shape and dtype and agree to `rel` relative (NaN with NaN):
- * elementwise, or with `normwise` relative to the largest magnitude in either tensor — the measure
- * for values that are sums of terms which cancel, where the order of summation decides the last digits.
+ * elementwise; or with `normwise` relative to the largest magnitude in either tensor — the measure
+ * for values that are sums of terms which cancel, where the order of summation decides the last
+ * digits; and never finer than `rel · floor` (for values whose true size is 0 and whose digits are noise).
  */
-export function agree(a: Tensor, b: Tensor, rel: number, normwise = false): boolean {
-  const scale = normwise ? Math.max(...Array.from(a.data, Math.abs), ...Array.from(b.data, Math.abs)) : 0;
+export function agree(a: Tensor, b: Tensor, rel: number, { normwise = false, floor = 0 }: AgreeOptions = {}): boolean {
+  const scale = normwise ? Math.max(floor, ...Array.from(a.data, Math.abs), ...Array.from(b.data, Math.abs)) : floor;
   return (
     a.dtype === b.dtype &&
     a.shape.length === b.shape.length &&
@@ -19,8 +20,14 @@ export function agree(a: Tensor, b: Tensor, rel: number, normwise = false): bool
   );
 }
 
+/** How {@link agree} measures: normwise, and the magnitude below which differences are absolute. */
+export interface AgreeOptions {
+  readonly normwise?: boolean;
+  readonly floor?: number;
+}
+
 /** Expects every got[i] to agree with want[i] (see {@link agree}), naming the output that does not. */
-export function expectAgree(got: readonly Tensor[], want: readonly Tensor[], rel: number, normwise = false): void {
+export function expectAgree(got: readonly Tensor[], want: readonly Tensor[], rel: number, options: AgreeOptions = {}): void {
   expect(got.length).toBe(want.length);
-  got.forEach((t, i) => expect(agree(t, want[i]!, rel, normwise), `output ${i}: ${t.toString()} vs ${want[i]!.toString()}`).toBe(true));
+  got.forEach((t, i) => expect(agree(t, want[i]!, rel, options), `output ${i}: ${t.toString()} vs ${want[i]!.toString()}`).toBe(true));
 }
