@@ -54,7 +54,11 @@ export interface OnnxExecutable {
   readonly inputs: readonly Node[];
   /** The exported model that the session runs. */
   readonly model: Uint8Array;
-  /** Frees ONNX Runtime's session; the executable cannot run afterwards. */
+  /**
+   * Frees ONNX Runtime's session; the executable cannot run afterwards.
+   *
+   * @returns a promise that settles when the session is released.
+   */
   release(): Promise<void>;
 }
 

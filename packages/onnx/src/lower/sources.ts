@@ -3,10 +3,20 @@ import { tensorProto } from '../proto.js';
 import type { Lowering } from './lowering.js';
 
 /**
- * The ONNX input name of a random node's draw. `#` cannot occur in chainrule input or variable
- * names, so it never clashes with them.
+ * The ONNX input name that takes a random node's draw for a run. `#` cannot occur in chainrule input
+ * or variable names, so it never clashes with them.
+ *
+ * @param id - the random node's id.
+ * @returns `#random/<id>`.
+ * @example
+ * ```ts
+ * const mask = g.randomBernoulli(['batch', 128], { p: 0.8, seed: 3 });
+ * onnxRandomName(mask.id); // e.g. '#random/17': feed that many Bernoulli draws when running the model elsewhere
+ * ```
  */
-export const randomInputName = (id: number): string => `#random/${id}`;
+export function randomInputName(id: number): string {
+  return `#random/${id}`;
+}
 
 // Sources. Inputs and variables become ONNX graph inputs under their own names. A random op becomes
 // an input too: the executor draws its values from chainrule's seeded stream, so a run on ONNX
