@@ -1,6 +1,7 @@
+import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { ChainruleError, ExecutionError, FeedError, Graph, tensor } from '@chainrule/graph';
-import { compileOnnx, onnxOutputName, onnxUpdateName, toONNX } from '../src/index.js';
+import { OPSET, compileOnnx, onnxOutputName, onnxUpdateName, toONNX } from '../src/index.js';
 
 describe('the ONNX Runtime executor', () => {
   it('commits all assignments together after the run (a ← b, b ← a swaps) and keeps variables between runs', async () => {
@@ -61,6 +62,19 @@ describe('the ONNX Runtime executor', () => {
     const out = await session.run({ w: new ort.Tensor('float64', Float64Array.from([1, 2]), [2]) });
     expect(Array.from(out[onnxUpdateName('w')]!.data as Float64Array)).toEqual([3, 6]);
     await session.release();
+  });
+
+  it('declares opset 21 and writes symbolic dimensions as dim_params', () => {
+    const g = new Graph();
+    const x = g.input('x', ['batch', 3], 'float32');
+    const model = onnxProto.onnx.ModelProto.decode(toONNX(g, { outputs: [x.sum(1)] }));
+    expect(model.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([['', OPSET]]);
+    expect(OPSET).toBe(21);
+    const graph = model.graph!;
+    const dims = (v: onnxProto.onnx.IValueInfoProto): (string | number)[] => v.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
+    expect(graph.input![0]!.type!.tensorType!.elemType).toBe(onnxProto.onnx.TensorProto.DataType.FLOAT);
+    expect(dims(graph.input![0]!)).toEqual(['batch', 3]);
+    expect(dims(graph.output![0]!)).toEqual(['batch']);
   });
 });
 
