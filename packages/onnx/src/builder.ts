@@ -20,7 +20,8 @@ export interface DimSource {
 
 /**
  * Collects the ONNX nodes, initializers and graph inputs of one export. Value names are made here
- * from node ids and counters (`n12`, `n12.3`, `c4`), never from graph text, so they cannot clash.
+ * from node ids and counters (`#n12.3`, `#c4`), never from graph text; the `#` that chainrule names
+ * cannot contain keeps them apart from the inputs and variables, which keep their own names.
  */
 export class OnnxBuilder {
   readonly nodes: NodeProto[] = [];
@@ -44,7 +45,7 @@ export class OnnxBuilder {
   }
 
   private fresh(): string {
-    return `${this.current ? `n${this.current.id}` : 'g'}.${this.temps++}`;
+    return `#n${this.current ? this.current.id : ''}.${this.temps++}`;
   }
 
   /** Adds one ONNX node with a single output and returns the output's name. */
@@ -67,7 +68,7 @@ export class OnnxBuilder {
     const key = values.length <= 64 ? `${dtype}|${shape.join(',')}|${Array.from(values, (v) => (Object.is(v, -0) ? '-0' : String(v))).join(',')}` : undefined;
     const known = key === undefined ? undefined : this.constants.get(key);
     if (known !== undefined) return known;
-    const name = `c${this.initializers.length}`;
+    const name = `#c${this.initializers.length}`;
     this.initializers.push(tensorProto(name, dtype, shape, values));
     if (key !== undefined) this.constants.set(key, name);
     return name;

@@ -123,9 +123,9 @@ export async function compileOnnx(graph: Graph, options: OnnxExecutableOptions):
     try {
       results = await session.run(ortFeeds);
     } catch (e) {
-      // ONNX node names are `n<node id>.<k>`: name the chainrule node the failing ONNX node belongs to.
+      // ONNX node names are `#n<node id>.<k>`: name the chainrule node the failing ONNX node belongs to.
       const message = e instanceof Error ? e.message : String(e);
-      const id = /Name:'n(\d+)\./.exec(message)?.[1];
+      const id = /Name:'#n(\d+)\./.exec(message)?.[1];
       const where = id === undefined ? '' : ` in ${describeNode(graph.node(Number(id)))}`;
       throw new ExecutionError(`ONNX Runtime failed${where}: ${message}`, { cause: e });
     }

@@ -64,6 +64,15 @@ describe('the ONNX Runtime executor', () => {
     await session.release();
   });
 
+  it('keeps inputs and variables apart from the names it makes, whatever they are called', async () => {
+    const g = new Graph();
+    const a = g.input('c0', [2]);
+    const b = g.variable('n1.0', tensor([10, 20]));
+    const run = await compileOnnx(g, { outputs: [a.mul(2).add(b)] });
+    expect(Array.from((await run({ c0: tensor([1, 2]) }))[0]!.data)).toEqual([12, 24]);
+    await run.release();
+  });
+
   it('declares opset 21 and writes symbolic dimensions as dim_params', () => {
     const g = new Graph();
     const x = g.input('x', ['batch', 3], 'float32');
