@@ -21,6 +21,9 @@ export function elemType(dtype: DType): number {
 /** The ONNX element type of indices and shapes. */
 export const INT64 = DataType.INT64;
 
+/** The ONNX element type of masks. */
+export const BOOL = DataType.BOOL;
+
 /** ONNX's `to` attribute value for Cast to the element type of `dtype`. */
 export const castTo = elemType;
 

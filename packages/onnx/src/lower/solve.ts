@@ -1,5 +1,5 @@
 import type { OnnxBuilder } from '../builder.js';
-import { castTo, tensorProto } from '../proto.js';
+import { BOOL, castTo, tensorProto } from '../proto.js';
 import type { Lowering } from './lowering.js';
 
 // ONNX has no linear solver, so solve(A, B) is unrolled for its static size n into the kernel's own
@@ -18,7 +18,7 @@ const entry = (b: OnnxBuilder, x: string, r: number, c: number): string =>
   b.op('Slice', [x, b.ints([r, c]), b.ints([r + 1, c + 1]), b.ints([-2, -1])]);
 /** A constant boolean column [n, 1] that is true at the rows where `test` holds. */
 const mask = (b: OnnxBuilder, n: number, test: (i: number) => boolean): string =>
-  b.op('Cast', [b.constant('int64', [n, 1], Array.from({ length: n }, (_, i) => (test(i) ? 1 : 0)))], { to: 9 /* BOOL */ });
+  b.op('Cast', [b.constant('int64', [n, 1], Array.from({ length: n }, (_, i) => (test(i) ? 1 : 0)))], { to: BOOL });
 
 /** Swaps rows c and p (p a [..., 1, 1] int64 row index per batch entry) of x, by selection. */
 function swapRows(b: OnnxBuilder, x: string, n: number, c: number, isP: string): string {
