@@ -20,7 +20,7 @@ const entry = (b: OnnxBuilder, x: string, r: number, c: number): string =>
 const mask = (b: OnnxBuilder, n: number, test: (i: number) => boolean): string =>
   b.op('Cast', [b.constant('int64', [n, 1], Array.from({ length: n }, (_, i) => (test(i) ? 1 : 0)))], { to: BOOL });
 
-/** Swaps rows c and p (p a [..., 1, 1] int64 row index per batch entry) of x, by selection. */
+/** Swaps rows c and p of x by selection; isP ([..., n, 1]) is true at each batch entry's pivot row p. */
 function swapRows(b: OnnxBuilder, x: string, n: number, c: number, isP: string): string {
   const zero = b.scalar(0, 'float64');
   const rowP = b.op('ReduceSum', [b.op('Where', [isP, x, zero]), b.ints([-2])], { keepdims: 1 }); // the one selected row plus zeros: exact
