@@ -1,4 +1,5 @@
-import { Graph, type Executable, type ExecutableOptions } from '@chainrule/graph';
+import os from 'node:os';
+import { Graph, kernelOptions, setKernelOptions, type Executable, type ExecutableOptions, type KernelOptions } from '@chainrule/graph';
 
 /** Which chainrule executor runs a compiled request. */
 export type ExecutorKind = 'interpreter' | 'compiled';
@@ -61,4 +62,40 @@ export function tryChainrule<T>(kind: ExecutorKind, what: string, build: () => T
     console.log(`  NOTE ${EXECUTOR_KEYS[kind]} failed on ${what} and is left out: ${(e as Error).message}`);
     return undefined;
   }
+}
+
+/**
+ * A setting of chainrule's kernels under which a contender runs (applied before each timed block):
+ * the plain-JavaScript kernels, the WebAssembly SIMD kernels on one thread, or on every core.
+ */
+export interface KernelVariant {
+  /** Added to the contender key: `js`, `wasm_1t` or `wasm_mt`. */
+  readonly suffix: 'js' | 'wasm_1t' | 'wasm_mt';
+  /** The settings. */
+  readonly options: KernelOptions;
+}
+
+/** The machine's cores, capped at what the kernels accept: the thread count of `wasm_mt`. */
+export const ALL_THREADS = Math.min(64, os.availableParallelism());
+
+/** Every kernel variant this runtime can run (`js` always; the WebAssembly ones when available). */
+export function kernelVariants(): KernelVariant[] {
+  const variants: KernelVariant[] = [{ suffix: 'js', options: { backend: 'js', threads: 1 } }];
+  if (kernelOptions().wasmSimd) {
+    variants.push({ suffix: 'wasm_1t', options: { backend: 'wasm', threads: 1 } });
+    variants.push({ suffix: 'wasm_mt', options: { backend: 'wasm', threads: ALL_THREADS } });
+  }
+  return variants;
+}
+
+/** chainrule's default kernel settings (WebAssembly where available, every core). */
+export const DEFAULT_KERNELS: KernelOptions = { backend: 'auto', threads: ALL_THREADS };
+
+/**
+ * Applies kernel settings (each contender's `enter` calls this, since they are process-wide).
+ *
+ * @param options - the settings.
+ */
+export function useKernels(options: KernelOptions): void {
+  setKernelOptions(options);
 }

@@ -2,7 +2,7 @@
  * The five items of the benchmark: each builds its contenders, times them interleaved, prints a
  * table and its ratios, and records every figure under the keys documented in bench/README.md.
  */
-import { EXECUTOR_KEYS, tryChainrule, type ExecutorKind } from './chainrule.js';
+import { ALL_THREADS, EXECUTOR_KEYS, tryChainrule, type ExecutorKind, type KernelVariant } from './chainrule.js';
 import { MLP_BATCH, MLP_LAYERS, mlpData, mlpMatmulFlops } from './data.js';
 import { chainruleMatmul, gflops, MATMUL_SHAPES, ORIENTATIONS, shapeKey, tfjsMatmul, type MatmulShape } from './matmul.js';
 import { measureMemory } from './memory.js';
@@ -29,6 +29,10 @@ export interface Plan {
 /** Which contenders take part (`--contenders` narrows it). */
 export interface Lineup {
   readonly executors: readonly ExecutorKind[];
+  /** Extra MLP contenders: the compiling executor under other kernel settings (`chainrule_compiled_js`, …). */
+  readonly mlpVariants: readonly KernelVariant[];
+  /** The kernel settings the matmul item compares (`chainrule_js`, `chainrule_wasm_1t`, `chainrule_wasm_mt`). */
+  readonly matmulVariants: readonly KernelVariant[];
   readonly backends: readonly TfBackend[];
   readonly closure: boolean;
   /** ONNX Runtime's thread counts (MLP items only). */
@@ -55,7 +59,10 @@ async function mlpSet(lineup: Lineup): Promise<MlpContender[]> {
       await c.step();
       return c;
     };
-    const mine = lineup.executors.map((k) => tryChainrule(k, 'the MLP', () => first(chainruleMlp(k, data)))).filter((c) => c !== undefined);
+    const mine = [
+      ...lineup.executors.map((k) => tryChainrule(k, 'the MLP', () => first(chainruleMlp(k, data)))),
+      ...lineup.mlpVariants.map((v) => tryChainrule('compiled', `the MLP (${v.suffix})`, () => first(chainruleMlp('compiled', data, v)))),
+    ].filter((c) => c !== undefined);
     const peers: MlpContender[] = [];
     for (const b of lineup.backends) peers.push(await firstAsync(await tfjsMlp(b, data)));
     for (const t of lineup.ortThreads) peers.push(await firstAsync(await onnxMlp(t, data)));
@@ -154,21 +161,22 @@ export async function runMatmul(plan: Plan, lineup: Lineup, figures: Figures): P
   const shapes: MatmulShape[] = [...plan.matmulCubes.map((d) => ({ m: d, k: d, n: d })), ...MATMUL_SHAPES.filter((s) => !(s.m === s.k && s.k === s.n))];
   const skipped = MATMUL_SHAPES.filter((s) => s.m === s.k && s.k === s.n && !plan.matmulCubes.includes(s.m));
   console.log(`3. matmul GFLOP/s, float32, op(A) m×k · op(B) k×n${skipped.length > 0 ? ` (quick mode: ${skipped.map(shapeKey).join(', ')} skipped)` : ''}`);
-  const keys = [...lineup.executors.map((k) => EXECUTOR_KEYS[k]), ...lineup.backends.map((b) => TF_KEYS[b])];
-  // The table shows the ratios of the fastest executor present; the JSON has every ratio.
-  const best = EXECUTOR_KEYS[lineup.executors.includes('compiled') ? 'compiled' : 'interpreter'];
-  const ratioKeys = lineup.backends.map((b) => `${short(best)}/${short(TF_KEYS[b])}`);
+  const keys = [...lineup.matmulVariants.map((v) => `chainrule_${v.suffix}`), ...lineup.backends.map((b) => TF_KEYS[b])];
+  // The table shows the ratios of the one-thread and all-core WebAssembly kernels; the JSON has every ratio.
+  const shown = keys.filter((k) => k === 'chainrule_wasm_1t' || k === 'chainrule_wasm_mt');
+  const ratioKeys = shown.flatMap((a) => lineup.backends.map((b) => `${short(a)}/${short(TF_KEYS[b])}`));
   const header = ['m×k×n', 'op(A)·op(B)', ...keys.map(short), ...ratioKeys];
   const widths = header.map((h, j) => Math.max(h.length, j < 2 ? 11 : 6));
-  console.log('  GFLOP/s per contender, then ratios chainrule ÷ tfjs');
+  console.log(`  GFLOP/s per contender (cr-js: JavaScript kernels; cr-wasm_1t: WebAssembly SIMD, one thread; cr-wasm_mt: ${ALL_THREADS} threads), then ratios chainrule ÷ tfjs`);
   table([header], widths);
   for (const s of shapes) {
     for (const o of ORIENTATIONS) {
       const what = `matmul ${shapeKey(s)} ${o.label}`;
-      const contenders: Contender[] = lineup.executors
-        .map((k) =>
-          tryChainrule(k, what, () => {
-            const c = chainruleMatmul(s, o, k);
+      const contenders: Contender[] = lineup.matmulVariants
+        .map((v) =>
+          tryChainrule('compiled', what, () => {
+            const c = chainruleMatmul(s, o, v);
+            void c.enter?.();
             c.run();
             return c;
           }),

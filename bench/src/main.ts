@@ -7,7 +7,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { availableExecutors, EXECUTOR_KEYS } from './chainrule.js';
+import { ALL_THREADS, availableExecutors, EXECUTOR_KEYS, kernelVariants, useKernels, DEFAULT_KERNELS } from './chainrule.js';
 import { canCollect } from './memory.js';
 import { Figures } from './report.js';
 import { runMatmul, runMemory, runMlp, runSmallGraph, type Lineup, type Plan } from './items.js';
@@ -25,7 +25,19 @@ interface Args {
   readonly contenders: readonly string[] | undefined;
 }
 
-const CONTENDERS = ['chainrule_interpreter', 'chainrule_compiled', 'tfjs_cpu', 'tfjs_wasm', 'closure', ...ORT_THREADS.map(ortKey)];
+const CONTENDERS = [
+  'chainrule_interpreter',
+  'chainrule_compiled',
+  'chainrule_compiled_wasm_1t',
+  'chainrule_compiled_js',
+  'chainrule_js',
+  'chainrule_wasm_1t',
+  'chainrule_wasm_mt',
+  'tfjs_cpu',
+  'tfjs_wasm',
+  'closure',
+  ...ORT_THREADS.map(ortKey),
+];
 
 const USAGE = `usage: pnpm bench [--quick] [--json FILE] [--only ${ITEMS.join(',')}] [--contenders ${CONTENDERS.join(',')}] [--memory-steps N] (see bench/README.md)`;
 
@@ -96,9 +108,13 @@ async function main(): Promise<void> {
   const figures = new Figures();
   const cpus = os.cpus();
   const { kinds, note } = availableExecutors();
+  const variants = kernelVariants();
+  useKernels(DEFAULT_KERNELS);
   const wanted = (key: string): boolean => args.contenders === undefined || args.contenders.includes(key);
   const lineup: Lineup = {
     executors: kinds.filter((k) => wanted(EXECUTOR_KEYS[k])),
+    mlpVariants: kinds.includes('compiled') ? variants.filter((v) => v.suffix !== 'wasm_mt' && wanted(`chainrule_compiled_${v.suffix}`)) : [],
+    matmulVariants: variants.filter((v) => wanted(`chainrule_${v.suffix}`)),
     backends: (['cpu', 'wasm'] as const).filter((b) => wanted(TF_KEYS[b])),
     closure: wanted('closure'),
     ortThreads: ORT_THREADS.filter((t) => wanted(ortKey(t))),
@@ -111,6 +127,9 @@ async function main(): Promise<void> {
   console.log(
     `chainrule executors: ${kinds.map((k) => EXECUTOR_KEYS[k]).join(', ')}` + (kinds.includes('compiled') ? '' : ` — the compiling executor is left out (${note})`),
   );
+  console.log(
+    `chainrule kernels: ${variants.some((v) => v.suffix === 'wasm_1t') ? `WebAssembly SIMD, ${ALL_THREADS} threads by default` : 'JavaScript only (no WebAssembly SIMD here)'}`,
+  );
   const load = os.loadavg().map((x) => x.toFixed(2));
   console.log(`load average at start: ${load.join(', ')} (1, 5, 15 min)${os.loadavg()[0]! > 0.5 ? ' — other work is running: absolute figures drop, ratios (interleaved) hold up better' : ''}`);
   console.log('figures are medians of interleaved repetitions after warm-up; ratios are chainrule ÷ peer (above 1× = chainrule faster)\n');
@@ -122,6 +141,8 @@ async function main(): Promise<void> {
   figures.set('meta.tfjs_wasm_simd', tfInfo.wasmSimd);
   figures.set('meta.tfjs_wasm_threads', tfInfo.wasmThreads);
   figures.set('meta.chainrule_executors', kinds.join(','));
+  figures.set('meta.chainrule_kernels', variants.map((v) => v.suffix).join(','));
+  figures.set('meta.chainrule_threads', ALL_THREADS);
   if (args.contenders !== undefined) {
     console.log(`contenders: ${args.contenders.join(', ')} only`);
     figures.set('meta.contenders', args.contenders.join(','));

@@ -4,7 +4,7 @@
  * orientation does 2·m·k·n flops; the transposed operand is never materialised by the caller.
  */
 import { Graph, Tensor } from '@chainrule/graph';
-import { compileChainrule, EXECUTOR_KEYS, type ExecutorKind } from './chainrule.js';
+import { compileChainrule, useKernels, type KernelVariant } from './chainrule.js';
 import { uniformArray } from './data.js';
 import type { Contender } from './timing.js';
 import { tf, TF_KEYS, useBackend, type TfBackend } from './tfjs.js';
@@ -56,22 +56,23 @@ function operands(s: MatmulShape): { a: Float32Array; b: Float32Array } {
 }
 
 /**
- * chainrule's matmul with the transpose flags, as a one-node graph compiled by one executor.
+ * chainrule's matmul with the transpose flags, as a one-node graph on the compiling executor, with
+ * one kernel variant (key `chainrule_js`, `chainrule_wasm_1t` or `chainrule_wasm_mt`).
  *
  * @param s - the shape.
  * @param o - the orientation.
- * @param kind - the executor.
+ * @param variant - the kernel settings.
  * @returns the contender.
  */
-export function chainruleMatmul(s: MatmulShape, o: Orientation, kind: ExecutorKind): Contender {
+export function chainruleMatmul(s: MatmulShape, o: Orientation, variant: KernelVariant): Contender {
   const { a: sa, b: sb } = stored(s, o);
   const { a, b } = operands(s);
   const g = new Graph();
   const A = g.input('a', sa, 'float32');
   const B = g.input('b', sb, 'float32');
-  const exec = compileChainrule(g, { outputs: [A.matmul(B, { transposeA: o.transposeA, transposeB: o.transposeB })] }, kind);
+  const exec = compileChainrule(g, { outputs: [A.matmul(B, { transposeA: o.transposeA, transposeB: o.transposeB })] }, 'compiled');
   const feeds = { a: new Tensor(a, sa), b: new Tensor(b, sb) };
-  return { key: EXECUTOR_KEYS[kind], run: () => void exec(feeds) };
+  return { key: `chainrule_${variant.suffix}`, enter: () => useKernels(variant.options), run: () => void exec(feeds) };
 }
 
 /**

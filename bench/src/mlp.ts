@@ -8,7 +8,7 @@
 import { Graph, Tensor, type Node } from '@chainrule/graph';
 import { crossEntropyFromLogits, empiricalRisk } from '@chainrule/nn';
 import { adam, minimize } from '@chainrule/optim';
-import { compileChainrule, EXECUTOR_KEYS, type ExecutorKind } from './chainrule.js';
+import { compileChainrule, DEFAULT_KERNELS, EXECUTOR_KEYS, useKernels, type ExecutorKind, type KernelVariant } from './chainrule.js';
 import { MLP_BATCH, MLP_LAYERS, MLP_LR, type MlpData } from './data.js';
 import { tf, TF_KEYS, useBackend, type TfBackend } from './tfjs.js';
 
@@ -65,19 +65,21 @@ export function mlpGraph(data: MlpData): MlpGraph {
 }
 
 /**
- * The MLP as a chainrule graph, compiled by one executor.
+ * The MLP as a chainrule graph, compiled by one executor, run with the default kernels or a variant
+ * (key `chainrule_compiled_wasm_1t`, …).
  *
  * @param kind - the executor.
  * @param data - initial parameters and the batch.
+ * @param variant - kernel settings other than the defaults.
  * @returns the contender.
  */
-export function chainruleMlp(kind: ExecutorKind, data: MlpData): MlpContender {
+export function chainruleMlp(kind: ExecutorKind, data: MlpData, variant?: KernelVariant): MlpContender {
   const { graph, loss, update, feeds } = mlpGraph(data);
   const step = compileChainrule(graph, { outputs: [loss], updates: update }, kind);
   const forward = compileChainrule(graph, { outputs: [loss] }, kind);
   return {
-    key: EXECUTOR_KEYS[kind],
-    enter: async () => {},
+    key: variant === undefined ? EXECUTOR_KEYS[kind] : `${EXECUTOR_KEYS[kind]}_${variant.suffix}`,
+    enter: async () => useKernels(variant?.options ?? DEFAULT_KERNELS),
     step: () => step(feeds)[0]!.data[0]!,
     forward: () => forward(feeds)[0]!.data[0]!,
   };

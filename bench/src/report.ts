@@ -6,6 +6,9 @@ import { writeFileSync } from 'node:fs';
 /** A figure's value. */
 export type Figure = number | string | boolean;
 
+/** chainrule contenders that the others are also compared with: the reference interpreter, and the JavaScript kernels. */
+const BASELINES = new Set(['chainrule_interpreter', 'chainrule_compiled_js', 'chainrule_js']);
+
 /** Every figure of a run, by key, in the order recorded. */
 export class Figures {
   private readonly map = new Map<string, Figure>();
@@ -35,7 +38,7 @@ export class Figures {
     const pairs: [string, number][] = [];
     for (const a of mine) {
       for (const b of rates.keys()) {
-        if (a === b || (b.startsWith('chainrule_') && b !== 'chainrule_interpreter')) continue;
+        if (a === b || (b.startsWith('chainrule_') && !BASELINES.has(b))) continue;
         const r = rates.get(a)! / rates.get(b)!;
         this.set(`ratio.${item}.${a}_vs_${b}`, r);
         pairs.push([`${short(a)}/${short(b)}`, r]);

@@ -60,6 +60,8 @@ export { IDENTITIES } from './rewrite/identities.js';
 export type { Identity } from './rewrite/identities.js';
 export { substitute } from './rewrite/substitute.js';
 export { compileExecutable } from './compiler/compile.js';
+export { kernelOptions, setKernelOptions } from './kernels/settings.js';
+export type { KernelBackend, KernelOptions, ResolvedKernelOptions } from './kernels/settings.js';
 export type { BroadcastToAttrs, ReshapeAttrs } from './ops/reshape.js';
 export type { CastAttrs, DimSizeAttrs } from './ops/misc.js';
 export type { ConcatAttrs, PadAttrs, SliceAttrs } from './ops/slice.js';

@@ -244,9 +244,8 @@ function prepareStep(
     return (s) => mul(out, s[a]!, s[b]!);
   }
   if (node.op === 'sum' || node.op === 'max') {
-    const { init, step } = FOLDS[node.op];
     const axes = normalizeAxes(node.op, (node.attrs as unknown as ReduceAttrs).axes, inShapes[0]!.length);
-    const reduce = prepareReduce(inShapes[0]!, axes, init, step);
+    const reduce = prepareReduce(inShapes[0]!, axes, FOLDS[node.op]);
     const x = inSlots[0]!;
     return (s) => reduce(out, s[x]!);
   }

@@ -29,7 +29,7 @@ export function inferReduce(op: string, x: NodeType, attrs: ReduceAttrs): NodeTy
  *
  * @example
  * ```ts
- * const product: Fold = { init: 1, step: (acc, v) => acc * v };
+ * const product: Fold = { init: 1, step: (acc, v) => acc * v, expression: 'acc * v' };
  * [2, 3, 4].reduce(product.step, product.init); // 24
  * ```
  */
@@ -38,6 +38,11 @@ export interface Fold {
   readonly init: number;
   /** Folds one element into the accumulator. */
   readonly step: (acc: number, v: number) => number;
+  /**
+   * The same step as JavaScript source over `acc` and `v`, from which the kernels generate loops
+   * specialised per dtype (a constant of this module, never text from a graph).
+   */
+  readonly expression: string;
 }
 
 /**
@@ -50,13 +55,17 @@ export interface Fold {
  * ```
  */
 export const FOLDS: Readonly<Record<'sum' | 'max', Fold>> = {
-  sum: { init: 0, step: (a, v) => a + v },
+  sum: { init: 0, step: (a, v) => a + v, expression: 'acc + v' },
   // NOTE: a NaN anywhere makes the result NaN.
-  max: { init: -Infinity, step: (a, v) => (Number.isNaN(a) || !(v <= a) ? (Number.isNaN(a) ? a : v) : a) },
+  max: {
+    init: -Infinity,
+    step: (a, v) => (Number.isNaN(a) || !(v <= a) ? (Number.isNaN(a) ? a : v) : a),
+    expression: '(acc !== acc ? acc : v <= acc ? acc : v)',
+  },
 };
 
 function reduceOp(name: 'sum' | 'max', summary: string): OpDef<ReduceAttrs> {
-  const { init, step } = FOLDS[name];
+  const fold = FOLDS[name];
   return defineOp<ReduceAttrs>({
     name,
     arity: 1,
@@ -70,7 +79,7 @@ function reduceOp(name: 'sum' | 'max', summary: string): OpDef<ReduceAttrs> {
       return attrs;
     },
     infer: ([x], attrs) => inferReduce(name, x!, attrs),
-    kernel: ([x], attrs) => reduce(x!, normalizeAxes(name, attrs.axes, x!.rank), attrs.keepDims, init, step),
+    kernel: ([x], attrs) => reduce(x!, normalizeAxes(name, attrs.axes, x!.rank), attrs.keepDims, fold),
   });
 }
 

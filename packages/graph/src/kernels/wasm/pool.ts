@@ -1,0 +1,154 @@
+/**
+ * Worker threads for large matrix products. Each worker instantiates the kernels on the same
+ * shared memory. The calling thread posts the blocks of a product as records, wakes the workers,
+ * and then claims blocks itself like any worker; when none is left to claim it waits for the
+ * blocks in progress. A worker that is slow to wake (or still starting, or descheduled on a busy
+ * machine) therefore never holds a product up by more than the block it has taken. Runs stay
+ * synchronous for the caller.
+ *
+ * Control block (Int32 slots at address 0): GENERATION, bumped with every product (workers sleep
+ * on it); BLOCKS, the number of records in use; HELPERS, how many workers may take part (worker w,
+ * from 1, claims blocks only while w ≤ HELPERS); then one record of RECORD_INTS slots per block:
+ * [state, c, a, b, m, k, n, tA, tB, i0, i1, j0, j1, kind (32 or 64)], where state goes
+ * IDLE → POSTED (by the caller, after the other slots) → TAKEN (compare-and-swap, by whichever
+ * thread claims it) → DONE → IDLE (by the caller, once all are done). A thread computes every
+ * block it claims in its own workspace.
+ */
+import { Worker } from 'node:worker_threads';
+import type { DType } from '../../dtype.js';
+import { MAX_THREADS } from '../limits.js';
+import type { KernelInstance } from './runtime.js';
+
+const IDLE = 0;
+const POSTED = 1;
+const TAKEN = 2;
+const DONE = 3;
+const GENERATION = 0;
+const BLOCKS = 1;
+const HELPERS = 2;
+const RECORDS = 16;
+const RECORD_INTS = 16;
+/** Most blocks one product is split into. */
+export const MAX_BLOCKS = 4 * MAX_THREADS;
+/** Polls of a state slot before falling asleep on it (roughly 50–100 µs). */
+const SPIN = 20_000;
+
+/** Bytes the control block occupies at the start of the memory. */
+export const CONTROL_BYTES = (RECORDS + MAX_BLOCKS * RECORD_INTS) * 4;
+
+/** A block C[i0..i1, j0..j1] of a product, computed by one thread. */
+export interface Block {
+  readonly i0: number;
+  readonly i1: number;
+  readonly j0: number;
+  readonly j1: number;
+}
+
+/** The operands of one product, as byte addresses in the shared memory. */
+export interface Job {
+  readonly dtype: DType;
+  readonly c: number;
+  readonly a: number;
+  readonly b: number;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  readonly tA: number;
+  readonly tB: number;
+}
+
+// The worker's whole program: a constant of this module, never text from a graph. Products tend
+// to come in bursts (a training step's forward and backward passes), so it polls briefly before
+// sleeping: waking from Atomics.wait costs tens of microseconds.
+const WORKER_SOURCE = `'use strict';
+const { workerData } = require('node:worker_threads');
+const { module, memory, scratch, index } = workerData;
+const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const ctl = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
+const claim = () => {
+  // Only as many workers as the current thread setting take part.
+  if (index > ctl[${HELPERS}]) return -1;
+  const blocks = ctl[${BLOCKS}];
+  for (let b = 0; b < blocks; b++) {
+    const at = ${RECORDS} + b * ${RECORD_INTS};
+    if (Atomics.load(ctl, at) === ${POSTED} && Atomics.compareExchange(ctl, at, ${POSTED}, ${TAKEN}) === ${POSTED}) return at;
+  }
+  return -1;
+};
+let seen = Atomics.load(ctl, ${GENERATION});
+for (;;) {
+  for (let at = claim(); at >= 0; at = claim()) {
+    const kernel = ctl[at + 13] === 32 ? kernels.gemm32 : kernels.gemm64;
+    kernel(ctl[at + 1], ctl[at + 2], ctl[at + 3], ctl[at + 4], ctl[at + 5], ctl[at + 6], ctl[at + 7], ctl[at + 8],
+      ctl[at + 9], ctl[at + 10], ctl[at + 11], ctl[at + 12], scratch);
+    Atomics.store(ctl, at, ${DONE});
+    Atomics.notify(ctl, at);
+  }
+  let generation = Atomics.load(ctl, ${GENERATION});
+  for (let spin = 0; spin < ${SPIN} && generation === seen; spin++) generation = Atomics.load(ctl, ${GENERATION});
+  if (generation === seen) Atomics.wait(ctl, ${GENERATION}, seen);
+  seen = Atomics.load(ctl, ${GENERATION});
+}
+`;
+
+const workers: Worker[] = [];
+let control: Int32Array | undefined;
+
+/** Workers started so far (they persist; the thread setting limits how many take part). */
+export function workerCount(): number {
+  return workers.length;
+}
+
+/** Starts workers until there are `count`; worker w (from 1) computes in workspace w. */
+function ensureWorkers(kernels: KernelInstance, count: number, scratchBase: number): Int32Array {
+  control ??= new Int32Array(kernels.memory.buffer, 0, CONTROL_BYTES / 4);
+  while (workers.length < count) {
+    const scratch = scratchBase + (workers.length + 1) * kernels.scratchStride;
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: kernels.module, memory: kernels.memory, scratch, index: workers.length + 1 } });
+    // Idle workers must not keep the process alive.
+    worker.unref();
+    workers.push(worker);
+  }
+  return control;
+}
+
+/**
+ * Computes `blocks` of one product on the calling thread and `workers` worker threads, whichever
+ * claims each block first. Thread t's workspace is `scratchBase` + t · scratchStride (the caller's
+ * is t = 0). Returns when every block is done.
+ */
+export function runParallel(kernels: KernelInstance, job: Job, blocks: readonly Block[], scratchBase: number, helpers: number): void {
+  const kernel = job.dtype === 'float32' ? kernels.exports.gemm32 : kernels.exports.gemm64;
+  const ctl = ensureWorkers(kernels, helpers, scratchBase);
+  const kind = job.dtype === 'float32' ? 32 : 64;
+  ctl[BLOCKS] = blocks.length;
+  ctl[HELPERS] = helpers;
+  for (let b = 0; b < blocks.length; b++) {
+    const at = RECORDS + b * RECORD_INTS;
+    const { i0, i1, j0, j1 } = blocks[b]!;
+    ctl.set([job.c, job.a, job.b, job.m, job.k, job.n, job.tA, job.tB, i0, i1, j0, j1, kind], at + 1);
+    Atomics.store(ctl, at, POSTED);
+  }
+  Atomics.add(ctl, GENERATION, 1);
+  Atomics.notify(ctl, GENERATION);
+  for (let b = 0; b < blocks.length; b++) {
+    const at = RECORDS + b * RECORD_INTS;
+    if (Atomics.compareExchange(ctl, at, POSTED, TAKEN) !== POSTED) continue;
+    run(kernel, job, blocks[b]!, scratchBase);
+    Atomics.store(ctl, at, DONE);
+  }
+  for (let b = 0; b < blocks.length; b++) {
+    const at = RECORDS + b * RECORD_INTS;
+    let state = Atomics.load(ctl, at);
+    for (let spin = 0; spin < SPIN && state !== DONE; spin++) state = Atomics.load(ctl, at);
+    while (state !== DONE) {
+      Atomics.wait(ctl, at, state);
+      state = Atomics.load(ctl, at);
+    }
+  }
+  for (let b = 0; b < blocks.length; b++) Atomics.store(ctl, RECORDS + b * RECORD_INTS, IDLE);
+}
+
+function run(kernel: (...args: number[]) => void, job: Job, block: Block, scratch: number): void {
+  kernel(job.c, job.a, job.b, job.m, job.k, job.n, job.tA, job.tB, block.i0, block.i1, block.j0, block.j1, scratch);
+}

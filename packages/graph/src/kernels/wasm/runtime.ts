@@ -1,0 +1,166 @@
+/// <reference path="./webassembly.d.ts" />
+/**
+ * The WebAssembly SIMD matrix product: one module instance on a shared memory, the memory plan of
+ * a call, and the copies between JavaScript arrays and that memory.
+ *
+ * Memory plan (byte addresses): the control block of the worker pool at 0; from SCRATCH_BASE, one
+ * private workspace per thread (packed panels of A and B, an edge tile); after them, A, B and C of
+ * the current call, each 16-byte aligned. The memory grows as a call needs and never shrinks.
+ */
+import type { DType, TypedArray } from '../../dtype.js';
+import { KERNELS_BASE64, MAXIMUM_PAGES } from './module.js';
+import { CONTROL_BYTES, MAX_BLOCKS, runParallel, workerCount, type Block } from './pool.js';
+
+const PAGE = 65536;
+/** Where the per-thread workspaces begin (after the pool's control block). */
+const SCRATCH_BASE = Math.ceil(CONTROL_BYTES / PAGE) * PAGE;
+
+/** The exports of the compiled kernels (see packages/graph/wasm/gemm.ts). */
+export interface KernelExports {
+  readonly gemm32: KernelFunction;
+  readonly gemm64: KernelFunction;
+  readonly SCRATCH32_BYTES: WebAssembly.Global;
+  readonly SCRATCH64_BYTES: WebAssembly.Global;
+}
+
+/** gemm32/gemm64: (c, a, b, m, k, n, tA, tB, i0, i1, j0, j1, scratch) on byte addresses. */
+export type KernelFunction = (
+  c: number, a: number, b: number, m: number, k: number, n: number, tA: number, tB: number,
+  i0: number, i1: number, j0: number, j1: number, scratch: number,
+) => void;
+
+/** One loaded instance: the module (for workers), its shared memory and its exports. */
+export interface KernelInstance {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly exports: KernelExports;
+  /** Bytes of one thread's workspace, rounded up to whole pages (the larger of both dtypes). */
+  readonly scratchStride: number;
+}
+
+let instance: KernelInstance | null | undefined;
+
+/** The kernels' instance, created on first use; null when this runtime cannot run them. */
+export function kernelInstance(): KernelInstance | null {
+  if (instance === undefined) instance = instantiate();
+  return instance;
+}
+
+function instantiate(): KernelInstance | null {
+  try {
+    const bytes = Buffer.from(KERNELS_BASE64, 'base64');
+    if (!WebAssembly.validate(bytes)) return null;
+    const module = new WebAssembly.Module(bytes);
+    const memory = new WebAssembly.Memory({ initial: 2, maximum: MAXIMUM_PAGES, shared: true });
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+    const scratch = Math.max(exports.SCRATCH32_BYTES.value as number, exports.SCRATCH64_BYTES.value as number);
+    return { module, memory, exports, scratchStride: Math.ceil(scratch / PAGE) * PAGE };
+  } catch {
+    // No SIMD, no shared memory (SharedArrayBuffer disabled), or no WebAssembly at all.
+    return null;
+  }
+}
+
+/**
+ * Whether the WebAssembly SIMD kernels can run here (WebAssembly with SIMD and threads, and
+ * SharedArrayBuffer).
+ */
+export function wasmKernelsAvailable(): boolean {
+  return kernelInstance() !== null;
+}
+
+let f32: Float32Array = new Float32Array(0);
+let f64: Float64Array = new Float64Array(0);
+let viewsOf: ArrayBufferLike | undefined;
+
+/** Grows the memory to at least `bytes`; false when that exceeds the maximum. */
+function reserve(kernels: KernelInstance, bytes: number): boolean {
+  const have = kernels.memory.buffer.byteLength;
+  if (bytes > have) {
+    const pages = Math.ceil((bytes - have) / PAGE);
+    if (have / PAGE + pages > MAXIMUM_PAGES) return false;
+    kernels.memory.grow(pages);
+  }
+  const buffer = kernels.memory.buffer;
+  if (buffer !== viewsOf) {
+    f32 = new Float32Array(buffer);
+    f64 = new Float64Array(buffer);
+    viewsOf = buffer;
+  }
+  return true;
+}
+
+const align16 = (bytes: number): number => (bytes + 15) & ~15;
+
+/** Rows of C per tile of the micro-kernel, and columns per tile for each dtype. */
+const TILE_ROWS = 4;
+const TILE_COLS: Record<DType, number> = { float32: 8, float64: 4 };
+
+/**
+ * Splits the m×n result into up to `parts` blocks along its longer side, in whole tiles. Each block
+ * is computed independently; an element's sum does not depend on the split.
+ */
+export function splitBlocks(m: number, n: number, parts: number, tileCols: number): Block[] {
+  const alongRows = m >= n;
+  const length = alongRows ? m : n;
+  const tile = alongRows ? TILE_ROWS : tileCols;
+  const tiles = Math.ceil(length / tile);
+  const count = Math.min(parts, tiles);
+  const blocks: Block[] = [];
+  let start = 0;
+  for (let t = 0; t < count; t++) {
+    const end = Math.min(length, start + Math.ceil((tiles - start / tile) / (count - t)) * tile);
+    blocks.push(alongRows ? { i0: start, i1: end, j0: 0, j1: n } : { i0: 0, i1: m, j0: start, j1: end });
+    start = end;
+  }
+  return blocks;
+}
+
+/**
+ * C = op(A)·op(B) in WebAssembly: copies op's operands in, runs the kernel on `threads` threads (or
+ * one, below `parallelMinWork` multiply-adds), copies C out.
+ *
+ * @returns false when the operands do not fit the memory's maximum (the caller falls back).
+ */
+export function wasmGemm(
+  kernels: KernelInstance,
+  dtype: DType,
+  C: TypedArray, c0: number, A: TypedArray, a0: number, B: TypedArray, b0: number,
+  m: number, k: number, n: number, transposeA: boolean, transposeB: boolean,
+  threads: number,
+): boolean {
+  const bytes = dtype === 'float32' ? 4 : 8;
+  const parts = threads > 1 && m * n * k >= PARALLEL_MIN_WORK ? threads : 1;
+  // Every started worker keeps its workspace, even when fewer take part now.
+  const a = SCRATCH_BASE + Math.max(parts, workerCount() + 1) * kernels.scratchStride;
+  const b = align16(a + m * k * bytes);
+  const c = align16(b + k * n * bytes);
+  if (!reserve(kernels, c + m * n * bytes)) return false;
+  const view = dtype === 'float32' ? f32 : f64;
+  view.set(A.subarray(a0, a0 + m * k), a / bytes);
+  view.set(B.subarray(b0, b0 + k * n), b / bytes);
+  const tA = transposeA ? 1 : 0;
+  const tB = transposeB ? 1 : 0;
+  if (parts === 1) {
+    const kernel = dtype === 'float32' ? kernels.exports.gemm32 : kernels.exports.gemm64;
+    kernel(c, a, b, m, k, n, tA, tB, 0, m, 0, n, SCRATCH_BASE);
+  } else {
+    const blocks = splitBlocks(m, n, Math.min(MAX_BLOCKS, parts * BLOCKS_PER_THREAD), TILE_COLS[dtype]);
+    runParallel(kernels, { dtype, c, a, b, m, k, n, tA, tB }, blocks, SCRATCH_BASE, parts - 1);
+  }
+  C.set(view.subarray(c / bytes, c / bytes + m * n), c0);
+  return true;
+}
+
+/**
+ * Blocks per thread a parallel product is split into: more than one, so that a thread that starts
+ * late (a busy machine) leaves blocks for the others; few, since each block packs its panels anew.
+ */
+const BLOCKS_PER_THREAD = 2;
+
+/**
+ * Multiply-adds (m·n·k) from which a product is split across threads; below it, waking the
+ * workers costs more than they save (measured with `pnpm bench --only matmul`).
+ */
+export const PARALLEL_MIN_WORK = 1 << 18;
+
