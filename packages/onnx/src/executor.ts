@@ -86,7 +86,9 @@ const fromOrt = (t: ort.Tensor): Tensor => new Tensor((t.data as Float64Array | 
  * Runtime's kernels sum in their own order).
  *
  * It is asynchronous because ONNX Runtime's runs are: `graph.compile` returns a synchronous
- * executable and cannot wrap it, so this executor lives here rather than behind `executor:`.
+ * executable and cannot wrap it, so this executor lives here rather than behind `executor:`. Runs of
+ * one executable are queued; ONNX Runtime reads the variables' storage when the run actually starts,
+ * so do not run another executable that assigns the same variables while a run is pending.
  *
  * @param graph - the graph.
  * @param options - outputs, updates, and ONNX Runtime's thread count and execution providers.
