@@ -32,6 +32,14 @@ export interface OnnxExecutableOptions extends ToOnnxOptions {
    * onnxruntime-node's CUDA binaries (see the guide "When one process is not enough").
    */
   readonly executionProviders?: readonly ort.InferenceSession.ExecutionProviderConfig[] | undefined;
+  /**
+   * ONNX Runtime's graph optimisations (default `'basic'`: constant folding and removal of redundant
+   * nodes, which change no value). `'extended'` and `'all'` add fusions, some of which fold a
+   * constant factor into a 32-bit float attribute of a fused op (a scaled matrix product), so that
+   * float64 results lose precision (seen as 1e-8 relative errors in an SGD-with-momentum step); on
+   * the MLP of `pnpm bench` they were not faster.
+   */
+  readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all' | undefined;
 }
 
 /**
@@ -91,7 +99,8 @@ const fromOrt = (t: ort.Tensor): Tensor => new Tensor((t.data as Float64Array | 
  * so do not run another executable that assigns the same variables while a run is pending.
  *
  * @param graph - the graph.
- * @param options - outputs, updates, and ONNX Runtime's thread count and execution providers.
+ * @param options - outputs, updates, and ONNX Runtime's thread count, execution providers and graph
+ * optimisation level.
  * @returns a promise of the prepared run.
  * @throws OnnxExportError (as a rejection) when the request cannot be exported; ChainruleError for an
  * output or update that is not a node of `graph`. A run rejects with FeedError for feeds that do
@@ -111,6 +120,7 @@ export async function compileOnnx(graph: Graph, options: OnnxExecutableOptions):
     ...(options.intraOpNumThreads === undefined ? {} : { intraOpNumThreads: options.intraOpNumThreads }),
     interOpNumThreads: 1,
     executionMode: 'sequential',
+    graphOptimizationLevel: options.graphOptimizationLevel ?? 'basic',
   });
   const { outputs, updates, needed } = request;
 
