@@ -22,6 +22,7 @@ export default defineConfig({
       { extends: true, test: { name: 'autodiff', include: ['packages/autodiff/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'optim', include: ['packages/optim/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'nn', include: ['packages/nn/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'onnx', include: ['packages/onnx/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'workspace', include: ['test/**/*.test.ts'] } },
     ],
   },

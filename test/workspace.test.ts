@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as autodiff from '@chainrule/autodiff';
 import * as graph from '@chainrule/graph';
 import * as nn from '@chainrule/nn';
+import * as onnx from '@chainrule/onnx';
 import * as optim from '@chainrule/optim';
 import { describe, expect, it } from 'vitest';
 
@@ -10,6 +11,7 @@ const packages = [
   ['autodiff', autodiff],
   ['optim', optim],
   ['nn', nn],
+  ['onnx', onnx],
 ] as const;
 
 function versionOnDisk(dir: string): unknown {

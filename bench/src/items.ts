@@ -6,6 +6,7 @@ import { ALL_THREADS, EXECUTOR_KEYS, tryChainrule, type ExecutorKind, type Kerne
 import { MLP_BATCH, MLP_LAYERS, mlpData, mlpMatmulFlops } from './data.js';
 import { chainruleMatmul, gflops, MATMUL_SHAPES, ORIENTATIONS, shapeKey, tfjsMatmul, type MatmulShape } from './matmul.js';
 import { measureMemory } from './memory.js';
+import { onnxMlp } from './onnx.js';
 import { chainruleMlp, tfjsMlp, type MlpContender } from './mlp.js';
 import { fmt, fmtMiB, ratioLine, short, type Figures, table } from './report.js';
 import { chainruleSmall, closureSmall, smallProgram, tfjsSmall } from './small-graph.js';
@@ -34,6 +35,8 @@ export interface Lineup {
   readonly matmulVariants: readonly KernelVariant[];
   readonly backends: readonly TfBackend[];
   readonly closure: boolean;
+  /** ONNX Runtime's thread counts (MLP items only). */
+  readonly ortThreads: readonly number[];
 }
 
 const spreadCell = (spread: number): string => `±${Math.round((spread * 100) / 2)}%`;
@@ -47,8 +50,13 @@ async function mlpSet(lineup: Lineup): Promise<MlpContender[]> {
   if (mlpContenders === undefined) {
     const data = mlpData();
     const first = (c: MlpContender): MlpContender => {
-      initialLoss.set(c.key, c.forward());
-      c.step();
+      initialLoss.set(c.key, c.forward() as number);
+      void c.step();
+      return c;
+    };
+    const firstAsync = async (c: MlpContender): Promise<MlpContender> => {
+      initialLoss.set(c.key, await c.forward());
+      await c.step();
       return c;
     };
     const mine = [
@@ -56,7 +64,8 @@ async function mlpSet(lineup: Lineup): Promise<MlpContender[]> {
       ...lineup.mlpVariants.map((v) => tryChainrule('compiled', `the MLP (${v.suffix})`, () => first(chainruleMlp('compiled', data, v)))),
     ].filter((c) => c !== undefined);
     const peers: MlpContender[] = [];
-    for (const b of lineup.backends) peers.push(first(await tfjsMlp(b, data)));
+    for (const b of lineup.backends) peers.push(await firstAsync(await tfjsMlp(b, data)));
+    for (const t of lineup.ortThreads) peers.push(await firstAsync(await onnxMlp(t, data)));
     mlpContenders = [...mine, ...peers];
   }
   return mlpContenders;
@@ -78,8 +87,8 @@ export async function runMlp(plan: Plan, lineup: Lineup, figures: Figures): Prom
   }
   console.log(`  initial loss (same init and data everywhere): ${initial.join(', ')}`);
   const timed: Contender[] = cs.flatMap((c) => [
-    { key: `${c.key}:step`, enter: c.enter, run: () => void c.step() },
-    { key: `${c.key}:forward`, enter: c.enter, run: () => void c.forward() },
+    { key: `${c.key}:step`, enter: c.enter, run: () => c.step() },
+    { key: `${c.key}:forward`, enter: c.enter, run: () => c.forward() },
   ]);
   const rates = await interleaved(timed, plan.mlp);
   const rows = [['contender', 'steps/s', '', 'matmul GFLOP/s', 'forwards/s', '', 'step ÷ forward']];
@@ -201,7 +210,7 @@ export async function runMemory(plan: Plan, lineup: Lineup, figures: Figures): P
       // no rate from item 1 in this run: time a few steps to size the run
       await c.enter();
       const t = performance.now();
-      for (let i = 0; i < 3; i++) c.step();
+      for (let i = 0; i < 3; i++) await c.step();
       mlpRates.set(c.key, 3000 / (performance.now() - t));
     }
     const steps = Math.max(10, Math.min(plan.memorySteps, Math.floor(mlpRates.get(c.key)! * plan.memoryBudgetS)));

@@ -1,6 +1,7 @@
 /**
  * `pnpm bench [--quick] [--json FILE] [--only ITEMS] [--contenders KEYS] [--memory-steps N]`:
- * chainrule against TensorFlow.js (cpu and wasm backends) in one process, interleaved; see
+ * chainrule against TensorFlow.js (cpu and wasm backends) and, for the MLP, ONNX Runtime running
+ * chainrule's exported graph, in one process, interleaved; see
  * bench/README.md.
  * A script, not a test: it prints and records figures and asserts nothing about them.
  */
@@ -11,6 +12,7 @@ import { canCollect } from './memory.js';
 import { Figures } from './report.js';
 import { runMatmul, runMemory, runMlp, runSmallGraph, type Lineup, type Plan } from './items.js';
 import { setupTfjs, TF_KEYS } from './tfjs.js';
+import { ORT_THREADS, ortKey } from './onnx.js';
 
 const ITEMS = ['mlp', 'small', 'matmul', 'memory'] as const;
 type Item = (typeof ITEMS)[number];
@@ -34,6 +36,7 @@ const CONTENDERS = [
   'tfjs_cpu',
   'tfjs_wasm',
   'closure',
+  ...ORT_THREADS.map(ortKey),
 ];
 
 const USAGE = `usage: pnpm bench [--quick] [--json FILE] [--only ${ITEMS.join(',')}] [--contenders ${CONTENDERS.join(',')}] [--memory-steps N] (see bench/README.md)`;
@@ -114,6 +117,7 @@ async function main(): Promise<void> {
     matmulVariants: variants.filter((v) => wanted(`chainrule_${v.suffix}`)),
     backends: (['cpu', 'wasm'] as const).filter((b) => wanted(TF_KEYS[b])),
     closure: wanted('closure'),
+    ortThreads: ORT_THREADS.filter((t) => wanted(ortKey(t))),
   };
   const tfInfo = await setupTfjs();
 

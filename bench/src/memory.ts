@@ -42,15 +42,15 @@ export function canCollect(): boolean {
  */
 export async function measureMemory(c: MlpContender, steps: number): Promise<MemoryReport> {
   await c.enter();
-  for (let i = 0; i < 3; i++) c.step();
+  for (let i = 0; i < 3; i++) await c.step();
   gc();
   const before = process.memoryUsage();
   const tensorsBefore = c.liveTensors?.();
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < half; i++) c.step();
+  for (let i = 0; i < half; i++) await c.step();
   gc();
   const mid = process.memoryUsage();
-  for (let i = half; i < steps; i++) c.step();
+  for (let i = half; i < steps; i++) await c.step();
   gc();
   const after = process.memoryUsage();
   const tensorsAfter = c.liveTensors?.();

@@ -18,26 +18,31 @@ export interface MlpContender {
   readonly key: string;
   /** Called before each timed block (selects the tfjs backend). */
   readonly enter: () => Promise<void>;
-  /** One training step; returns the loss before the update. */
-  readonly step: () => number;
+  /** One training step; returns the loss before the update (a promise for ONNX Runtime, whose runs are async). */
+  readonly step: () => number | Promise<number>;
   /** The forward pass alone; returns the loss. */
-  readonly forward: () => number;
+  readonly forward: () => number | Promise<number>;
   /** Live tensors held by the library, where it counts them (tfjs). */
   readonly liveTensors?: () => number;
 }
 
 const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
 
+/** The MLP as a chainrule graph: the loss, its Adam update and the batch to feed. */
+export interface MlpGraph {
+  readonly graph: Graph;
+  readonly loss: Node;
+  readonly update: ReturnType<typeof minimize>;
+  readonly feeds: Readonly<Record<string, Tensor>>;
+}
+
 /**
- * The MLP as a chainrule graph, compiled by one executor, run with the default kernels or a variant
- * (key `chainrule_compiled_wasm_1t`, …).
+ * Builds the MLP as a chainrule graph (float32, symbolic batch) from the shared data.
  *
- * @param kind - the executor.
  * @param data - initial parameters and the batch.
- * @param variant - kernel settings other than the defaults.
- * @returns the contender.
+ * @returns the graph, loss, update and feeds.
  */
-export function chainruleMlp(kind: ExecutorKind, data: MlpData, variant?: KernelVariant): MlpContender {
+export function mlpGraph(data: MlpData): MlpGraph {
   const g = new Graph();
   const x = g.input('x', ['batch', MLP_LAYERS[0]], 'float32');
   const y = g.input('y', ['batch', MLP_LAYERS[MLP_LAYERS.length - 1]!], 'float32');
@@ -52,12 +57,26 @@ export function chainruleMlp(kind: ExecutorKind, data: MlpData, variant?: Kernel
   }
   const loss = empiricalRisk(crossEntropyFromLogits(h, y));
   const update = minimize(loss, params, adam({ lr: MLP_LR, ...ADAM, epsilonPlacement: 'outside' }));
-  const step = compileChainrule(g, { outputs: [loss], updates: update }, kind);
-  const forward = compileChainrule(g, { outputs: [loss] }, kind);
   const feeds = {
     x: new Tensor(data.x, [MLP_BATCH, MLP_LAYERS[0]]),
     y: new Tensor(data.y, [MLP_BATCH, MLP_LAYERS[MLP_LAYERS.length - 1]!]),
   };
+  return { graph: g, loss, update, feeds };
+}
+
+/**
+ * The MLP as a chainrule graph, compiled by one executor, run with the default kernels or a variant
+ * (key `chainrule_compiled_wasm_1t`, …).
+ *
+ * @param kind - the executor.
+ * @param data - initial parameters and the batch.
+ * @param variant - kernel settings other than the defaults.
+ * @returns the contender.
+ */
+export function chainruleMlp(kind: ExecutorKind, data: MlpData, variant?: KernelVariant): MlpContender {
+  const { graph, loss, update, feeds } = mlpGraph(data);
+  const step = compileChainrule(graph, { outputs: [loss], updates: update }, kind);
+  const forward = compileChainrule(graph, { outputs: [loss] }, kind);
   return {
     key: variant === undefined ? EXECUTOR_KEYS[kind] : `${EXECUTOR_KEYS[kind]}_${variant.suffix}`,
     enter: async () => useKernels(variant?.options ?? DEFAULT_KERNELS),

@@ -53,9 +53,9 @@ export class Figures {
   }
 }
 
-/** A short label of a contender key (`cr-compiled`, `tf-wasm`). */
+/** A short label of a contender key (`cr-compiled`, `tf-wasm`, `ort-2t`). */
 export function short(key: string): string {
-  return key.replace('chainrule_', 'cr-').replace('tfjs_', 'tf-');
+  return key.replace('chainrule_', 'cr-').replace('tfjs_', 'tf-').replace('onnxruntime_', 'ort-');
 }
 
 /** A number with 3 significant digits and thousands separators. */

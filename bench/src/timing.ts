@@ -10,8 +10,11 @@ export interface Contender {
   readonly key: string;
   /** Called before each block of calls, untimed (e.g. switch the tfjs backend). */
   readonly enter?: () => Promise<void> | void;
-  /** One unit of work; must force its result (read the data back) so that lazy work is counted. */
-  readonly run: () => void;
+  /**
+   * One unit of work; must force its result (read the data back) so that lazy work is counted. A
+   * contender whose work is asynchronous (ONNX Runtime) returns a promise, and each call is awaited.
+   */
+  readonly run: () => unknown;
 }
 
 /** How long to measure. */
@@ -54,7 +57,8 @@ async function block(c: Contender, ms: number, minCalls: number): Promise<number
   const t0 = performance.now();
   let elapsed = 0;
   do {
-    c.run();
+    const done = c.run();
+    if (done instanceof Promise) await done; // only async contenders pay for the await
     calls++;
     elapsed = performance.now() - t0;
   } while (elapsed < ms || calls < minCalls);

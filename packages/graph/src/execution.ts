@@ -123,7 +123,16 @@ export function bindFeeds(graph: Graph, needed: readonly Node[], feeds: Map<stri
 }
 
 
-/** What both executors derive once from a request: the checked outputs and updates, the pruned schedule and the inputs it reads. */
+/**
+ * What both executors derive once from a request: the checked outputs and updates, the pruned
+ * schedule and the inputs it reads.
+ *
+ * @example
+ * ```ts
+ * const prepared: PreparedRequest = prepareRequest(g, [loss], step);
+ * prepared.needed.map((n) => n.name); // ['x', 'y']
+ * ```
+ */
 export interface PreparedRequest {
   /** The requested outputs. */
   readonly outputs: readonly Node[];

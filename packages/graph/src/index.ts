@@ -40,6 +40,10 @@ export type { KernelContext, NodeType, OpDef, OpKind } from './ops/op-def.js';
 export { randomStream } from './random.js';
 export { schedule, toDigraph } from './structure.js';
 export { compileInterpreter } from './interpreter.js';
+// For executors outside this package (such as @chainrule/onnx): the same request checks, feed
+// checks and random streams as the two built-in executors.
+export { bindFeeds, describe as describeNode, drawFor, feedMap, prepareRequest } from './execution.js';
+export type { PreparedRequest } from './execution.js';
 export type { Executable, ExecutableOptions, Feeds, RunOptions, Updates } from './interpreter.js';
 export { toDot, toMermaid } from './export-text.js';
 export type { TextExportOptions } from './export-text.js';

@@ -1,0 +1,33 @@
+/**
+ * The MLP on ONNX Runtime: the very graph chainrule's executors run (`mlpGraph`), exported with
+ * `@chainrule/onnx` and run by onnxruntime-node's CPU execution provider with a fixed number of
+ * intra-op threads.
+ */
+import { compileOnnx } from '@chainrule/onnx';
+import type { MlpData } from './data.js';
+import { mlpGraph, type MlpContender } from './mlp.js';
+
+/** The thread counts the bench gives ONNX Runtime. */
+export const ORT_THREADS = [1, 2] as const;
+
+/** Contender key of ONNX Runtime with a thread count. */
+export const ortKey = (threads: number): string => `onnxruntime_${threads}t`;
+
+/**
+ * The MLP step and forward pass as two ONNX Runtime sessions.
+ *
+ * @param threads - ONNX Runtime's `intraOpNumThreads`.
+ * @param data - initial parameters and the batch.
+ * @returns the contender (its step and forward return promises).
+ */
+export async function onnxMlp(threads: number, data: MlpData): Promise<MlpContender> {
+  const { graph, loss, update, feeds } = mlpGraph(data);
+  const step = await compileOnnx(graph, { outputs: [loss], updates: update, intraOpNumThreads: threads });
+  const forward = await compileOnnx(graph, { outputs: [loss], intraOpNumThreads: threads });
+  return {
+    key: ortKey(threads),
+    enter: async () => {},
+    step: async () => (await step(feeds))[0]!.data[0]!,
+    forward: async () => (await forward(feeds))[0]!.data[0]!,
+  };
+}

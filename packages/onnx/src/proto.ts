@@ -1,0 +1,68 @@
+import onnxProto from 'onnx-proto';
+import type { DType, SymbolicShape } from '@chainrule/graph';
+
+// The ONNX protobuf schema as compiled by onnx-proto (protobufjs static code); this file turns
+// plain values into its messages. Nothing here encodes bytes by hand.
+
+export const onnx = onnxProto.onnx;
+export type TensorProto = onnxProto.onnx.ITensorProto;
+export type NodeProto = onnxProto.onnx.INodeProto;
+export type AttributeProto = onnxProto.onnx.IAttributeProto;
+export type ValueInfoProto = onnxProto.onnx.IValueInfoProto;
+
+const { DataType } = onnx.TensorProto;
+const { AttributeType } = onnx.AttributeProto;
+
+/** ONNX element type of a chainrule dtype. */
+export function elemType(dtype: DType): number {
+  return dtype === 'float64' ? DataType.DOUBLE : DataType.FLOAT;
+}
+
+/** The ONNX element type of indices and shapes. */
+export const INT64 = DataType.INT64;
+
+/** The ONNX element type of masks. */
+export const BOOL = DataType.BOOL;
+
+/** ONNX's `to` attribute value for Cast to the element type of `dtype`. */
+export const castTo = elemType;
+
+/**
+ * An initializer or constant tensor. Data goes into `raw_data` in little-endian order, which is
+ * the byte order of typed arrays on every platform Node and ONNX Runtime run on.
+ */
+export function tensorProto(name: string, dtype: DType | 'int64', shape: readonly number[], values: ArrayLike<number>): TensorProto {
+  const data =
+    dtype === 'float64' ? Float64Array.from(values) : dtype === 'float32' ? Float32Array.from(values) : BigInt64Array.from(Array.from(values, (v) => BigInt(v)));
+  return {
+    name,
+    dims: [...shape],
+    dataType: dtype === 'int64' ? INT64 : elemType(dtype),
+    rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  };
+}
+
+/** An attribute value: an integer, a list of integers, a string or a tensor. */
+export type AttrValue = number | readonly number[] | string | { readonly tensor: TensorProto };
+
+/** Turns a named attribute value into its message (numbers are INT, lists INTS, strings STRING). */
+export function attribute(name: string, value: AttrValue): AttributeProto {
+  if (typeof value === 'number') return { name, type: AttributeType.INT, i: value };
+  if (typeof value === 'string') return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
+  if ('tensor' in value) return { name, type: AttributeType.TENSOR, t: value.tensor };
+  return { name, type: AttributeType.INTS, ints: [...value] };
+}
+
+/** A graph input or output: name, element type and shape (symbolic dimensions become dim_params). */
+export function valueInfo(name: string, dtype: DType, shape: SymbolicShape, doc?: string): ValueInfoProto {
+  return {
+    name,
+    docString: doc ?? '',
+    type: {
+      tensorType: {
+        elemType: elemType(dtype),
+        shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
+  };
+}

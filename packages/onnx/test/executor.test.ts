@@ -1,0 +1,110 @@
+import onnxProto from 'onnx-proto';
+import { describe, expect, it } from 'vitest';
+import { ChainruleError, ExecutionError, FeedError, Graph, tensor } from '@chainrule/graph';
+import { OPSET, compileOnnx, onnxOutputName, onnxUpdateName, toONNX } from '../src/index.js';
+
+describe('the ONNX Runtime executor', () => {
+  it('commits all assignments together after the run (a ← b, b ← a swaps) and keeps variables between runs', async () => {
+    const g = new Graph();
+    const a = g.variable('a', tensor([1, 2]));
+    const b = g.variable('b', tensor([3, 4]));
+    const run = await compileOnnx(g, { outputs: [a.add(b)], updates: [[a, b], [b, a.mul(2)]] });
+    expect(Array.from((await run())[0]!.data)).toEqual([4, 6]);
+    expect(Array.from(g.getVariable('a').data)).toEqual([3, 4]);
+    expect(Array.from(g.getVariable('b').data)).toEqual([2, 4]);
+    const [second] = await run();
+    expect(Array.from(second!.data)).toEqual([5, 8]);
+    expect(Array.from(g.getVariable('b').data)).toEqual([6, 8]);
+    await run.release();
+  });
+
+  it('queues runs started together, so each sees the variables the previous one left', async () => {
+    const g = new Graph();
+    const n = g.variable('n', tensor([0]));
+    const run = await compileOnnx(g, { outputs: [n], updates: [[n, n.add(1)]] });
+    const seen = await Promise.all([run(), run(), run()]);
+    expect(seen.map((t) => t[0]!.data[0])).toEqual([0, 1, 2]);
+    await run.release();
+  });
+
+  it('checks feeds by name, dtype and shape, naming the input', async () => {
+    const g = new Graph();
+    const x = g.input('x', ['batch', 2]);
+    const y = g.input('y', ['batch']);
+    const run = await compileOnnx(g, { outputs: [x.sum(1).add(y)] });
+    await expect(run({ x: tensor([[1, 2]]) })).rejects.toThrow(new FeedError("missing feed for input 'y' (float64 [batch])"));
+    await expect(run({ x: tensor([[1, 2]]), y: tensor([1]), z: tensor([1]) })).rejects.toThrow(/feed 'z' matches no input of the graph \(inputs: 'x', 'y'\)/);
+    await expect(run({ x: tensor([[1, 2]], undefined, 'float32'), y: tensor([1]) })).rejects.toThrow("feed for input 'x' has dtype float32, expected float64");
+    await expect(run({ x: tensor([[1, 2, 3]]), y: tensor([1]) })).rejects.toThrow("feed for input 'x' has shape [1,3], expected [batch,2]");
+    await expect(run({ x: tensor([[1, 2]]), y: tensor([1, 2]) })).rejects.toThrow("dimension 'batch' is 2 here but 1 in the feed for 'x'");
+    // a failed run leaves the executable usable
+    expect(Array.from((await run({ x: tensor([[1, 2]]), y: tensor([10]) }))[0]!.data)).toEqual([13]);
+    await run.release();
+  });
+
+  it('reports a failure inside ONNX Runtime as an ExecutionError naming the chainrule node', async () => {
+    const g = new Graph();
+    const run = await compileOnnx(g, { outputs: [g.constant([1, 2, 3]).gather(g.input('i', [1]))] });
+    const failure = run({ i: tensor([7]) });
+    await expect(failure).rejects.toBeInstanceOf(ExecutionError);
+    await expect(failure).rejects.toThrow(/^ONNX Runtime failed in #2 gather: .*indices element out of data bounds, idx=7/s);
+    await run.release();
+  });
+
+  it('writes a model whose outputs are the requested values, then each variable\'s new value', async () => {
+    const g = new Graph();
+    const w = g.variable('w', tensor([1, 2]));
+    const model = toONNX(g, { outputs: [w.sum()], updates: [[w, w.mul(3)]] });
+    const { default: ort } = await import('onnxruntime-node');
+    const session = await ort.InferenceSession.create(model);
+    expect(session.inputNames).toEqual(['w']);
+    expect(session.outputNames).toEqual([onnxOutputName(0), onnxUpdateName('w')]);
+    const out = await session.run({ w: new ort.Tensor('float64', Float64Array.from([1, 2]), [2]) });
+    expect(Array.from(out[onnxUpdateName('w')]!.data as Float64Array)).toEqual([3, 6]);
+    await session.release();
+  });
+
+  it('keeps inputs and variables apart from the names it makes, whatever they are called', async () => {
+    const g = new Graph();
+    const a = g.input('c0', [2]);
+    const b = g.variable('n1.0', tensor([10, 20]));
+    const run = await compileOnnx(g, { outputs: [a.mul(2).add(b)] });
+    expect(Array.from((await run({ c0: tensor([1, 2]) }))[0]!.data)).toEqual([12, 24]);
+    await run.release();
+  });
+
+  it('declares opset 21 and writes symbolic dimensions as dim_params', () => {
+    const g = new Graph();
+    const x = g.input('x', ['batch', 3], 'float32');
+    const model = onnxProto.onnx.ModelProto.decode(toONNX(g, { outputs: [x.sum(1)] }));
+    expect(model.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([['', OPSET]]);
+    expect(OPSET).toBe(21);
+    const graph = model.graph!;
+    const dims = (v: onnxProto.onnx.IValueInfoProto): (string | number)[] => v.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
+    expect(graph.input![0]!.type!.tensorType!.elemType).toBe(onnxProto.onnx.TensorProto.DataType.FLOAT);
+    expect(dims(graph.input![0]!)).toEqual(['batch', 3]);
+    expect(dims(graph.output![0]!)).toEqual(['batch']);
+  });
+});
+
+describe('requests that cannot be exported', () => {
+  it('a symbolic dimension no fed input carries', () => {
+    const g = new Graph();
+    expect(() => toONNX(g, { outputs: [g.fill(['n'], 1)] })).toThrow(
+      "#0 fill: symbolic dimension 'n' is not a dimension of any input the model reads, so ONNX Runtime could not know its size; feed an input that has it",
+    );
+  });
+
+  it('a solve whose matrix size is symbolic', () => {
+    const g = new Graph();
+    const a = g.input('a', ['n', 'n']);
+    expect(() => toONNX(g, { outputs: [g.solve(a, a)] })).toThrow("#1 solve: the matrix size 'n' is symbolic; an ONNX model of solve is unrolled for a fixed size");
+  });
+
+  it('an output of another graph, or an update of something that is not a variable', async () => {
+    const g = new Graph();
+    const x = g.input('x', [1]);
+    expect(() => toONNX(g, { outputs: [new Graph().input('y', [1])] })).toThrow(new ChainruleError('outputs[0] is not a node of this graph'));
+    await expect(compileOnnx(g, { outputs: [x], updates: [[x, x]] })).rejects.toThrow("updates: #0 input 'x' is not a variable; only variables can be assigned");
+  });
+});
