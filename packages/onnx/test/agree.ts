@@ -2,10 +2,10 @@ import { expect } from 'vitest';
 import type { Tensor } from '@chainrule/graph';
 
 /**
- * Whether two tensors have the same shape and dtype and agree to `rel` relative (NaN with NaN):
- * elementwise; or with `normwise` relative to the largest magnitude in either tensor — the measure
+ * Whether two tensors have the same shape and dtype and agree to `rel` relative: elementwise; or with `normwise` relative to the largest magnitude in either tensor — the measure
  * for values that are sums of terms which cancel, where the order of summation decides the last
  * digits; and never finer than `rel · floor` (for values whose true size is 0 and whose digits are noise).
+ * Where either value is not finite, only the same value agrees (∞ with ∞ of the same sign, NaN with NaN).
  */
 export function agree(a: Tensor, b: Tensor, rel: number, { normwise = false, floor = 0 }: AgreeOptions = {}): boolean {
   const scale = normwise ? Math.max(floor, ...Array.from(a.data, Math.abs), ...Array.from(b.data, Math.abs)) : floor;
@@ -15,7 +15,8 @@ export function agree(a: Tensor, b: Tensor, rel: number, { normwise = false, flo
     a.shape.every((d, i) => d === b.shape[i]) &&
     Array.from(a.data).every((v, i) => {
       const w = b.data[i]!;
-      return Object.is(v, w) || v === w || Math.abs(v - w) <= rel * Math.max(Math.abs(v), Math.abs(w), scale);
+      if (!Number.isFinite(v) || !Number.isFinite(w)) return Object.is(v, w);
+      return v === w || Math.abs(v - w) <= rel * Math.max(Math.abs(v), Math.abs(w), scale);
     })
   );
 }
