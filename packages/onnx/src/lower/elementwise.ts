@@ -14,13 +14,24 @@ const compare = (opType: string): Lowering => (b, n, [x, y]) => b.op('Cast', [b.
 /**
  * ln(1 + x) without ONNX's missing Log1p: with u = 1 + x (rounded), ln(u)·x/(u − 1) is accurate to a
  * few ulps (Goldberg's trick; the rounding error of u cancels), and u = 1 means ln(1 + x) = x to
- * working precision.
+ * working precision. x = +∞ is passed through too, where the formula would give ∞·(∞/∞) = NaN.
  */
 export function log1p(b: OnnxBuilder, x: string, dtype: DType): string {
   const u = b.op('Add', [b.scalar(1, dtype), x]);
   const d = b.op('Sub', [u, b.scalar(1, dtype)]);
   const scaled = b.op('Mul', [b.op('Log', [u]), b.op('Div', [x, d])]);
-  return b.op('Where', [b.op('Equal', [d, b.scalar(0, dtype)]), x, scaled]);
+  const itself = b.op('Or', [b.op('Equal', [d, b.scalar(0, dtype)]), b.op('IsInf', [x], { detect_negative: 0 })]);
+  return b.op('Where', [itself, x, scaled]);
+}
+
+/**
+ * xʸ as JavaScript's Math.pow, the kernel's: C's pow (ONNX Runtime's) gives 1 for 1^NaN, 1^±∞ and
+ * (−1)^±∞, where Math.pow gives NaN; every other case agrees.
+ */
+function pow(b: OnnxBuilder, x: string, y: string, dtype: DType): string {
+  const unitBase = b.op('Equal', [b.op('Abs', [x]), b.scalar(1, dtype)]);
+  const nonFiniteExponent = b.op('Or', [b.op('IsNaN', [y]), b.op('IsInf', [y])]);
+  return b.op('Where', [b.op('And', [unitBase, nonFiniteExponent]), b.scalar(NaN, dtype), b.op('Pow', [x, y])]);
 }
 
 export const ELEMENTWISE = {
@@ -54,7 +65,7 @@ export const ELEMENTWISE = {
   sub: binary('Sub'),
   mul: binary('Mul'),
   div: binary('Div'),
-  pow: binary('Pow'),
+  pow: (b, n, [x, y]) => pow(b, x!, y!, n.dtype),
   maximum: binary('Max'),
   minimum: binary('Min'),
   greater: compare('Greater'),

@@ -11,7 +11,13 @@ function reduce(opType: 'ReduceSum' | 'ReduceMax', op: string): Lowering {
     const axes = normalizeAxes(op, attrs.axes, source.rank, source.shape);
     // NOTE: ONNX reads an empty axes list as "reduce everything"; chainrule reduces nothing.
     if (axes.length === 0) return b.op('Identity', [x!]);
-    return b.op(opType, [x!, b.ints(axes)], { keepdims: attrs.keepDims ? 1 : 0 });
+    const keepdims = attrs.keepDims ? 1 : 0;
+    const reduced = b.op(opType, [x!, b.ints(axes)], { keepdims });
+    if (opType === 'ReduceSum') return reduced;
+    // ONNX Runtime's ReduceMax skips a NaN unless it comes first; the kernel's max is NaN when any
+    // element is. The sum of the NaNs (0 where there are none) makes it so.
+    const nans = b.op('Where', [b.op('IsNaN', [x!]), x!, b.scalar(0, n.dtype)]);
+    return b.op('Add', [reduced, b.op('ReduceSum', [nans, b.ints(axes)], { keepdims })]);
   };
 }
 
