@@ -121,6 +121,7 @@ export async function compileOnnx(graph: Graph, options: OnnxExecutableOptions):
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: options.graphOptimizationLevel ?? 'basic',
+    logSeverityLevel: 4, // fatal only: a failed run is reported once, by the ExecutionError it rejects with
   });
   const { outputs, updates, needed } = request;
 

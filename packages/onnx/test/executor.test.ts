@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { ChainruleError, ExecutionError, FeedError, Graph, tensor } from '@chainrule/graph';
@@ -49,6 +51,16 @@ describe('the ONNX Runtime executor', () => {
     await expect(failure).rejects.toBeInstanceOf(ExecutionError);
     await expect(failure).rejects.toThrow(/^ONNX Runtime failed in #2 gather: .*indices element out of data bounds, idx=7/s);
     await run.release();
+  });
+
+  // ONNX Runtime logs to the process's native stderr, which only another process can read.
+  it('leaves the ExecutionError the only report of a failed run (ONNX Runtime logs nothing)', () => {
+    const child = spawnSync(process.execPath, ['--conditions=@chainrule/source', '--import', 'tsx', fileURLToPath(new URL('fixtures/failing-run.ts', import.meta.url))], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      encoding: 'utf8',
+    });
+    expect(child.stdout.trim()).toBe('ExecutionError');
+    expect(child.stderr).toBe('');
   });
 
   it('writes a model whose outputs are the requested values, then each variable\'s new value', async () => {
