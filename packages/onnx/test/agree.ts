@@ -8,7 +8,9 @@ import type { Tensor } from '@chainrule/graph';
  * Where either value is not finite, only the same value agrees (∞ with ∞ of the same sign, NaN with NaN).
  */
 export function agree(a: Tensor, b: Tensor, rel: number, { normwise = false, floor = 0 }: AgreeOptions = {}): boolean {
-  const scale = normwise ? Math.max(floor, ...Array.from(a.data, Math.abs), ...Array.from(b.data, Math.abs)) : floor;
+  // a loop, not Math.max(...data): a spread of a large tensor overflows the stack
+  let scale = floor;
+  if (normwise) for (const v of [...a.data, ...b.data]) scale = Math.max(scale, Math.abs(v));
   return (
     a.dtype === b.dtype &&
     a.shape.length === b.shape.length &&
