@@ -7,14 +7,19 @@ export type ExternalKind = 'feed' | 'variable' | 'random';
 
 /** One ONNX graph input and the chainrule node behind it. */
 export interface External {
+  /** The ONNX input's name. */
   readonly name: string;
+  /** The input, variable or random node it stands for. */
   readonly node: Node;
+  /** What is fed to it. */
   readonly kind: ExternalKind;
 }
 
 /** Where the runtime size of a symbolic dimension can be read: an axis of an ONNX graph input. */
 export interface DimSource {
+  /** The ONNX graph input's name. */
   readonly input: string;
+  /** The axis of that input whose size the dimension is. */
   readonly axis: number;
 }
 
@@ -24,8 +29,11 @@ export interface DimSource {
  * cannot contain keeps them apart from the inputs and variables, which keep their own names.
  */
 export class OnnxBuilder {
+  /** The ONNX nodes added so far, in order. */
   readonly nodes: NodeProto[] = [];
+  /** The constants, as initializers. */
   readonly initializers: TensorProto[] = [];
+  /** The ONNX graph inputs, in order of declaration. */
   readonly externals: External[] = [];
   private current: Node | undefined;
   private temps = 0;

@@ -63,7 +63,9 @@ export function onnxUpdateName(variable: string): string {
 
 /** A model and what the executor needs to feed it and read it back. */
 export interface ExportedModel {
+  /** The serialised `ModelProto`. */
   readonly bytes: Uint8Array;
+  /** The request as `graph.compile` prepares it: outputs, updates, the nodes needed and their order. */
   readonly request: PreparedRequest;
   /** ONNX graph inputs, in order, with the node each stands for. */
   readonly externals: readonly External[];
@@ -83,6 +85,9 @@ export function exportModel(graph: Graph, options: ToOnnxOptions): ExportedModel
   const values = new Map<Node, string>();
   for (const node of request.order) {
     b.lowering(node);
+    // Unreachable with matching versions: nodes only have registered primitives (Graph.apply and JSON
+    // loading reject other op names) and LOWERINGS must cover them all to compile. It guards against a
+    // newer @chainrule/graph with a primitive this build of the package does not know.
     const lower = loweringOf(node.op) ?? b.fail(`op '${node.op}' has no ONNX lowering`);
     values.set(node, lower(b, node, node.inputs.map((m) => values.get(m)!)));
   }

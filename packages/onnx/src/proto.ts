@@ -4,16 +4,19 @@ import type { DType, SymbolicShape } from '@chainrule/graph';
 // The ONNX protobuf schema as compiled by onnx-proto (protobufjs static code); this file turns
 // plain values into its messages. Nothing here encodes bytes by hand.
 
+/** The `onnx` protobuf namespace: message classes (`ModelProto`, …) with their encoders, and enums. */
 export const onnx = onnxProto.onnx;
+/** A tensor message (an initializer, or the value of a tensor attribute) as a plain object. */
 export type TensorProto = onnxProto.onnx.ITensorProto;
+/** A graph node message as a plain object. */
 export type NodeProto = onnxProto.onnx.INodeProto;
-export type AttributeProto = onnxProto.onnx.IAttributeProto;
-export type ValueInfoProto = onnxProto.onnx.IValueInfoProto;
+type AttributeProto = onnxProto.onnx.IAttributeProto;
+type ValueInfoProto = onnxProto.onnx.IValueInfoProto;
 
 const { DataType } = onnx.TensorProto;
 const { AttributeType } = onnx.AttributeProto;
 
-/** ONNX element type of a chainrule dtype. */
+/** ONNX element type of a chainrule dtype; also Cast's `to` attribute for a cast to that dtype. */
 export function elemType(dtype: DType): number {
   return dtype === 'float64' ? DataType.DOUBLE : DataType.FLOAT;
 }
@@ -23,9 +26,6 @@ export const INT64 = DataType.INT64;
 
 /** The ONNX element type of masks. */
 export const BOOL = DataType.BOOL;
-
-/** ONNX's `to` attribute value for Cast to the element type of `dtype`. */
-export const castTo = elemType;
 
 /**
  * An initializer or constant tensor. Data goes into `raw_data` in little-endian order, which is

@@ -1,6 +1,6 @@
 import type { CastAttrs, DType } from '@chainrule/graph';
 import type { OnnxBuilder } from '../builder.js';
-import { castTo } from '../proto.js';
+import { elemType } from '../proto.js';
 import type { Lowering } from './lowering.js';
 
 // Elementwise primitives. Where ONNX has the op with the same formula it is used as is; where the
@@ -9,7 +9,7 @@ import type { Lowering } from './lowering.js';
 
 const unary = (opType: string): Lowering => (b, _n, [x]) => b.op(opType, [x!]);
 const binary = (opType: string): Lowering => (b, _n, [x, y]) => b.op(opType, [x!, y!]);
-const compare = (opType: string): Lowering => (b, n, [x, y]) => b.op('Cast', [b.op(opType, [x!, y!])], { to: castTo(n.dtype) });
+const compare = (opType: string): Lowering => (b, n, [x, y]) => b.op('Cast', [b.op(opType, [x!, y!])], { to: elemType(n.dtype) });
 
 /**
  * ln(1 + x) without ONNX's missing Log1p: with u = 1 + x (rounded), ln(u)·x/(u − 1) is accurate to a
@@ -34,6 +34,7 @@ function pow(b: OnnxBuilder, x: string, y: string, dtype: DType): string {
   return b.op('Where', [b.op('And', [unitBase, nonFiniteExponent]), b.scalar(NaN, dtype), b.op('Pow', [x, y])]);
 }
 
+/** The lowerings of the elementwise primitives (unary, binary, comparisons, where, cast). */
 export const ELEMENTWISE = {
   neg: unary('Neg'),
   abs: unary('Abs'),
@@ -73,7 +74,7 @@ export const ELEMENTWISE = {
   equal: compare('Equal'),
   // cond is a float tensor: a where cond ≠ 0.
   where: (b, n, [c, x, y]) => b.op('Where', [b.op('Not', [b.op('Equal', [c!, b.scalar(0, n.dtype)])]), x!, y!]),
-  cast: (b, n, [x]) => b.op('Cast', [x!], { to: castTo((n.attrs as unknown as CastAttrs).dtype) }),
+  cast: (b, n, [x]) => b.op('Cast', [x!], { to: elemType((n.attrs as unknown as CastAttrs).dtype) }),
   stopGradient: unary('Identity'),
   identity: unary('Identity'),
 } satisfies Record<string, Lowering>;

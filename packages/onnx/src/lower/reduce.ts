@@ -28,6 +28,7 @@ export function swapLast(b: OnnxBuilder, x: string, rank: number): string {
   return b.op('Transpose', [x], { perm });
 }
 
+/** The lowerings of `sum`, `max` and `matmul`. */
 export const REDUCE = {
   sum: reduce('ReduceSum', 'sum'),
   max: reduce('ReduceMax', 'max'),

@@ -1,6 +1,6 @@
 import { normalizeAxes, type BroadcastToAttrs, type ConcatAttrs, type DimSizeAttrs, type OneHotAttrs, type PadAttrs, type SliceAttrs, type TransposeAttrs } from '@chainrule/graph';
 import type { OnnxBuilder } from '../builder.js';
-import { INT64, castTo, tensorProto } from '../proto.js';
+import { INT64, elemType, tensorProto } from '../proto.js';
 import type { Lowering } from './lowering.js';
 
 // Ops that move, select or count elements. Index tensors are floats in chainrule and int64 in ONNX.
@@ -10,6 +10,7 @@ function indices(b: OnnxBuilder, x: string): string {
   return b.op('Cast', [x], { to: INT64 });
 }
 
+/** The lowerings of the primitives that move, select or count elements. */
 export const SHAPE = {
   // allowzero: a 0 in the target shape is a zero-length axis, not "copy the input's axis".
   reshape: (b, n, [x]) => b.op('Reshape', [x!, b.shapeOf(n.shape)], { allowzero: 1 }),
@@ -46,7 +47,7 @@ export const SHAPE = {
     const { depth } = n.attrs as unknown as OneHotAttrs;
     const range = b.constant(n.dtype, [depth], Array.from({ length: depth }, (_, k) => k));
     const hit = b.op('Equal', [b.op('Unsqueeze', [i!, b.ints([-1])]), range]);
-    return b.op('Cast', [hit], { to: castTo(n.dtype) });
+    return b.op('Cast', [hit], { to: elemType(n.dtype) });
   },
   dimSize(b, n, [x]) {
     const source = n.inputs[0]!;
@@ -54,6 +55,6 @@ export const SHAPE = {
     const dims = axes.map((a) => source.shape[a]!);
     if (dims.every((d) => typeof d === 'number')) return b.scalar((dims as number[]).reduce((p, d) => p * d, 1), n.dtype);
     const sizes = b.op('Gather', [b.op('Shape', [x!]), b.ints(axes)], { axis: 0 });
-    return b.op('Cast', [b.op('ReduceProd', [sizes], { keepdims: 0 })], { to: castTo(n.dtype) });
+    return b.op('Cast', [b.op('ReduceProd', [sizes], { keepdims: 0 })], { to: elemType(n.dtype) });
   },
 } satisfies Record<string, Lowering>;

@@ -1,5 +1,5 @@
 import type { OnnxBuilder } from '../builder.js';
-import { BOOL, castTo, tensorProto } from '../proto.js';
+import { BOOL, elemType, tensorProto } from '../proto.js';
 import type { Lowering } from './lowering.js';
 
 // ONNX has no linear solver, so solve(A, B) is unrolled for its static size n into the kernel's own
@@ -28,6 +28,7 @@ function swapRows(b: OnnxBuilder, x: string, n: number, c: number, isP: string):
   return b.op('Where', [mask(b, n, (i) => i === c), rowP, b.op('Where', [isP, rowC, x])]);
 }
 
+/** The lowering of `solve`: Gaussian elimination unrolled for the matrix size (see above). */
 export const SOLVE = {
   solve(b, node, [a, rhs]) {
     const [A, B] = node.inputs as [typeof node, typeof node];
@@ -35,7 +36,7 @@ export const SOLVE = {
     if (typeof n !== 'number') return b.fail(`the matrix size '${n}' is symbolic; an ONNX model of solve is unrolled for a fixed size`);
     const batch = node.shape.slice(0, -2);
     if (n === 0) return b.op('ConstantOfShape', [b.shapeOf(node.shape)], { value: { tensor: tensorProto('zero', node.dtype, [1], [0]) } }); // nothing to solve
-    const toF64 = (x: string): string => (node.dtype === 'float64' ? x : b.op('Cast', [x], { to: castTo('float64') }));
+    const toF64 = (x: string): string => (node.dtype === 'float64' ? x : b.op('Cast', [x], { to: elemType('float64') }));
     let M = toF64(b.op('Expand', [a!, b.shapeOf([...batch, n, n])]));
     let X = toF64(b.op('Expand', [rhs!, b.shapeOf([...batch, n, B.shape[B.rank - 1]!])]));
     const zero = b.scalar(0, 'float64');
@@ -61,6 +62,6 @@ export const SOLVE = {
       solved[c] = b.op('Div', [s, entry(b, M, c, c)]);
     }
     const out = n === 1 ? solved[0]! : b.op('Concat', solved, { axis: -2 });
-    return node.dtype === 'float64' ? out : b.op('Cast', [out], { to: castTo(node.dtype) });
+    return node.dtype === 'float64' ? out : b.op('Cast', [out], { to: elemType(node.dtype) });
   },
 } satisfies Record<string, Lowering>;

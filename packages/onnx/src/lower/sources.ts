@@ -18,9 +18,11 @@ export function randomInputName(id: number): string {
   return `#random/${id}`;
 }
 
-// Sources. Inputs and variables become ONNX graph inputs under their own names. A random op becomes
-// an input too: the executor draws its values from chainrule's seeded stream, so a run on ONNX
-// Runtime sees exactly the values the interpreter would.
+/**
+ * The lowerings of the sources. Inputs and variables become ONNX graph inputs under their own names.
+ * A random op becomes an input too: the executor draws its values from chainrule's seeded stream, so
+ * a run on ONNX Runtime sees exactly the values the interpreter would.
+ */
 export const SOURCES = {
   input: (b, n) => b.external(n, 'feed', n.name!),
   variable: (b, n) => b.external(n, 'variable', n.name!),
