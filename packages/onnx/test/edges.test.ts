@@ -66,6 +66,19 @@ describe('the primitives at ±0, ±1, ±∞ and NaN', () => {
       expect(values(got!)).toEqual([NaN, NaN, NaN, 1, NaN, NaN, NaN, 1]);
     });
 
+    it(`solve is NaN throughout a batch entry whose A or B has a NaN or ±∞, as the kernel gives it (${dtype})`, async () => {
+      const g = new Graph();
+      const a = g.input('a', [3, 2, 2], dtype);
+      const b = g.input('b', [3, 2, 2], dtype);
+      const feeds = {
+        a: tensor([[[2, 1], [1, 3]], [[2, NaN], [1, 3]], [[2, 1], [1, 3]]], undefined, dtype),
+        b: tensor([[[1, 2], [3, 4]], [[1, 2], [3, 4]], [[1, Infinity], [3, 4]]], undefined, dtype),
+      };
+      const [[got], [want]] = await both(g, [g.solve(a, b)], feeds);
+      expect(values(want!).slice(4)).toEqual(new Array(8).fill(NaN));
+      expect(agree(got!, want!, dtype === 'float64' ? 1e-15 : 1e-6), `${got!.toString()} vs ${want!.toString()}`).toBe(true);
+    });
+
     it(`max is NaN when any reduced element is NaN, wherever it is (${dtype})`, async () => {
       const g = new Graph();
       const v = g.input('v', [3], dtype);

@@ -8,8 +8,11 @@ import type { Lowering } from './lowering.js';
 // s −= M[c,i]·X[i,j]; X[c,j] = s/M[c,c]), and row swaps and masks are exact selections, so the values
 // agree with the kernel to rounding. Like the kernel it works in float64 whatever the dtype.
 //
-// NOTE: the kernel throws on a matrix singular to working precision and returns NaN for non-finite
-// inputs; ONNX has no way to throw, so the model returns ±Infinity or NaN there instead.
+// Like the kernel, a batch entry whose A or B has a NaN or ±∞ is NaN throughout.
+//
+// NOTE: the kernel throws on a matrix singular to working precision; ONNX has no way to throw, so the
+// model returns ±Infinity or NaN for an exactly singular one and large finite values for a nearly
+// singular one instead.
 
 /** Rows [from, to) of a [..., rows, cols] value. */
 const rows = (b: OnnxBuilder, x: string, from: number, to: number): string => b.op('Slice', [x, b.ints([from]), b.ints([to]), b.ints([-2])]);
@@ -40,6 +43,10 @@ export const SOLVE = {
     let M = toF64(b.op('Expand', [a!, b.shapeOf([...batch, n, n])]));
     let X = toF64(b.op('Expand', [rhs!, b.shapeOf([...batch, n, B.shape[B.rank - 1]!])]));
     const zero = b.scalar(0, 'float64');
+    // x·0 is NaN exactly where x is not finite (±0 elsewhere): summed over each batch entry's A and B,
+    // it is NaN where the kernel's result is, and adding it to the solution makes that all NaN.
+    const nonFinite = (x: string): string => b.op('ReduceSum', [b.op('Mul', [x, zero]), b.ints([-2, -1])], { keepdims: 1 });
+    const poison = b.op('Add', [nonFinite(M), nonFinite(X)]);
     const rowIndex = b.constant('int64', [n, 1], Array.from({ length: n }, (_, i) => i));
     for (let c = 0; c < n; c++) {
       // Pivot: the first row r ≥ c with the largest |M[r, c]| (ArgMax keeps the first of ties, like the kernel's strict >).
@@ -61,7 +68,7 @@ export const SOLVE = {
       for (let i = c + 1; i < n; i++) s = b.op('Sub', [s, b.op('Mul', [entry(b, M, c, i), solved[i]!])]);
       solved[c] = b.op('Div', [s, entry(b, M, c, c)]);
     }
-    const out = n === 1 ? solved[0]! : b.op('Concat', solved, { axis: -2 });
+    const out = b.op('Add', [n === 1 ? solved[0]! : b.op('Concat', solved, { axis: -2 }), poison]);
     return node.dtype === 'float64' ? out : b.op('Cast', [out], { to: elemType(node.dtype) });
   },
 } satisfies Record<string, Lowering>;
