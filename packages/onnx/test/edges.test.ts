@@ -24,6 +24,22 @@ async function both(g: Graph, outputs: readonly Node[], feeds: Record<string, Te
 const show = (v: number): string => (Object.is(v, -0) ? '-0' : String(v));
 const values = (t: Tensor): number[] => Array.from(t.data);
 
+describe('the documented differences, where the kernels throw and ONNX cannot', () => {
+  it('oneHot of a non-integer index is a zero row; a nearly singular solve is large and finite', async () => {
+    const g = new Graph();
+    const i = g.input('i', [2]);
+    const a = g.input('a', [2, 2]);
+    const feeds = { i: tensor([1.5, 1]), a: tensor([[1, 1], [1, 1 + 2 ** -52]]) };
+    expect(() => g.run([i.oneHot(3)], feeds)).toThrow();
+    expect(() => g.run([g.solve(a, g.constant([[1], [2]]))], feeds)).toThrow(/singular to working precision/);
+    const run = await compileOnnx(g, { outputs: [i.oneHot(3), g.solve(a, g.constant([[1], [2]]))] });
+    const [hot, x] = await run(feeds);
+    await run.release();
+    expect(values(hot!)).toEqual([0, 0, 0, 0, 1, 0]);
+    expect(values(x!).every((v) => Number.isFinite(v) && Math.abs(v) > 1e15)).toBe(true);
+  });
+});
+
 describe('the primitives at ±0, ±1, ±∞ and NaN', () => {
   for (const dtype of DTYPES) {
     // Zeros agree whatever their sign: ONNX Runtime does not keep the sign of a zero through
@@ -77,6 +93,18 @@ describe('the primitives at ±0, ±1, ±∞ and NaN', () => {
       const [[got], [want]] = await both(g, [g.solve(a, b)], feeds);
       expect(values(want!).slice(4)).toEqual(new Array(8).fill(NaN));
       expect(agree(got!, want!, dtype === 'float64' ? 1e-15 : 1e-6), `${got!.toString()} vs ${want!.toString()}`).toBe(true);
+    });
+
+    it(`sum and matmul carry ±∞ and NaN as the kernels do (${dtype})`, async () => {
+      const g = new Graph();
+      const a = g.input('a', [4, 3], dtype);
+      const b = g.input('b', [3, 3], dtype);
+      const feeds = {
+        a: tensor([[1, Infinity, 2], [-Infinity, 0, 1], [3, 4, 5], [NaN, 1, 2]], undefined, dtype),
+        b: tensor([[0, 1, 1], [1, 2, 0], [2, -1, Infinity]], undefined, dtype), // ∞·0, ∞ − ∞, ∞ + finite, NaN
+      };
+      const [got, want] = await both(g, [a.sum(0), a.sum(1), a.matmul(b), b.matmul(a, { transposeB: true })], feeds);
+      got.forEach((t, i) => expect(agree(t, want[i]!, dtype === 'float64' ? 1e-15 : 1e-6), `${t.toString()} vs ${want[i]!.toString()}`).toBe(true));
     });
 
     it(`max is NaN when any reduced element is NaN, wherever it is (${dtype})`, async () => {
