@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ChainruleError, kernelOptions, randomStream, setKernelOptions, type DType } from '../src/index.js';
 import { gemmFor } from '../src/kernels/gemm.js';
 import { uniform01 } from '../src/random.js';
-import { splitBlocks } from '../src/kernels/wasm/runtime.js';
+import { runParallel } from '../src/kernels/wasm/pool.js';
+import { kernelInstance, SCRATCH_BASE, splitBlocks } from '../src/kernels/wasm/runtime.js';
 
 const initial = kernelOptions();
 afterEach(() => {
@@ -157,6 +158,24 @@ describe.runIf(wasm)('WebAssembly SIMD kernels', () => {
         }
       }
     }
+  });
+
+  it('leaves no block behind when a product fails part-way, so the next product is right', () => {
+    const c: Case = { m: 130, k: 260, n: 67, tA: false, tB: false, offsets: [0, 0, 0], seed: 9 };
+    const ops = operands(c, 'float32');
+    setKernelOptions({ backend: 'wasm', threads: 2 });
+    const before = product(c, 'float32', ops); // starts the worker and grows the memory
+    const kernels = kernelInstance()!;
+    const size = kernels.memory.buffer.byteLength;
+    // Rows 0–3 of C fit at the very end of the memory; rows 4–7 lie past it and trap, on
+    // whichever thread takes that block.
+    const job = { dtype: 'float32' as const, c: size - 256, a: size - 4096, b: size - 4096, m: 8, k: 1, n: 16, tA: 0, tB: 0 };
+    const blocks = [
+      { i0: 0, i1: 4, j0: 0, j1: 16 },
+      { i0: 4, i1: 8, j0: 0, j1: 16 },
+    ];
+    for (let attempt = 0; attempt < 20; attempt++) expect(() => runParallel(kernels, job, blocks, SCRATCH_BASE, 1)).toThrow(/^matmul: the WebAssembly kernel failed on a block of a 8×1·1×16 float32 product/);
+    expect(Array.from(product(c, 'float32', ops))).toEqual(Array.from(before));
   });
 
   it('splits work across threads in whole tiles that cover the product exactly once', () => {

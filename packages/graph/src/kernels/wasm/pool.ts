@@ -11,11 +11,13 @@
  * from 1, claims blocks only while w ≤ HELPERS); then one record of RECORD_INTS slots per block:
  * [state, c, a, b, m, k, n, tA, tB, i0, i1, j0, j1, kind (32 or 64)], where state goes
  * IDLE → POSTED (by the caller, after the other slots) → TAKEN (compare-and-swap, by whichever
- * thread claims it) → DONE → IDLE (by the caller, once all are done). A thread computes every
+ * thread claims it) → DONE (or FAILED, if the kernel trapped) → IDLE (by the caller, once none is
+ * in progress; also when the caller's own block throws, so no record outlives its product). A thread computes every
  * block it claims in its own workspace.
  */
 import { Worker } from 'node:worker_threads';
 import type { DType } from '../../dtype.js';
+import { ExecutionError } from '../../errors.js';
 import { MAX_THREADS } from '../limits.js';
 import type { KernelInstance } from './runtime.js';
 
@@ -23,6 +25,7 @@ const IDLE = 0;
 const POSTED = 1;
 const TAKEN = 2;
 const DONE = 3;
+const FAILED = 4;
 const GENERATION = 0;
 const BLOCKS = 1;
 const HELPERS = 2;
@@ -79,9 +82,14 @@ let seen = Atomics.load(ctl, ${GENERATION});
 for (;;) {
   for (let at = claim(); at >= 0; at = claim()) {
     const kernel = ctl[at + 13] === 32 ? kernels.gemm32 : kernels.gemm64;
-    kernel(ctl[at + 1], ctl[at + 2], ctl[at + 3], ctl[at + 4], ctl[at + 5], ctl[at + 6], ctl[at + 7], ctl[at + 8],
-      ctl[at + 9], ctl[at + 10], ctl[at + 11], ctl[at + 12], scratch);
-    Atomics.store(ctl, at, ${DONE});
+    let outcome = ${DONE};
+    try {
+      kernel(ctl[at + 1], ctl[at + 2], ctl[at + 3], ctl[at + 4], ctl[at + 5], ctl[at + 6], ctl[at + 7], ctl[at + 8],
+        ctl[at + 9], ctl[at + 10], ctl[at + 11], ctl[at + 12], scratch);
+    } catch {
+      outcome = ${FAILED};
+    }
+    Atomics.store(ctl, at, outcome);
     Atomics.notify(ctl, at);
   }
   let generation = Atomics.load(ctl, ${GENERATION});
@@ -131,22 +139,44 @@ export function runParallel(kernels: KernelInstance, job: Job, blocks: readonly 
   }
   Atomics.add(ctl, GENERATION, 1);
   Atomics.notify(ctl, GENERATION);
-  for (let b = 0; b < blocks.length; b++) {
+  let thrown: unknown;
+  for (let b = 0; b < blocks.length && thrown === undefined; b++) {
     const at = RECORDS + b * RECORD_INTS;
     if (Atomics.compareExchange(ctl, at, POSTED, TAKEN) !== POSTED) continue;
-    run(kernel, job, blocks[b]!, scratchBase);
-    Atomics.store(ctl, at, DONE);
-  }
-  for (let b = 0; b < blocks.length; b++) {
-    const at = RECORDS + b * RECORD_INTS;
-    let state = Atomics.load(ctl, at);
-    for (let spin = 0; spin < SPIN && state !== DONE; spin++) state = Atomics.load(ctl, at);
-    while (state !== DONE) {
-      Atomics.wait(ctl, at, state);
-      state = Atomics.load(ctl, at);
+    try {
+      run(kernel, job, blocks[b]!, scratchBase);
+      Atomics.store(ctl, at, DONE);
+    } catch (e) {
+      thrown = e;
+      Atomics.store(ctl, at, FAILED);
     }
   }
+  // Withdraw what nobody has taken (there is some only if the caller's own block threw), wait for
+  // the blocks in progress, and free every record: none may outlive its product.
+  let failed = thrown !== undefined;
+  for (let b = 0; b < blocks.length; b++) {
+    const at = RECORDS + b * RECORD_INTS;
+    Atomics.compareExchange(ctl, at, POSTED, IDLE);
+    failed ||= settle(ctl, at) === FAILED;
+  }
   for (let b = 0; b < blocks.length; b++) Atomics.store(ctl, RECORDS + b * RECORD_INTS, IDLE);
+  if (failed) {
+    throw new ExecutionError(
+      `matmul: the WebAssembly kernel failed on a block of a ${job.m}×${job.k}·${job.k}×${job.n} ${job.dtype} product` +
+        (thrown instanceof Error ? `: ${thrown.message}` : ''),
+    );
+  }
+}
+
+/** Waits until the record at `at` is not in progress (polling first, then sleeping); its state. */
+function settle(ctl: Int32Array, at: number): number {
+  let state = Atomics.load(ctl, at);
+  for (let spin = 0; spin < SPIN && state === TAKEN; spin++) state = Atomics.load(ctl, at);
+  while (state === TAKEN) {
+    Atomics.wait(ctl, at, state);
+    state = Atomics.load(ctl, at);
+  }
+  return state;
 }
 
 function run(kernel: (...args: number[]) => void, job: Job, block: Block, scratch: number): void {

@@ -13,7 +13,7 @@ import { CONTROL_BYTES, MAX_BLOCKS, runParallel, workerCount, type Block } from 
 
 const PAGE = 65536;
 /** Where the per-thread workspaces begin (after the pool's control block). */
-const SCRATCH_BASE = Math.ceil(CONTROL_BYTES / PAGE) * PAGE;
+export const SCRATCH_BASE = Math.ceil(CONTROL_BYTES / PAGE) * PAGE;
 
 /** The exports of the compiled kernels (see packages/graph/wasm/gemm.ts). */
 export interface KernelExports {
