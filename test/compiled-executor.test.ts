@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Graph, type Tensor } from '@chainrule/graph';
 import { grad } from '@chainrule/autodiff';
 import { buildRecipe, graphRecipe } from '@chainrule/autodiff/testing';
+import { setVectoriseAll } from '../packages/graph/src/kernels/wasm/elementwise.js';
 
 const agree = (a: Tensor, b: Tensor): boolean =>
   a.data.length === b.data.length &&
@@ -11,34 +12,53 @@ const agree = (a: Tensor, b: Tensor): boolean =>
     return Object.is(v, w) || Math.abs(v - w) <= 1e-12 * Math.max(Math.abs(v), Math.abs(w));
   });
 
+/** The interpreter's and the compiling executor's values of random graphs and their gradients. */
+function agreesOnRandomGraphs(): void {
+  fc.assert(
+    fc.property(graphRecipe(), (recipe) => {
+      const g = new Graph();
+      const xs = recipe.points.map((p, i) => g.input(`x${i}`, p.shape));
+      const y = buildRecipe(recipe)(...xs);
+      const outputs = [y, ...grad(y.sum(), xs)];
+      const feeds = Object.fromEntries(recipe.points.map((p, i) => [`x${i}`, p]));
+      const reference = g.run(outputs, feeds);
+      const compiled = g.compile({ outputs, executor: 'compiled' });
+      for (let k = 0; k < 2; k++) {
+        // twice: the second run reuses the planned buffers
+        const got = compiled(feeds);
+        got.forEach((v, i) => {
+          expect(v.shape).toEqual(reference[i]!.shape);
+          expect(agree(v, reference[i]!), `output ${i}`).toBe(true);
+        });
+      }
+    }),
+    { numRuns: Math.max(200, fc.readConfigureGlobal().numRuns ?? 0) },
+  );
+}
+
 describe('the compiling executor', () => {
   it('agrees with the interpreter on random graphs and their gradients (float64, 1e-12 relative)', () => {
-    fc.assert(
-      fc.property(graphRecipe(), (recipe) => {
-        const g = new Graph();
-        const xs = recipe.points.map((p, i) => g.input(`x${i}`, p.shape));
-        const y = buildRecipe(recipe)(...xs);
-        const outputs = [y, ...grad(y.sum(), xs)];
-        const feeds = Object.fromEntries(recipe.points.map((p, i) => [`x${i}`, p]));
-        const reference = g.run(outputs, feeds);
-        const compiled = g.compile({ outputs, executor: 'compiled' });
-        for (let k = 0; k < 2; k++) {
-          // twice: the second run reuses the planned buffers
-          const got = compiled(feeds);
-          got.forEach((v, i) => {
-            expect(v.shape).toEqual(reference[i]!.shape);
-            expect(agree(v, reference[i]!), `output ${i}`).toBe(true);
-          });
-        }
-      }),
-      { numRuns: Math.max(200, fc.readConfigureGlobal().numRuns ?? 0) },
-    );
+    agreesOnRandomGraphs();
+  });
+
+  it('agrees as well with every vectorisable fused loop run by the WebAssembly evaluator, however small', () => {
+    const previous = setVectoriseAll(true);
+    try {
+      agreesOnRandomGraphs();
+    } finally {
+      setVectoriseAll(previous);
+    }
   });
 });
 
 describe('training on both executors', () => {
-  for (const dtype of ['float64', 'float32'] as const) {
-    it(`gives bit-identical parameters, optimizer state and dropout masks (${dtype}, Adam, symbolic batch, last batch smaller)`, async () => {
+  afterEach(() => {
+    setVectoriseAll(false);
+  });
+  for (const [dtype, vectorised] of [['float64', false], ['float32', false], ['float64', true], ['float32', true]] as const) {
+    const how = vectorised ? ', every vectorisable loop in WebAssembly' : '';
+    it(`gives bit-identical parameters, optimizer state and dropout masks (${dtype}, Adam, symbolic batch, last batch smaller${how})`, async () => {
+      setVectoriseAll(vectorised);
       const { Trainer, crossEntropyFromLogits, dense, dropout, sequential } = await import('@chainrule/nn');
       const { adam, chain, clipByGlobalNorm } = await import('@chainrule/optim');
       const { uniformInit, tensor } = await import('@chainrule/graph');

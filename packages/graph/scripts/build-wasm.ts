@@ -1,4 +1,4 @@
-/** Rebuilds `src/kernels/wasm/module.ts` from `wasm/gemm.ts` (`pnpm --filter @chainrule/graph build:wasm`). */
+/** Rebuilds `src/kernels/wasm/module.ts` from `wasm/*.ts` (`pnpm --filter @chainrule/graph build:wasm`). */
 import { writeFileSync } from 'node:fs';
 import { compileWasmKernels, renderWasmModule, WASM_MODULE } from './wasm-build.js';
 

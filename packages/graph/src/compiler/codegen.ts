@@ -4,6 +4,7 @@ import { broadcastStrides } from '../kernels/broadcast.js';
 import { sizeOf, type Shape } from '../shape.js';
 import type { NodeRole } from './fusion.js';
 import { getOp } from '../ops/registry.js';
+import { vectorisable, worthVectorising, type ClusterProgram } from '../kernels/wasm/elementwise.js';
 
 
 /**
@@ -34,14 +35,26 @@ export function int(v: number): string {
  * @param root - the root of the cluster (role `'fused'`).
  * @param roles - the role of every scheduled node.
  * @param shapes - the concrete shape of every scheduled node in this run.
+ * A flat cluster (every leaf a whole array or a scalar) whose ops all have a vector form and whose
+ * work repays the copies is also handed to `vectorise`, which registers it for the WebAssembly
+ * evaluator and returns the source of its reference; the block then runs
+ * `V(<reference>, out, [leaves])` and falls back to the loop when that returns false.
+ *
  * @param buffer - the source expression of a stored node's buffer.
+ * @param vectorise - registers a cluster for the WebAssembly evaluator; returns its source reference.
  * @returns the source of the block.
  * @example
  * ```ts
- * fusedLoopSource(y, roles, shapes, (n) => `S[${n.id}]`);
+ * fusedLoopSource(y, roles, shapes, (n) => `S[${n.id}]`, (p) => `P[${programs.push(p) - 1}]`);
  * ```
  */
-export function fusedLoopSource(root: Node, roles: ReadonlyMap<Node, NodeRole>, shapes: ReadonlyMap<Node, Shape>, buffer: (n: Node) => string): string {
+export function fusedLoopSource(
+  root: Node,
+  roles: ReadonlyMap<Node, NodeRole>,
+  shapes: ReadonlyMap<Node, Shape>,
+  buffer: (n: Node) => string,
+  vectorise: (program: ClusterProgram) => string,
+): string {
   const outShape = shapes.get(root)!;
   const members: Node[] = [];
   const leaves: Node[] = [];
@@ -87,8 +100,12 @@ export function fusedLoopSource(root: Node, roles: ReadonlyMap<Node, NodeRole>, 
     lines.push(`const L${j} = ${buffer(leaf)};`);
     if (scalar[j]) lines.push(`const l${j} = L${j}[0];`);
   });
+  const program = flat && n > 1 ? clusterProgram(root, members, leaves, scalar, n) : undefined;
   if (n === 1) {
     lines.push('const o = 0;', ...body); // one element: straight-line code
+  } else if (program !== undefined) {
+    const leafList = leaves.map((_, j) => `L${j}`).join(', ');
+    lines.push(`if (!V(${vectorise(program)}, out, [${leafList}])) {`, `for (let o = 0; o < ${int(n)}; o++) {`, ...body, '}', '}');
   } else if (flat) {
     lines.push(`for (let o = 0; o < ${int(n)}; o++) {`, ...body, '}');
   } else {
@@ -106,4 +123,25 @@ export function fusedLoopSource(root: Node, roles: ReadonlyMap<Node, NodeRole>, 
     for (let d = 0; d < rank; d++) lines.push('}');
   }
   return `{\n${lines.join('\n')}\n}`;
+}
+
+/**
+ * The cluster as a program for the WebAssembly evaluator, when it qualifies: one float dtype
+ * throughout, every op with a vector form, and enough work to repay the copies.
+ */
+function clusterProgram(root: Node, members: readonly Node[], leaves: readonly Node[], scalar: readonly boolean[], n: number): ClusterProgram | undefined {
+  const dtype = root.dtype;
+  if (!members.every((m) => m.dtype === dtype) || !leaves.every((l) => l.dtype === dtype)) return undefined;
+  if (!vectorisable(members.map((m) => m.op))) return undefined;
+  const index = new Map(members.map((m, k) => [m, k]));
+  const program: ClusterProgram = {
+    dtype,
+    n,
+    scalar,
+    members: members.map((m) => ({
+      op: m.op,
+      inputs: m.inputs.map((input) => (index.has(input) ? { member: index.get(input)! } : { leaf: leaves.indexOf(input) })),
+    })),
+  };
+  return worthVectorising(program) ? program : undefined;
 }

@@ -14,6 +14,7 @@ import { bindShape, checkShape, formatShape, normalizeAxes, sizeOf, type DimBind
 import { Tensor } from '../tensor.js';
 import { fusedLoopSource, int } from './codegen.js';
 import { HELPERS } from '../kernels/scalar.js';
+import { runVectorised, type ClusterProgram } from '../kernels/wasm/elementwise.js';
 import { assignRoles } from './fusion.js';
 
 /** How many feed shapes one executable keeps specialisations for (the oldest goes first). */
@@ -151,6 +152,7 @@ function plan(graph: Graph, order: readonly Node[], outputs: readonly Node[], up
   const pooled = new Set<Node>();
   const external: Node[] = [];
   const kernels: Step[] = [];
+  const programs: ClusterProgram[] = [];
   const code: string[] = []; // the body of the one function that runs the whole schedule
   const buffer = (n: Node): string => `S[${int(slotOf(n))}]`;
   const take = (n: Node): TypedArray => {
@@ -181,7 +183,7 @@ function plan(graph: Graph, order: readonly Node[], outputs: readonly Node[], up
     } else {
       const out = take(node);
       slots[here] = out;
-      if (role === 'fused') code.push(fusedLoopSource(node, roles, shapes, buffer));
+      if (role === 'fused') code.push(fusedLoopSource(node, roles, shapes, buffer, (p) => `P[${int(programs.push(p) - 1)}]`));
       else {
         code.push(`K[${int(kernels.length)}](S, drew);`);
         kernels.push(prepareStep(graph, node, def, shapes, out, slotOf));
@@ -197,7 +199,7 @@ function plan(graph: Graph, order: readonly Node[], outputs: readonly Node[], up
 
   const staging = updates.map(([, v]) => (pooled.has(owner.get(v)!) ? undefined : allocate(v.dtype, sizeOf(shapes.get(v)!))));
   // One generated function per specialised schedule: fused loops inline, other kernels called.
-  const runSchedule = new Function('h', 'K', `return function schedule(S, drew) {\n${code.join('\n')}\n};`)(HELPERS, kernels) as Step;
+  const runSchedule = new Function('h', 'K', 'P', 'V', `return function schedule(S, drew) {\n${code.join('\n')}\n};`)(HELPERS, kernels, programs, runVectorised) as Step;
   const drew: Node[] = [];
   const outputShapes = outputs.map((o) => checkShape(shapes.get(o)!, 'output'));
   const outputSlots = outputs.map(slotOf);

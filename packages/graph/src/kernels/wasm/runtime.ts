@@ -19,6 +19,10 @@ export const SCRATCH_BASE = Math.ceil(CONTROL_BYTES / PAGE) * PAGE;
 export interface KernelExports {
   readonly gemm32: KernelFunction;
   readonly gemm64: KernelFunction;
+  /** elementwise32/elementwise64: (program, n), see packages/graph/wasm/elementwise.ts. */
+  readonly elementwise32: (program: number, n: number) => void;
+  readonly elementwise64: (program: number, n: number) => void;
+  readonly CHUNK: WebAssembly.Global;
   readonly SCRATCH32_BYTES: WebAssembly.Global;
   readonly SCRATCH64_BYTES: WebAssembly.Global;
 }
@@ -71,10 +75,36 @@ export function wasmKernelsAvailable(): boolean {
 
 let f32: Float32Array = new Float32Array(0);
 let f64: Float64Array = new Float64Array(0);
+let i32: Int32Array = new Int32Array(0);
 let viewsOf: ArrayBufferLike | undefined;
 
-/** Grows the memory to at least `bytes`; false when that exceeds the maximum. */
-function reserve(kernels: KernelInstance, bytes: number): boolean {
+/** Typed views of the whole memory. */
+export interface MemoryViews {
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+  readonly i32: Int32Array;
+}
+let memoryViews: MemoryViews = { f32, f64, i32 };
+
+/** Views of the whole memory as of the last {@link reserve} (they stay valid: shared memory never detaches). */
+export function views(): MemoryViews {
+  return memoryViews;
+}
+
+/**
+ * Where a call's own data (operands, results, programs) may start: after the workspaces of every
+ * thread that may run, `threads` of them now and every worker started so far.
+ */
+export function dataBase(kernels: KernelInstance, threads: number): number {
+  return SCRATCH_BASE + Math.max(threads, workerCount() + 1) * kernels.scratchStride;
+}
+
+/**
+ * Grows the memory to at least `bytes`, refreshing the views `f32` and `f64` when it grows.
+ *
+ * @returns false when that exceeds the maximum.
+ */
+export function reserve(kernels: KernelInstance, bytes: number): boolean {
   const have = kernels.memory.buffer.byteLength;
   if (bytes > have) {
     const pages = Math.ceil((bytes - have) / PAGE);
@@ -85,12 +115,15 @@ function reserve(kernels: KernelInstance, bytes: number): boolean {
   if (buffer !== viewsOf) {
     f32 = new Float32Array(buffer);
     f64 = new Float64Array(buffer);
+    i32 = new Int32Array(buffer);
+    memoryViews = { f32, f64, i32 };
     viewsOf = buffer;
   }
   return true;
 }
 
-const align16 = (bytes: number): number => (bytes + 15) & ~15;
+/** `bytes` rounded up to a multiple of 16. */
+export const align16 = (bytes: number): number => (bytes + 15) & ~15;
 
 /** Rows of C per tile of the micro-kernel, and columns per tile for each dtype. */
 const TILE_ROWS = 4;
@@ -131,8 +164,7 @@ export function wasmGemm(
 ): boolean {
   const bytes = dtype === 'float32' ? 4 : 8;
   const parts = threads > 1 && m * n * k >= PARALLEL_MIN_WORK ? threads : 1;
-  // Every started worker keeps its workspace, even when fewer take part now.
-  const a = SCRATCH_BASE + Math.max(parts, workerCount() + 1) * kernels.scratchStride;
+  const a = dataBase(kernels, parts);
   const b = align16(a + m * k * bytes);
   const c = align16(b + k * n * bytes);
   if (!reserve(kernels, c + m * n * bytes)) return false;

@@ -1,0 +1,137 @@
+/**
+ * Fused elementwise loops in WebAssembly SIMD. The compiler hands over a fused cluster whose
+ * leaves are whole arrays or scalars and whose ops all have a vector form; this module turns it
+ * into a program for the kernels' elementwise evaluator (packages/graph/wasm/elementwise.ts) and
+ * runs it: leaves copied in, the program run chunk by chunk, the result copied out.
+ *
+ * Only clusters heavy enough to repay the copies go there (see {@link worthVectorising}); the
+ * rest, and every cluster when the kernels are unavailable or set to `'js'`, run the generated
+ * JavaScript loop. Both give the same bits (IEEE operations, float32 rounded after every op).
+ */
+import type { DType, TypedArray } from '../../dtype.js';
+import { currentKernelSettings } from '../settings.js';
+import { align16, dataBase, kernelInstance, reserve, views } from './runtime.js';
+
+/** Op codes of the evaluator, by op name (the ops with a lane-by-lane vector form). */
+const OPCODES: Readonly<Record<string, number>> = {
+  add: 0, sub: 1, mul: 2, div: 3, neg: 4, abs: 5, sqrt: 6, square: 7, reciprocal: 8, maximum: 9, minimum: 10, relu: 11,
+};
+
+/** Relative cost of an op in the JavaScript loop: divisions and square roots are the slow ones. */
+const COST: Readonly<Record<string, number>> = { div: 8, sqrt: 8, reciprocal: 8 };
+
+/** Fewest elements for which a cluster may be vectorised. */
+const MIN_ELEMENTS = 4096;
+
+/** One instruction: op name, and its operands as leaf (`leaf`) or earlier member (`member`) indices. */
+export interface ClusterMember {
+  readonly op: string;
+  readonly inputs: readonly ({ readonly leaf: number } | { readonly member: number })[];
+}
+
+/** A fused cluster in the evaluator's terms; the last member is the root. */
+export interface ClusterProgram {
+  readonly dtype: DType;
+  /** Elements of the result (and of every array leaf). */
+  readonly n: number;
+  /** Per leaf: whether it is a scalar (one element, spread over the result) rather than an array. */
+  readonly scalar: readonly boolean[];
+  readonly members: readonly ClusterMember[];
+}
+
+/** Whether every op of a cluster has a vector form. */
+export function vectorisable(ops: readonly string[]): boolean {
+  return ops.every((op) => OPCODES[op] !== undefined);
+}
+
+/**
+ * Whether a cluster repays copying its array leaves in and its result out: at least
+ * MIN_ELEMENTS elements, and JavaScript work (divisions and square roots count 8, other ops 1) of
+ * at least twice the arrays moved. Adam's update (three divisions and a root per weight) is; a
+ * sum of two arrays is not.
+ *
+ * @param program - the cluster.
+ * @returns whether to run it in WebAssembly.
+ */
+export function worthVectorising(program: ClusterProgram): boolean {
+  if (vectoriseAll) return true;
+  const work = program.members.reduce((sum, m) => sum + (COST[m.op] ?? 1), 0);
+  const arrays = program.scalar.filter((s) => !s).length + 1;
+  return program.n >= MIN_ELEMENTS && work >= 2 * arrays;
+}
+
+let vectoriseAll = false;
+
+/**
+ * Makes {@link worthVectorising} accept every vectorisable cluster, however small (tests run
+ * random graphs through the evaluator this way); returns the previous setting. Takes effect for
+ * executables compiled afterwards.
+ */
+export function setVectoriseAll(all: boolean): boolean {
+  const previous = vectoriseAll;
+  vectoriseAll = all;
+  return previous;
+}
+
+/**
+ * Runs a cluster in WebAssembly: `out` (n elements) from the leaves' buffers.
+ *
+ * @returns false when the kernels are unavailable, set to `'js'`, or the data does not fit; the
+ *   caller then runs its JavaScript loop.
+ */
+export function runVectorised(program: ClusterProgram, out: TypedArray, leaves: readonly TypedArray[]): boolean {
+  if (currentKernelSettings().backend === 'js') return false;
+  const kernels = kernelInstance();
+  if (kernels === null) return false;
+  const { dtype, n, scalar, members } = program;
+  const bytes = dtype === 'float32' ? 4 : 8;
+  const chunk = kernels.exports.CHUNK.value as number;
+  const padded = (n + 3) & ~3;
+  const registers = leaves.length + members.length;
+  // Layout: the program's words, then one chunk per scalar leaf and per temporary, then the
+  // array leaves and the result, each padded to whole vectors.
+  const base = dataBase(kernels, currentKernelSettings().threads);
+  const words = 2 + 2 * registers + 4 * members.length;
+  let at = align16(base + 4 * words);
+  const address: number[] = [];
+  for (let j = 0; j < leaves.length; j++) {
+    address.push(at);
+    at = align16(at + (scalar[j] ? chunk : padded) * bytes);
+  }
+  for (let k = 0; k < members.length; k++) {
+    address.push(at);
+    at = align16(at + (k === members.length - 1 ? padded : chunk) * bytes);
+  }
+  if (!reserve(kernels, at)) return false;
+  const { i32, f32, f64 } = views();
+  const view = dtype === 'float32' ? f32 : f64;
+  let w = base / 4;
+  i32[w++] = registers;
+  i32[w++] = members.length;
+  for (let r = 0; r < registers; r++) {
+    const isArray = r < leaves.length ? !scalar[r] : r === registers - 1;
+    i32[w++] = isArray ? 0 : 1;
+    i32[w++] = address[r]!;
+  }
+  for (let k = 0; k < members.length; k++) {
+    const m = members[k]!;
+    const operand = (i: number): number => {
+      const input = m.inputs[i];
+      if (input === undefined) return 0;
+      return 'leaf' in input ? input.leaf : leaves.length + input.member;
+    };
+    i32[w++] = OPCODES[m.op]!;
+    i32[w++] = leaves.length + k;
+    i32[w++] = operand(0);
+    i32[w++] = operand(1);
+  }
+  for (let j = 0; j < leaves.length; j++) {
+    const from = address[j]! / bytes;
+    if (scalar[j]) view.fill(leaves[j]![0]!, from, from + chunk);
+    else view.set(leaves[j]!.subarray(0, n), from);
+  }
+  (dtype === 'float32' ? kernels.exports.elementwise32 : kernels.exports.elementwise64)(base, n);
+  const result = address[registers - 1]! / bytes;
+  out.set(view.subarray(result, result + n));
+  return true;
+}

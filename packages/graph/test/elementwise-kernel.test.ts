@@ -1,0 +1,136 @@
+/**
+ * The WebAssembly elementwise evaluator against the JavaScript the compiler generates for the same
+ * ops: the same bits, in float64 and float32, on ordinary values and on ±0, ±∞, NaN, subnormals
+ * and the float32 extremes, for every op it runs.
+ */
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { allocate, getOp, kernelOptions, setKernelOptions, type DType } from '../src/index.js';
+import { runVectorised, vectorisable, worthVectorising, type ClusterProgram } from '../src/kernels/wasm/elementwise.js';
+
+const wasm = kernelOptions().wasmSimd;
+afterEach(() => {
+  setKernelOptions({ backend: 'auto' });
+});
+
+const UNARY = ['neg', 'abs', 'sqrt', 'square', 'reciprocal', 'relu'];
+const BINARY = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'];
+
+const SPECIAL = [0, -0, 1, -1, 0.5, 3, -7.25, Infinity, -Infinity, NaN, 5e-324, -5e-324, 1e-40, 3.4028234663852886e38, -3.5e38, 1e308, 2 ** -149];
+
+/** One element the JavaScript way: the op's fuse template, evaluated and stored into the dtype. */
+function jsValue(op: string, dtype: DType, a: number, b: number): number {
+  const f = new Function('l0', 'l1', `return ${getOp(op)!.fuse!(['l0', 'l1'])};`) as (x: number, y: number) => number;
+  const out = allocate(dtype, 1);
+  out[0] = f(a, b);
+  return out[0]!;
+}
+
+/** The evaluator on arrays `a` and `b` (one op), as stored values. */
+function wasmValues(op: string, dtype: DType, a: Float64Array | Float32Array, b: Float64Array | Float32Array): Float64Array | Float32Array {
+  const binary = BINARY.includes(op);
+  const program: ClusterProgram = {
+    dtype,
+    n: a.length,
+    scalar: binary ? [false, false] : [false],
+    members: [{ op, inputs: binary ? [{ leaf: 0 }, { leaf: 1 }] : [{ leaf: 0 }] }],
+  };
+  const out = allocate(dtype, a.length);
+  expect(runVectorised(program, out, binary ? [a, b] : [a])).toBe(true);
+  return out;
+}
+
+const sameBits = (x: number, y: number): boolean => Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y));
+
+describe.runIf(wasm)('the WebAssembly elementwise evaluator', () => {
+  for (const dtype of ['float64', 'float32'] as const) {
+    it(`gives the generated JavaScript's bits for every op on special values (${dtype})`, () => {
+      const a = allocate(dtype, SPECIAL.length * SPECIAL.length);
+      const b = allocate(dtype, a.length);
+      SPECIAL.forEach((x, i) => SPECIAL.forEach((y, j) => {
+        a[i * SPECIAL.length + j] = x;
+        b[i * SPECIAL.length + j] = y;
+      }));
+      for (const op of [...UNARY, ...BINARY]) {
+        const got = wasmValues(op, dtype, a, b);
+        for (let i = 0; i < a.length; i++) {
+          const want = jsValue(op, dtype, a[i]!, b[i]!);
+          if (!sameBits(got[i]!, want)) throw new Error(`${op}(${a[i]}, ${b[i]}) in ${dtype}: ${got[i]}, JavaScript ${want}`);
+        }
+      }
+    });
+
+    it(`runs a chain with scalars and temporaries as the generated loop does, at any length (${dtype})`, () => {
+      // Adam's update: w + −((m / c1) · lr / (√(v / c2) + ε)), with the scalars as one-element leaves
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 1500 }),
+          fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 4, maxLength: 4 }),
+          (n, [c1, lr, c2, eps]) => {
+            const w = allocate(dtype, n).map((_, i) => Math.sin(i));
+            const m = allocate(dtype, n).map((_, i) => Math.cos(3 * i));
+            const v = allocate(dtype, n).map((_, i) => i % 7);
+            const scalar = (x: number) => allocate(dtype, 1).fill(x!);
+            const leaves = [w, m, scalar(c1!), scalar(lr!), v, scalar(c2!), scalar(eps!)];
+            const program: ClusterProgram = {
+              dtype,
+              n,
+              scalar: [false, false, true, true, false, true, true],
+              members: [
+                { op: 'div', inputs: [{ leaf: 1 }, { leaf: 2 }] },
+                { op: 'mul', inputs: [{ member: 0 }, { leaf: 3 }] },
+                { op: 'div', inputs: [{ leaf: 4 }, { leaf: 5 }] },
+                { op: 'sqrt', inputs: [{ member: 2 }] },
+                { op: 'add', inputs: [{ member: 3 }, { leaf: 6 }] },
+                { op: 'div', inputs: [{ member: 1 }, { member: 4 }] },
+                { op: 'neg', inputs: [{ member: 5 }] },
+                { op: 'add', inputs: [{ leaf: 0 }, { member: 6 }] },
+              ],
+            };
+            const out = allocate(dtype, n);
+            expect(runVectorised(program, out, leaves)).toBe(true);
+            const r = dtype === 'float32' ? Math.fround : (x: number) => x;
+            for (let o = 0; o < n; o++) {
+              const t5 = r(r(r(m[o]! / leaves[2]![0]!) * leaves[3]![0]!) / r(r(Math.sqrt(r(v[o]! / leaves[5]![0]!))) + leaves[6]![0]!));
+              const want = allocate(dtype, 1).fill(w[o]! + r(-t5))[0]!;
+              if (!sameBits(out[o]!, want)) throw new Error(`element ${o} of ${n}: ${out[o]}, JavaScript ${want}`);
+            }
+          },
+        ),
+        { numRuns: 50 },
+      );
+    });
+  }
+
+  it("declines with backend 'js', so the generated loop runs", () => {
+    setKernelOptions({ backend: 'js' });
+    const program: ClusterProgram = { dtype: 'float64', n: 4, scalar: [false], members: [{ op: 'neg', inputs: [{ leaf: 0 }] }] };
+    expect(runVectorised(program, new Float64Array(4), [new Float64Array(4)])).toBe(false);
+  });
+});
+
+describe('which clusters are vectorised', () => {
+  it('only ops with a lane-by-lane form', () => {
+    expect(vectorisable(['add', 'div', 'sqrt', 'relu'])).toBe(true);
+    expect(vectorisable(['add', 'exp'])).toBe(false);
+    expect(vectorisable(['cast'])).toBe(false);
+  });
+
+  it('only clusters with enough work per array moved, and at least 4096 elements', () => {
+    const adam = (n: number): ClusterProgram => ({
+      dtype: 'float32',
+      n,
+      scalar: [false, false, true, false],
+      members: [
+        { op: 'div', inputs: [{ leaf: 1 }, { leaf: 2 }] },
+        { op: 'sqrt', inputs: [{ leaf: 3 }] },
+        { op: 'div', inputs: [{ member: 0 }, { member: 1 }] },
+        { op: 'sub', inputs: [{ leaf: 0 }, { member: 2 }] },
+      ],
+    });
+    expect(worthVectorising(adam(200_704))).toBe(true);
+    expect(worthVectorising(adam(4095))).toBe(false);
+    const sum: ClusterProgram = { dtype: 'float32', n: 200_704, scalar: [false, false], members: [{ op: 'add', inputs: [{ leaf: 0 }, { leaf: 1 }] }] };
+    expect(worthVectorising(sum)).toBe(false);
+  });
+});

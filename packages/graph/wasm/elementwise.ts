@@ -1,0 +1,172 @@
+// Fused elementwise loops in WebAssembly SIMD: a small program of vector instructions run over the
+// elements in chunks (AssemblyScript source, compiled into the same module as gemm.ts).
+//
+// A program is a list of registers and instructions (i32 words from `program`):
+//   [registers, instructions,
+//    registers × (kind, address)      kind 0: an array of n elements at address (its chunk moves)
+//                                     kind 1: a chunk buffer at address (a temporary, or a scalar
+//                                             the caller has already spread over a whole chunk)
+//    instructions × (op, dst, a, b)]  dst and operands are register numbers; b is unused by
+//                                     unary ops
+// Arrays are padded to a multiple of four elements, so every instruction runs whole vectors.
+//
+// Every op is the IEEE operation of the element type, lane by lane, so the results are the bits
+// the JavaScript loop computes (in float32, JavaScript rounds every double result to float32,
+// which gives the correctly rounded float32 result for +, −, ×, ÷ and √).
+
+/** Elements per chunk: a chunk of every register stays in the first-level cache. */
+export const CHUNK: i32 = 512;
+
+const ADD = 0;
+const SUB = 1;
+const MUL = 2;
+const DIV = 3;
+const NEG = 4;
+const ABS = 5;
+const SQRT = 6;
+const SQUARE = 7;
+const RECIPROCAL = 8;
+const MAXIMUM = 9;
+const MINIMUM = 10;
+const RELU = 11;
+const COPY = 12;
+
+@inline function register(program: usize, r: i32, chunkBytes: usize): usize {
+  const entry = program + 8 + (<usize>r << 3);
+  const address = <usize>load<i32>(entry, 4);
+  return load<i32>(entry) == 0 ? address + chunkBytes : address;
+}
+
+/** Runs the program over n float32 elements. */
+export function elementwise32(program: usize, n: i32): void {
+  const registers = load<i32>(program);
+  const count = load<i32>(program, 4);
+  const code = program + 8 + (<usize>registers << 3);
+  for (let c0 = 0; c0 < n; c0 += CHUNK) {
+    const bytes = <usize>((min(CHUNK, n - c0) + 3) & ~3) << 2;
+    const offset = <usize>c0 << 2;
+    for (let k = 0; k < count; k++) {
+      const instr = code + (<usize>k << 4);
+      const op = load<i32>(instr);
+      const d = register(program, load<i32>(instr, 4), offset);
+      const a = register(program, load<i32>(instr, 8), offset);
+      const b = register(program, load<i32>(instr, 12), offset);
+      const zero = f32x4.splat(0);
+      const one = f32x4.splat(1);
+      switch (op) {
+        case ADD:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f32x4.add(v128.load(a + i), v128.load(b + i)));
+          break;
+        case SUB:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f32x4.sub(v128.load(a + i), v128.load(b + i)));
+          break;
+        case MUL:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f32x4.mul(v128.load(a + i), v128.load(b + i)));
+          break;
+        case DIV:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f32x4.div(v128.load(a + i), v128.load(b + i)));
+          break;
+        case NEG:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f32x4.neg(v128.load(a + i)));
+          break;
+        case ABS:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f32x4.abs(v128.load(a + i)));
+          break;
+        case SQRT:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f32x4.sqrt(v128.load(a + i)));
+          break;
+        case SQUARE:
+          for (let i: usize = 0; i < bytes; i += 16) {
+            const x = v128.load(a + i);
+            v128.store(d + i, f32x4.mul(x, x));
+          }
+          break;
+        case RECIPROCAL:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f32x4.div(one, v128.load(a + i)));
+          break;
+        case MAXIMUM:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f32x4.max(v128.load(a + i), v128.load(b + i)));
+          break;
+        case MINIMUM:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f32x4.min(v128.load(a + i), v128.load(b + i)));
+          break;
+        case RELU:
+          // x < 0 ? 0 : x, so NaN and −0 pass through as in JavaScript
+          for (let i: usize = 0; i < bytes; i += 16) {
+            const x = v128.load(a + i);
+            v128.store(d + i, v128.bitselect(zero, x, f32x4.lt(x, zero)));
+          }
+          break;
+        default:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, v128.load(a + i));
+      }
+    }
+  }
+}
+
+/** Runs the program over n float64 elements. */
+export function elementwise64(program: usize, n: i32): void {
+  const registers = load<i32>(program);
+  const count = load<i32>(program, 4);
+  const code = program + 8 + (<usize>registers << 3);
+  for (let c0 = 0; c0 < n; c0 += CHUNK) {
+    const bytes = <usize>((min(CHUNK, n - c0) + 3) & ~3) << 3;
+    const offset = <usize>c0 << 3;
+    for (let k = 0; k < count; k++) {
+      const instr = code + (<usize>k << 4);
+      const op = load<i32>(instr);
+      const d = register(program, load<i32>(instr, 4), offset);
+      const a = register(program, load<i32>(instr, 8), offset);
+      const b = register(program, load<i32>(instr, 12), offset);
+      const zero = f64x2.splat(0);
+      const one = f64x2.splat(1);
+      switch (op) {
+        case ADD:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f64x2.add(v128.load(a + i), v128.load(b + i)));
+          break;
+        case SUB:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f64x2.sub(v128.load(a + i), v128.load(b + i)));
+          break;
+        case MUL:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f64x2.mul(v128.load(a + i), v128.load(b + i)));
+          break;
+        case DIV:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f64x2.div(v128.load(a + i), v128.load(b + i)));
+          break;
+        case NEG:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f64x2.neg(v128.load(a + i)));
+          break;
+        case ABS:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f64x2.abs(v128.load(a + i)));
+          break;
+        case SQRT:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f64x2.sqrt(v128.load(a + i)));
+          break;
+        case SQUARE:
+          for (let i: usize = 0; i < bytes; i += 16) {
+            const x = v128.load(a + i);
+            v128.store(d + i, f64x2.mul(x, x));
+          }
+          break;
+        case RECIPROCAL:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f64x2.div(one, v128.load(a + i)));
+          break;
+        case MAXIMUM:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f64x2.max(v128.load(a + i), v128.load(b + i)));
+          break;
+        case MINIMUM:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f64x2.min(v128.load(a + i), v128.load(b + i)));
+          break;
+        case RELU:
+          // x < 0 ? 0 : x, so NaN and −0 pass through as in JavaScript
+          for (let i: usize = 0; i < bytes; i += 16) {
+            const x = v128.load(a + i);
+            v128.store(d + i, v128.bitselect(zero, x, f64x2.lt(x, zero)));
+          }
+          break;
+        default:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, v128.load(a + i));
+      }
+    }
+  }
+}
