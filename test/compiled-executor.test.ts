@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Graph, type Tensor } from '@chainrule/graph';
+import { Graph, kernelOptions, type Tensor } from '@chainrule/graph';
 import { grad } from '@chainrule/autodiff';
 import { buildRecipe, graphRecipe } from '@chainrule/autodiff/testing';
-import { setVectoriseAll } from '../packages/graph/src/kernels/wasm/elementwise.js';
+import { setVectoriseAll, vectorisedRuns } from '../packages/graph/src/kernels/wasm/elementwise.js';
 
 const agree = (a: Tensor, b: Tensor): boolean =>
   a.data.length === b.data.length &&
@@ -43,11 +43,14 @@ describe('the compiling executor', () => {
 
   it('agrees as well with every vectorisable fused loop run by the WebAssembly evaluator, however small', () => {
     const previous = setVectoriseAll(true);
+    const before = vectorisedRuns();
     try {
       agreesOnRandomGraphs();
     } finally {
       setVectoriseAll(previous);
     }
+    // the evaluator really ran (where this runtime has WebAssembly SIMD)
+    if (kernelOptions().wasmSimd) expect(vectorisedRuns() - before).toBeGreaterThan(100);
   });
 });
 
@@ -59,6 +62,7 @@ describe('training on both executors', () => {
     const how = vectorised ? ', every vectorisable loop in WebAssembly' : '';
     it(`gives bit-identical parameters, optimizer state and dropout masks (${dtype}, Adam, symbolic batch, last batch smaller${how})`, async () => {
       setVectoriseAll(vectorised);
+      const before = vectorisedRuns();
       const { Trainer, crossEntropyFromLogits, dense, dropout, sequential } = await import('@chainrule/nn');
       const { adam, chain, clipByGlobalNorm } = await import('@chainrule/optim');
       const { uniformInit, tensor } = await import('@chainrule/graph');
@@ -78,6 +82,7 @@ describe('training on both executors', () => {
         return t.graph;
       };
       const [a, b] = [train('interpreter'), train('compiled')];
+      if (kernelOptions().wasmSimd) expect(vectorisedRuns() > before).toBe(vectorised);
       expect(b.randomState()).toEqual(a.randomState());
       for (const v of a.variables) {
         const [x, y] = [a.getVariable(v.name!).data, b.getVariable(v.name!).data];

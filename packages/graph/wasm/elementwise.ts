@@ -29,7 +29,6 @@ const RECIPROCAL = 8;
 const MAXIMUM = 9;
 const MINIMUM = 10;
 const RELU = 11;
-const COPY = 12;
 
 @inline function register(program: usize, r: i32, chunkBytes: usize): usize {
   const entry = program + 8 + (<usize>r << 3);
@@ -98,7 +97,7 @@ export function elementwise32(program: usize, n: i32): void {
           }
           break;
         default:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, v128.load(a + i));
+          unreachable(); // an op code the JavaScript side never writes
       }
     }
   }
@@ -165,7 +164,7 @@ export function elementwise64(program: usize, n: i32): void {
           }
           break;
         default:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, v128.load(a + i));
+          unreachable(); // an op code the JavaScript side never writes
       }
     }
   }

@@ -32,14 +32,14 @@ export function int(v: number): string {
  * string from the graph. Float32 intermediates are rounded with `Math.fround` after every op, as
  * the interpreter rounds when it stores each result.
  *
- * @param root - the root of the cluster (role `'fused'`).
- * @param roles - the role of every scheduled node.
- * @param shapes - the concrete shape of every scheduled node in this run.
  * A flat cluster (every leaf a whole array or a scalar) whose ops all have a vector form and whose
  * work repays the copies is also handed to `vectorise`, which registers it for the WebAssembly
  * evaluator and returns the source of its reference; the block then runs
  * `V(<reference>, out, [leaves])` and falls back to the loop when that returns false.
  *
+ * @param root - the root of the cluster (role `'fused'`).
+ * @param roles - the role of every scheduled node.
+ * @param shapes - the concrete shape of every scheduled node in this run.
  * @param buffer - the source expression of a stored node's buffer.
  * @param vectorise - registers a cluster for the WebAssembly evaluator; returns its source reference.
  * @returns the source of the block.

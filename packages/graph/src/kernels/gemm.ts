@@ -6,7 +6,8 @@ import { kernelInstance, wasmGemm } from './wasm/runtime.js';
 /**
  * C = op(A)·op(B) for one matrix pair: C (m×n) at offset c0 is overwritten with the product of
  * op(A) (m×k) and op(B) (k×n), where op transposes the stored row-major matrix when its flag is
- * set. No transpose is ever materialised: the kernels pack either orientation directly.
+ * set. No transpose is ever materialised: the kernels pack either orientation directly. C must not
+ * share memory with A or B (the JavaScript kernel clears C before it reads them).
  *
  * @example
  * ```ts

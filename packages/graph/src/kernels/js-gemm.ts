@@ -71,7 +71,7 @@ const instances = new Map<DType, Gemm>();
  * The plain-JavaScript matrix-product kernel for one dtype (one instance per dtype): op(B) is
  * packed in blocks of KC rows into panels of 4 columns, op(A) into panels of 4 rows, and a 4×4
  * micro-kernel keeps 16 accumulators in registers. It runs where WebAssembly SIMD is unavailable
- * or switched off, and for products too small to be worth copying into WebAssembly memory.
+ * or switched off, and for products too large for the WebAssembly kernels' memory.
  *
  * @param dtype - the element type of C, A and B.
  * @returns the kernel.

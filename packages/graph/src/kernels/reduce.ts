@@ -45,7 +45,7 @@ return function reduceBlock(out, X, outer, reduced, inner) {
 const blockReducers = new Map<string, BlockReduce>();
 
 function blockReducer(fold: Fold, dtype: DType): BlockReduce {
-  const key = `${fold.expression}|${dtype}`;
+  const key = `${fold.init}|${fold.expression}|${dtype}`;
   let f = blockReducers.get(key);
   if (f === undefined) {
     const source = BLOCK_SOURCE.replaceAll('INIT', String(fold.init))

@@ -45,7 +45,6 @@ export interface ResolvedKernelOptions {
   readonly wasmSimd: boolean;
 }
 
-
 let current: KernelOptions = { backend: 'auto', threads: Math.min(MAX_THREADS, availableParallelism()) };
 
 /**

@@ -41,7 +41,7 @@ export interface ClusterProgram {
 
 /** Whether every op of a cluster has a vector form. */
 export function vectorisable(ops: readonly string[]): boolean {
-  return ops.every((op) => OPCODES[op] !== undefined);
+  return ops.every((op) => Object.hasOwn(OPCODES, op));
 }
 
 /**
@@ -55,12 +55,18 @@ export function vectorisable(ops: readonly string[]): boolean {
  */
 export function worthVectorising(program: ClusterProgram): boolean {
   if (vectoriseAll) return true;
-  const work = program.members.reduce((sum, m) => sum + (COST[m.op] ?? 1), 0);
+  const work = program.members.reduce((sum, m) => sum + (Object.hasOwn(COST, m.op) ? COST[m.op]! : 1), 0);
   const arrays = program.scalar.filter((s) => !s).length + 1;
   return program.n >= MIN_ELEMENTS && work >= 2 * arrays;
 }
 
 let vectoriseAll = false;
+let runs = 0;
+
+/** How many clusters the evaluator has run in this process (tests check it is used at all). */
+export function vectorisedRuns(): number {
+  return runs;
+}
 
 /**
  * Makes {@link worthVectorising} accept every vectorisable cluster, however small (tests run
@@ -131,6 +137,7 @@ export function runVectorised(program: ClusterProgram, out: TypedArray, leaves: 
     else view.set(leaves[j]!.subarray(0, n), from);
   }
   (dtype === 'float32' ? kernels.exports.elementwise32 : kernels.exports.elementwise64)(base, n);
+  runs++;
   const result = address[registers - 1]! / bytes;
   out.set(view.subarray(result, result + n));
   return true;

@@ -93,7 +93,9 @@ for (;;) {
     Atomics.notify(ctl, at);
   }
   let generation = Atomics.load(ctl, ${GENERATION});
-  for (let spin = 0; spin < ${SPIN} && generation === seen; spin++) generation = Atomics.load(ctl, ${GENERATION});
+  // Workers beyond the current thread setting sleep at once instead of polling.
+  const polls = index > ctl[${HELPERS}] ? 0 : ${SPIN};
+  for (let spin = 0; spin < polls && generation === seen; spin++) generation = Atomics.load(ctl, ${GENERATION});
   if (generation === seen) Atomics.wait(ctl, ${GENERATION}, seen);
   seen = Atomics.load(ctl, ${GENERATION});
 }
@@ -107,15 +109,28 @@ export function workerCount(): number {
   return workers.length;
 }
 
-/** Starts workers until there are `count`; worker w (from 1) computes in workspace w. */
+let startFailed = false;
+
+/**
+ * Starts workers until there are `count`; worker w (from 1) computes in workspace w. Where workers
+ * cannot start (a permission model without worker threads, say), it stops trying: the calling
+ * thread then takes every block back itself.
+ */
 function ensureWorkers(kernels: KernelInstance, count: number, scratchBase: number): Int32Array {
   control ??= new Int32Array(kernels.memory.buffer, 0, CONTROL_BYTES / 4);
-  while (workers.length < count) {
+  while (workers.length < count && !startFailed) {
     const scratch = scratchBase + (workers.length + 1) * kernels.scratchStride;
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: kernels.module, memory: kernels.memory, scratch, index: workers.length + 1 } });
-    // Idle workers must not keep the process alive.
-    worker.unref();
-    workers.push(worker);
+    try {
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: kernels.module, memory: kernels.memory, scratch, index: workers.length + 1 } });
+      // A worker that dies stops claiming blocks; the caller computes what it leaves. Its error
+      // must not become an unhandled 'error' event that ends the process.
+      worker.on('error', () => {});
+      // Idle workers must not keep the process alive.
+      worker.unref();
+      workers.push(worker);
+    } catch {
+      startFailed = true;
+    }
   }
   return control;
 }

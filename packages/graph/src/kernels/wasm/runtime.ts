@@ -100,7 +100,7 @@ export function dataBase(kernels: KernelInstance, threads: number): number {
 }
 
 /**
- * Grows the memory to at least `bytes`, refreshing the views `f32` and `f64` when it grows.
+ * Grows the memory to at least `bytes`, refreshing the views (see {@link views}) when it grows.
  *
  * @returns false when that exceeds the maximum.
  */
@@ -163,11 +163,17 @@ export function wasmGemm(
   threads: number,
 ): boolean {
   const bytes = dtype === 'float32' ? 4 : 8;
-  const parts = threads > 1 && m * n * k >= PARALLEL_MIN_WORK ? threads : 1;
+  let parts = threads > 1 && m * n * k >= PARALLEL_MIN_WORK ? threads : 1;
+  const end = (p: number): number => align16(align16(dataBase(kernels, p) + m * k * bytes) + k * n * bytes) + m * n * bytes;
+  // Near the memory's maximum, one thread needs the least room; the JavaScript kernel is the last
+  // resort (in float32 it accumulates differently, so it is kept for what cannot fit at all).
+  if (!reserve(kernels, end(parts))) {
+    if (parts === 1 || !reserve(kernels, end(1))) return false;
+    parts = 1;
+  }
   const a = dataBase(kernels, parts);
   const b = align16(a + m * k * bytes);
   const c = align16(b + k * n * bytes);
-  if (!reserve(kernels, c + m * n * bytes)) return false;
   const view = dtype === 'float32' ? f32 : f64;
   view.set(A.subarray(a0, a0 + m * k), a / bytes);
   view.set(B.subarray(b0, b0 + k * n), b / bytes);

@@ -18,7 +18,7 @@ declare namespace WebAssembly {
     shared?: boolean;
   }
   type Imports = Record<string, Record<string, unknown>>;
-  // Constructors and functions of the API (`var` and `function` so they merge with a DOM-typed world).
+  // Constructors and functions of the API. (Not meant to be combined with TypeScript's DOM library.)
   interface ModuleImportDescriptor {
     readonly module: string;
     readonly name: string;
