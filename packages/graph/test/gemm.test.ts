@@ -169,21 +169,23 @@ describe.runIf(wasm)('WebAssembly SIMD kernels', () => {
     const size = kernels.memory.buffer.byteLength;
     // Rows 0–3 of C fit at the very end of the memory; rows 4–7 lie past it and trap, on
     // whichever thread takes that block.
-    const job = { dtype: 'float32' as const, c: size - 256, a: size - 4096, b: size - 4096, m: 8, k: 1, n: 16, tA: 0, tB: 0 };
-    const blocks = [
-      { i0: 0, i1: 4, j0: 0, j1: 16 },
-      { i0: 4, i1: 8, j0: 0, j1: 16 },
-    ];
-    for (let attempt = 0; attempt < 20; attempt++) expect(() => runParallel(kernels, job, blocks, SCRATCH_BASE, 1)).toThrow(/^matmul: the WebAssembly kernel failed on a block of a 8×1·1×16 float32 product/);
+    const bounds = new Int32Array([0, 4, 0, 16, 4, 8, 0, 16]);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      expect(() => runParallel(kernels, 'float32', size - 256, size - 4096, size - 4096, 8, 1, 16, 0, 0, bounds, 2, SCRATCH_BASE, 1)).toThrow(
+        /^matmul: the WebAssembly kernel failed on a block of a 8×1·1×16 float32 product/,
+      );
+    }
     expect(Array.from(product(c, 'float32', ops))).toEqual(Array.from(before));
   });
 
   it('splits work across threads in whole tiles that cover the product exactly once', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 8 }), fc.constantFrom(4, 8), (m, n, parts, tileCols) => {
-        const blocks = splitBlocks(m, n, parts, tileCols);
-        expect(blocks.length).toBeGreaterThanOrEqual(1);
-        expect(blocks.length).toBeLessThanOrEqual(parts);
+        const bounds = new Int32Array(4 * parts);
+        const count = splitBlocks(bounds, m, n, parts, tileCols);
+        expect(count).toBeGreaterThanOrEqual(1);
+        expect(count).toBeLessThanOrEqual(parts);
+        const blocks = Array.from({ length: count }, (_, t) => ({ i0: bounds[4 * t]!, i1: bounds[4 * t + 1]!, j0: bounds[4 * t + 2]!, j1: bounds[4 * t + 3]! }));
         const covered = new Uint8Array(m * n);
         for (const { i0, i1, j0, j1 } of blocks) {
           expect(i1).toBeGreaterThan(i0);

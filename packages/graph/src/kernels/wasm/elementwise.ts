@@ -80,65 +80,96 @@ export function setVectoriseAll(all: boolean): boolean {
 }
 
 /**
+ * A program laid out for the evaluator, relative to where the call's data starts: the words to
+ * write (register addresses relative to that start, marked in `addressWords`), and where each leaf
+ * and the result go. Computed once per program.
+ */
+interface Layout {
+  readonly words: Int32Array;
+  /** Indices into `words` that hold addresses (the start is added when they are written). */
+  readonly addressWords: Int32Array;
+  /** Byte offset of each leaf's copy, then of the result. */
+  readonly offsets: Float64Array;
+  /** Bytes the whole layout needs. */
+  readonly bytes: number;
+}
+
+const layouts = new WeakMap<ClusterProgram, Layout>();
+
+function layoutOf(program: ClusterProgram, chunk: number): Layout {
+  let layout = layouts.get(program);
+  if (layout !== undefined) return layout;
+  const { dtype, n, scalar, members } = program;
+  const size = dtype === 'float32' ? 4 : 8;
+  const padded = (n + 3) & ~3;
+  const leaves = scalar.length;
+  const registers = leaves + members.length;
+  // The program's words, then one chunk per scalar leaf and per temporary, then the array leaves
+  // and the result, each padded to whole vectors.
+  const words = new Int32Array(2 + 2 * registers + 4 * members.length);
+  const address = new Float64Array(registers);
+  let at = align16(4 * words.length);
+  for (let r = 0; r < registers; r++) {
+    address[r] = at;
+    const array = r < leaves ? !scalar[r] : r === registers - 1;
+    at = align16(at + (array ? padded : chunk) * size);
+  }
+  const addressWords = new Int32Array(registers);
+  let w = 0;
+  words[w++] = registers;
+  words[w++] = members.length;
+  for (let r = 0; r < registers; r++) {
+    words[w++] = (r < leaves ? !scalar[r] : r === registers - 1) ? 0 : 1;
+    addressWords[r] = w;
+    words[w++] = address[r]!;
+  }
+  for (let k = 0; k < members.length; k++) {
+    const m = members[k]!;
+    const operand = (input: ClusterMember['inputs'][number] | undefined): number =>
+      input === undefined ? 0 : 'leaf' in input ? input.leaf : leaves + input.member;
+    words[w++] = OPCODES[m.op]!;
+    words[w++] = leaves + k;
+    words[w++] = operand(m.inputs[0]);
+    words[w++] = operand(m.inputs[1]);
+  }
+  const offsets = new Float64Array(leaves + 1);
+  for (let j = 0; j < leaves; j++) offsets[j] = address[j]!;
+  offsets[leaves] = address[registers - 1]!;
+  layout = { words, addressWords, offsets, bytes: at };
+  layouts.set(program, layout);
+  return layout;
+}
+
+/**
  * Runs a cluster in WebAssembly: `out` (n elements) from the leaves' buffers.
  *
  * @returns false when the kernels are unavailable, set to `'js'`, or the data does not fit; the
  *   caller then runs its JavaScript loop.
  */
 export function runVectorised(program: ClusterProgram, out: TypedArray, leaves: readonly TypedArray[]): boolean {
-  if (currentKernelSettings().backend === 'js') return false;
+  const settings = currentKernelSettings();
+  if (settings.backend === 'js') return false;
   const kernels = kernelInstance();
   if (kernels === null) return false;
-  const { dtype, n, scalar, members } = program;
-  const bytes = dtype === 'float32' ? 4 : 8;
+  const { dtype, n, scalar } = program;
   const chunk = kernels.exports.CHUNK.value as number;
-  const padded = (n + 3) & ~3;
-  const registers = leaves.length + members.length;
-  // Layout: the program's words, then one chunk per scalar leaf and per temporary, then the
-  // array leaves and the result, each padded to whole vectors.
-  const base = dataBase(kernels, currentKernelSettings().threads);
-  const words = 2 + 2 * registers + 4 * members.length;
-  let at = align16(base + 4 * words);
-  const address: number[] = [];
-  for (let j = 0; j < leaves.length; j++) {
-    address.push(at);
-    at = align16(at + (scalar[j] ? chunk : padded) * bytes);
-  }
-  for (let k = 0; k < members.length; k++) {
-    address.push(at);
-    at = align16(at + (k === members.length - 1 ? padded : chunk) * bytes);
-  }
-  if (!reserve(kernels, at)) return false;
+  const layout = layoutOf(program, chunk);
+  const base = dataBase(kernels, settings.threads);
+  if (!reserve(kernels, base + layout.bytes)) return false;
   const { i32, f32, f64 } = views();
   const view = dtype === 'float32' ? f32 : f64;
-  let w = base / 4;
-  i32[w++] = registers;
-  i32[w++] = members.length;
-  for (let r = 0; r < registers; r++) {
-    const isArray = r < leaves.length ? !scalar[r] : r === registers - 1;
-    i32[w++] = isArray ? 0 : 1;
-    i32[w++] = address[r]!;
-  }
-  for (let k = 0; k < members.length; k++) {
-    const m = members[k]!;
-    const operand = (i: number): number => {
-      const input = m.inputs[i];
-      if (input === undefined) return 0;
-      return 'leaf' in input ? input.leaf : leaves.length + input.member;
-    };
-    i32[w++] = OPCODES[m.op]!;
-    i32[w++] = leaves.length + k;
-    i32[w++] = operand(0);
-    i32[w++] = operand(1);
-  }
+  const size = dtype === 'float32' ? 4 : 8;
+  i32.set(layout.words, base / 4);
+  for (let r = 0; r < layout.addressWords.length; r++) i32[base / 4 + layout.addressWords[r]!] = base + layout.words[layout.addressWords[r]!]!;
   for (let j = 0; j < leaves.length; j++) {
-    const from = address[j]! / bytes;
-    if (scalar[j]) view.fill(leaves[j]![0]!, from, from + chunk);
-    else view.set(leaves[j]!.subarray(0, n), from);
+    const from = (base + layout.offsets[j]!) / size;
+    const leaf = leaves[j]!;
+    if (scalar[j]) view.fill(leaf[0]!, from, from + chunk);
+    else view.set(leaf.length === n ? leaf : leaf.subarray(0, n), from);
   }
   (dtype === 'float32' ? kernels.exports.elementwise32 : kernels.exports.elementwise64)(base, n);
   runs++;
-  const result = address[registers - 1]! / bytes;
+  const result = (base + layout.offsets[leaves.length]!) / size;
   out.set(view.subarray(result, result + n));
   return true;
 }

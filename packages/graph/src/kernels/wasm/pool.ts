@@ -39,27 +39,6 @@ const SPIN = 20_000;
 /** Bytes the control block occupies at the start of the memory. */
 export const CONTROL_BYTES = (RECORDS + MAX_BLOCKS * RECORD_INTS) * 4;
 
-/** A block C[i0..i1, j0..j1] of a product, computed by one thread. */
-export interface Block {
-  readonly i0: number;
-  readonly i1: number;
-  readonly j0: number;
-  readonly j1: number;
-}
-
-/** The operands of one product, as byte addresses in the shared memory. */
-export interface Job {
-  readonly dtype: DType;
-  readonly c: number;
-  readonly a: number;
-  readonly b: number;
-  readonly m: number;
-  readonly k: number;
-  readonly n: number;
-  readonly tA: number;
-  readonly tB: number;
-}
-
 // The worker's whole program: a constant of this module, never text from a graph. Products tend
 // to come in bursts (a training step's forward and backward passes), so it polls briefly before
 // sleeping: waking from Atomics.wait costs tens of microseconds.
@@ -136,30 +115,52 @@ function ensureWorkers(kernels: KernelInstance, count: number, scratchBase: numb
 }
 
 /**
- * Computes `blocks` of one product on the calling thread and `workers` worker threads, whichever
- * claims each block first. Thread t's workspace is `scratchBase` + t · scratchStride (the caller's
- * is t = 0). Returns when every block is done.
+ * Computes the `count` blocks of one product C = op(A)·op(B) (byte addresses c, a, b in the shared
+ * memory; block t is C[bounds[4t] .. bounds[4t+1], bounds[4t+2] .. bounds[4t+3]]) on the calling
+ * thread and `helpers` worker threads, whichever claims each block first. Thread t's workspace is
+ * `scratchBase` + t · scratchStride (the caller's is t = 0). Returns when every block is done.
+ *
+ * @throws ExecutionError when the kernel fails on any block (after every block has settled).
  */
-export function runParallel(kernels: KernelInstance, job: Job, blocks: readonly Block[], scratchBase: number, helpers: number): void {
-  const kernel = job.dtype === 'float32' ? kernels.exports.gemm32 : kernels.exports.gemm64;
+export function runParallel(
+  kernels: KernelInstance,
+  dtype: DType,
+  c: number, a: number, b: number, m: number, k: number, n: number, tA: number, tB: number,
+  bounds: Int32Array,
+  count: number,
+  scratchBase: number,
+  helpers: number,
+): void {
+  const kernel = dtype === 'float32' ? kernels.exports.gemm32 : kernels.exports.gemm64;
   const ctl = ensureWorkers(kernels, helpers, scratchBase);
-  const kind = job.dtype === 'float32' ? 32 : 64;
-  ctl[BLOCKS] = blocks.length;
+  const kind = dtype === 'float32' ? 32 : 64;
+  ctl[BLOCKS] = count;
   ctl[HELPERS] = helpers;
-  for (let b = 0; b < blocks.length; b++) {
-    const at = RECORDS + b * RECORD_INTS;
-    const { i0, i1, j0, j1 } = blocks[b]!;
-    ctl.set([job.c, job.a, job.b, job.m, job.k, job.n, job.tA, job.tB, i0, i1, j0, j1, kind], at + 1);
+  for (let t = 0; t < count; t++) {
+    const at = RECORDS + t * RECORD_INTS;
+    ctl[at + 1] = c;
+    ctl[at + 2] = a;
+    ctl[at + 3] = b;
+    ctl[at + 4] = m;
+    ctl[at + 5] = k;
+    ctl[at + 6] = n;
+    ctl[at + 7] = tA;
+    ctl[at + 8] = tB;
+    ctl[at + 9] = bounds[4 * t]!;
+    ctl[at + 10] = bounds[4 * t + 1]!;
+    ctl[at + 11] = bounds[4 * t + 2]!;
+    ctl[at + 12] = bounds[4 * t + 3]!;
+    ctl[at + 13] = kind;
     Atomics.store(ctl, at, POSTED);
   }
   Atomics.add(ctl, GENERATION, 1);
   Atomics.notify(ctl, GENERATION);
   let thrown: unknown;
-  for (let b = 0; b < blocks.length && thrown === undefined; b++) {
-    const at = RECORDS + b * RECORD_INTS;
+  for (let t = 0; t < count && thrown === undefined; t++) {
+    const at = RECORDS + t * RECORD_INTS;
     if (Atomics.compareExchange(ctl, at, POSTED, TAKEN) !== POSTED) continue;
     try {
-      run(kernel, job, blocks[b]!, scratchBase);
+      kernel(c, a, b, m, k, n, tA, tB, bounds[4 * t]!, bounds[4 * t + 1]!, bounds[4 * t + 2]!, bounds[4 * t + 3]!, scratchBase);
       Atomics.store(ctl, at, DONE);
     } catch (e) {
       thrown = e;
@@ -169,16 +170,15 @@ export function runParallel(kernels: KernelInstance, job: Job, blocks: readonly 
   // Withdraw what nobody has taken (there is some only if the caller's own block threw), wait for
   // the blocks in progress, and free every record: none may outlive its product.
   let failed = thrown !== undefined;
-  for (let b = 0; b < blocks.length; b++) {
-    const at = RECORDS + b * RECORD_INTS;
+  for (let t = 0; t < count; t++) {
+    const at = RECORDS + t * RECORD_INTS;
     Atomics.compareExchange(ctl, at, POSTED, IDLE);
     failed ||= settle(ctl, at) === FAILED;
   }
-  for (let b = 0; b < blocks.length; b++) Atomics.store(ctl, RECORDS + b * RECORD_INTS, IDLE);
+  for (let t = 0; t < count; t++) Atomics.store(ctl, RECORDS + t * RECORD_INTS, IDLE);
   if (failed) {
     throw new ExecutionError(
-      `matmul: the WebAssembly kernel failed on a block of a ${job.m}×${job.k}·${job.k}×${job.n} ${job.dtype} product` +
-        (thrown instanceof Error ? `: ${thrown.message}` : ''),
+      `matmul: the WebAssembly kernel failed on a block of a ${m}×${k}·${k}×${n} ${dtype} product` + (thrown instanceof Error ? `: ${thrown.message}` : ''),
     );
   }
 }
@@ -192,8 +192,4 @@ function settle(ctl: Int32Array, at: number): number {
     state = Atomics.load(ctl, at);
   }
   return state;
-}
-
-function run(kernel: (...args: number[]) => void, job: Job, block: Block, scratch: number): void {
-  kernel(job.c, job.a, job.b, job.m, job.k, job.n, job.tA, job.tB, block.i0, block.i1, block.j0, block.j1, scratch);
 }

@@ -9,7 +9,7 @@
  */
 import type { DType, TypedArray } from '../../dtype.js';
 import { KERNELS_BASE64, MAXIMUM_PAGES } from './module.js';
-import { CONTROL_BYTES, MAX_BLOCKS, runParallel, workerCount, type Block } from './pool.js';
+import { CONTROL_BYTES, MAX_BLOCKS, runParallel, workerCount } from './pool.js';
 
 const PAGE = 65536;
 /** Where the per-thread workspaces begin (after the pool's control block). */
@@ -130,24 +130,32 @@ const TILE_ROWS = 4;
 const TILE_COLS: Record<DType, number> = { float32: 8, float64: 4 };
 
 /**
- * Splits the m×n result into up to `parts` blocks along its longer side, in whole tiles. Each block
- * is computed independently; an element's sum does not depend on the split.
+ * Splits the m×n result into up to `parts` blocks along its longer side, in whole tiles, writing
+ * block t as [i0, i1, j0, j1] at out[4t …]. Each block is computed independently; an element's sum
+ * does not depend on the split.
+ *
+ * @returns the number of blocks.
  */
-export function splitBlocks(m: number, n: number, parts: number, tileCols: number): Block[] {
+export function splitBlocks(out: Int32Array, m: number, n: number, parts: number, tileCols: number): number {
   const alongRows = m >= n;
   const length = alongRows ? m : n;
   const tile = alongRows ? TILE_ROWS : tileCols;
   const tiles = Math.ceil(length / tile);
   const count = Math.min(parts, tiles);
-  const blocks: Block[] = [];
   let start = 0;
   for (let t = 0; t < count; t++) {
     const end = Math.min(length, start + Math.ceil((tiles - start / tile) / (count - t)) * tile);
-    blocks.push(alongRows ? { i0: start, i1: end, j0: 0, j1: n } : { i0: 0, i1: m, j0: start, j1: end });
+    out[4 * t] = alongRows ? start : 0;
+    out[4 * t + 1] = alongRows ? end : m;
+    out[4 * t + 2] = alongRows ? 0 : start;
+    out[4 * t + 3] = alongRows ? n : end;
     start = end;
   }
-  return blocks;
+  return count;
 }
+
+/** The block bounds of the current parallel product (reused: a run allocates nothing here). */
+const bounds = new Int32Array(4 * MAX_BLOCKS);
 
 /**
  * C = op(A)·op(B) in WebAssembly: copies op's operands in, runs the kernel on `threads` threads (or
@@ -175,16 +183,16 @@ export function wasmGemm(
   const b = align16(a + m * k * bytes);
   const c = align16(b + k * n * bytes);
   const view = dtype === 'float32' ? f32 : f64;
-  view.set(A.subarray(a0, a0 + m * k), a / bytes);
-  view.set(B.subarray(b0, b0 + k * n), b / bytes);
+  view.set(a0 === 0 && A.length === m * k ? A : A.subarray(a0, a0 + m * k), a / bytes);
+  view.set(b0 === 0 && B.length === k * n ? B : B.subarray(b0, b0 + k * n), b / bytes);
   const tA = transposeA ? 1 : 0;
   const tB = transposeB ? 1 : 0;
   if (parts === 1) {
     const kernel = dtype === 'float32' ? kernels.exports.gemm32 : kernels.exports.gemm64;
     kernel(c, a, b, m, k, n, tA, tB, 0, m, 0, n, SCRATCH_BASE);
   } else {
-    const blocks = splitBlocks(m, n, Math.min(MAX_BLOCKS, parts * BLOCKS_PER_THREAD), TILE_COLS[dtype]);
-    runParallel(kernels, { dtype, c, a, b, m, k, n, tA, tB }, blocks, SCRATCH_BASE, parts - 1);
+    const count = splitBlocks(bounds, m, n, Math.min(MAX_BLOCKS, parts * BLOCKS_PER_THREAD), TILE_COLS[dtype]);
+    runParallel(kernels, dtype, c, a, b, m, k, n, tA, tB, bounds, count, SCRATCH_BASE, parts - 1);
   }
   C.set(view.subarray(c / bytes, c / bytes + m * n), c0);
   return true;
