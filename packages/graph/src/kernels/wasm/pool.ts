@@ -12,8 +12,8 @@
  * [state, c, a, b, m, k, n, tA, tB, i0, i1, j0, j1, kind (32 or 64)], where state goes
  * IDLE → POSTED (by the caller, after the other slots) → TAKEN (compare-and-swap, by whichever
  * thread claims it) → DONE (or FAILED, if the kernel trapped) → IDLE (by the caller, once none is
- * in progress; also when the caller's own block throws, so no record outlives its product). A thread computes every
- * block it claims in its own workspace.
+ * in progress; also when the caller's own block throws, so no record outlives its product). A
+ * thread computes every block it claims in its own workspace.
  */
 import { Worker } from 'node:worker_threads';
 import type { DType } from '../../dtype.js';
