@@ -36,64 +36,65 @@ const RELU = 11;
   return load<i32>(entry) == 0 ? address + chunkBytes : address;
 }
 
-/** Runs the program over n float32 elements. */
-export function elementwise32(program: usize, n: i32): void {
+// Runs the program over n elements of type T.
+@inline function run<T>(program: usize, n: i32): void {
+  const size = <usize>sizeof<T>();
   const registers = load<i32>(program);
   const count = load<i32>(program, 4);
   const code = program + 8 + (<usize>registers << 3);
+  const zero = v128.splat<T>(0);
+  const one = v128.splat<T>(1);
   for (let c0 = 0; c0 < n; c0 += CHUNK) {
-    const bytes = <usize>((min(CHUNK, n - c0) + 3) & ~3) << 2;
-    const offset = <usize>c0 << 2;
+    const bytes = <usize>((min(CHUNK, n - c0) + 3) & ~3) * size;
+    const offset = <usize>c0 * size;
     for (let k = 0; k < count; k++) {
       const instr = code + (<usize>k << 4);
       const op = load<i32>(instr);
       const d = register(program, load<i32>(instr, 4), offset);
       const a = register(program, load<i32>(instr, 8), offset);
       const b = register(program, load<i32>(instr, 12), offset);
-      const zero = f32x4.splat(0);
-      const one = f32x4.splat(1);
       switch (op) {
         case ADD:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f32x4.add(v128.load(a + i), v128.load(b + i)));
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, v128.add<T>(v128.load(a + i), v128.load(b + i)));
           break;
         case SUB:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f32x4.sub(v128.load(a + i), v128.load(b + i)));
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, v128.sub<T>(v128.load(a + i), v128.load(b + i)));
           break;
         case MUL:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f32x4.mul(v128.load(a + i), v128.load(b + i)));
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, v128.mul<T>(v128.load(a + i), v128.load(b + i)));
           break;
         case DIV:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f32x4.div(v128.load(a + i), v128.load(b + i)));
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, v128.div<T>(v128.load(a + i), v128.load(b + i)));
           break;
         case NEG:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f32x4.neg(v128.load(a + i)));
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, v128.neg<T>(v128.load(a + i)));
           break;
         case ABS:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f32x4.abs(v128.load(a + i)));
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, v128.abs<T>(v128.load(a + i)));
           break;
         case SQRT:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f32x4.sqrt(v128.load(a + i)));
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, v128.sqrt<T>(v128.load(a + i)));
           break;
         case SQUARE:
           for (let i: usize = 0; i < bytes; i += 16) {
             const x = v128.load(a + i);
-            v128.store(d + i, f32x4.mul(x, x));
+            v128.store(d + i, v128.mul<T>(x, x));
           }
           break;
         case RECIPROCAL:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f32x4.div(one, v128.load(a + i)));
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, v128.div<T>(one, v128.load(a + i)));
           break;
         case MAXIMUM:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f32x4.max(v128.load(a + i), v128.load(b + i)));
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, v128.max<T>(v128.load(a + i), v128.load(b + i)));
           break;
         case MINIMUM:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f32x4.min(v128.load(a + i), v128.load(b + i)));
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, v128.min<T>(v128.load(a + i), v128.load(b + i)));
           break;
         case RELU:
           // x < 0 ? 0 : x, so NaN and −0 pass through as in JavaScript
           for (let i: usize = 0; i < bytes; i += 16) {
             const x = v128.load(a + i);
-            v128.store(d + i, v128.bitselect(zero, x, f32x4.lt(x, zero)));
+            v128.store(d + i, v128.bitselect(zero, x, v128.lt<T>(x, zero)));
           }
           break;
         default:
@@ -103,69 +104,12 @@ export function elementwise32(program: usize, n: i32): void {
   }
 }
 
+/** Runs the program over n float32 elements. */
+export function elementwise32(program: usize, n: i32): void {
+  run<f32>(program, n);
+}
+
 /** Runs the program over n float64 elements. */
 export function elementwise64(program: usize, n: i32): void {
-  const registers = load<i32>(program);
-  const count = load<i32>(program, 4);
-  const code = program + 8 + (<usize>registers << 3);
-  for (let c0 = 0; c0 < n; c0 += CHUNK) {
-    const bytes = <usize>((min(CHUNK, n - c0) + 3) & ~3) << 3;
-    const offset = <usize>c0 << 3;
-    for (let k = 0; k < count; k++) {
-      const instr = code + (<usize>k << 4);
-      const op = load<i32>(instr);
-      const d = register(program, load<i32>(instr, 4), offset);
-      const a = register(program, load<i32>(instr, 8), offset);
-      const b = register(program, load<i32>(instr, 12), offset);
-      const zero = f64x2.splat(0);
-      const one = f64x2.splat(1);
-      switch (op) {
-        case ADD:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f64x2.add(v128.load(a + i), v128.load(b + i)));
-          break;
-        case SUB:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f64x2.sub(v128.load(a + i), v128.load(b + i)));
-          break;
-        case MUL:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f64x2.mul(v128.load(a + i), v128.load(b + i)));
-          break;
-        case DIV:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f64x2.div(v128.load(a + i), v128.load(b + i)));
-          break;
-        case NEG:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f64x2.neg(v128.load(a + i)));
-          break;
-        case ABS:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f64x2.abs(v128.load(a + i)));
-          break;
-        case SQRT:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f64x2.sqrt(v128.load(a + i)));
-          break;
-        case SQUARE:
-          for (let i: usize = 0; i < bytes; i += 16) {
-            const x = v128.load(a + i);
-            v128.store(d + i, f64x2.mul(x, x));
-          }
-          break;
-        case RECIPROCAL:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f64x2.div(one, v128.load(a + i)));
-          break;
-        case MAXIMUM:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f64x2.max(v128.load(a + i), v128.load(b + i)));
-          break;
-        case MINIMUM:
-          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, f64x2.min(v128.load(a + i), v128.load(b + i)));
-          break;
-        case RELU:
-          // x < 0 ? 0 : x, so NaN and −0 pass through as in JavaScript
-          for (let i: usize = 0; i < bytes; i += 16) {
-            const x = v128.load(a + i);
-            v128.store(d + i, v128.bitselect(zero, x, f64x2.lt(x, zero)));
-          }
-          break;
-        default:
-          unreachable(); // an op code the JavaScript side never writes
-      }
-    }
-  }
+  run<f64>(program, n);
 }
