@@ -45,7 +45,7 @@ import fc from 'fast-check';
 import { Graph, tensor, type Node } from '@chainrule/graph';
 import { adam, minimize } from '@chainrule/optim';
 import { describe, expect, it } from 'vitest';
-import { angles, column, fromSpectrum, iterate, logUniform, matVec, normInf, quadratic, real, rotation, runs, sub, vector, type Vec } from './helpers.js';
+import { angles, column, fromSpectrum, iterate, logUniform, matVec, normInf, quadratic, real, rotation, runs, sub, vector, type Mat, type Vec } from './helpers.js';
 
 interface Betas {
   readonly beta1: number;
@@ -88,28 +88,38 @@ const worstCase = ({ beta1, beta2 }: Betas, T: number): number[] => Array.from({
 const firstGradient = (n: number): fc.Arbitrary<Vec> =>
   fc.array(fc.tuple(real(0.1, 5), fc.boolean()).map(([x, neg]) => (neg ? -x : x)), { minLength: n, maxLength: n });
 
+/** A quadratic problem for Adam with ε = 0 (H = Q·diag(spectrum)·Qᵀ), hyperparameters, and a scale. */
+const scaledProblem = <S>(scale: fc.Arbitrary<S>) =>
+  fc.integer({ min: 2, max: 5 }).chain((n) =>
+    fc.record({
+      spectrum: fc.array(real(0.1, 5), { minLength: n, maxLength: n }),
+      angles: angles(n),
+      w0: vector(n, 2),
+      g0: firstGradient(n),
+      scale,
+      lr: logUniform(-3, -1),
+      beta1: real(0, 0.99),
+      beta2: real(0.5, 0.9999),
+    }),
+  );
+
+/**
+ * The Hessian H and the minimiser w* of the problem. With ε = 0 a coordinate whose first gradient
+ * is 0 divides 0 by 0: w* is chosen so that the first gradient H(w⁽⁰⁾ − w*) is g0, every entry at
+ * least 0.1 in magnitude.
+ */
+function landscape({ spectrum, angles: theta, w0, g0 }: { spectrum: Vec; angles: number[]; w0: Vec; g0: Vec }): { H: Mat; wStar: Vec } {
+  const Q = rotation(w0.length, theta);
+  return { H: fromSpectrum(Q, spectrum), wStar: sub(w0, matVec(fromSpectrum(Q, spectrum.map((l) => 1 / l)), g0)) };
+}
+
 describe('Adam (ε = 0): scale invariance', () => {
   it('replacing f by c·f (c ∈ [1e-3, 1e3]) leaves every step Δ⁽ᵗ⁾ unchanged; g → c·g, q → c²·q', () => {
     const T = 20;
-    const problem = fc.integer({ min: 2, max: 5 }).chain((n) =>
-      fc.record({
-        spectrum: fc.array(real(0.1, 5), { minLength: n, maxLength: n }),
-        angles: angles(n),
-        w0: vector(n, 2),
-        g0: firstGradient(n),
-        c: logUniform(-3, 3),
-        lr: logUniform(-3, -1),
-        beta1: real(0, 0.99),
-        beta2: real(0.5, 0.9999),
-      }),
-    );
     fc.assert(
-      fc.property(problem, ({ spectrum, angles: theta, w0, g0, c, lr, beta1, beta2 }) => {
-        const Q = rotation(w0.length, theta);
-        const H = fromSpectrum(Q, spectrum);
-        // With ε = 0 a coordinate whose first gradient is 0 divides 0 by 0: choose w* so that the first
-        // gradient H(w⁽⁰⁾ − w*) is g0, every entry at least 0.1 in magnitude.
-        const wStar = sub(w0, matVec(fromSpectrum(Q, spectrum.map((l) => 1 / l)), g0));
+      fc.property(scaledProblem(logUniform(-3, 3)), (problem) => {
+        const { w0, scale: c, lr, beta1, beta2 } = problem;
+        const { H, wStar } = landscape(problem);
         const rule = adam({ lr, beta1, beta2, epsilon: 0 });
         // The run on f: w⁽ᵗ⁾ and Adam's state (g⁽ᵗ⁻¹⁾, q⁽ᵗ⁻¹⁾) before each step.
         const a = iterate(quadratic(H, wStar, w0), rule, T, (step) => [...step.state]);
@@ -144,23 +154,10 @@ describe('Adam (ε = 0): scale invariance', () => {
   it('with c = 2ᵏ, where scaling is exact in floating point, whole runs on f and c·f are identical', () => {
     // Every quantity of the run on c·f is 2ᵏ (g, ∇f) or 4ᵏ (q) times the one on f, with the same
     // rounding, and √(4ᵏq̂) = 2ᵏ√q̂ exactly: so the free runs agree bit for bit over all 50 steps.
-    const problem = fc.integer({ min: 2, max: 5 }).chain((n) =>
-      fc.record({
-        spectrum: fc.array(real(0.1, 5), { minLength: n, maxLength: n }),
-        angles: angles(n),
-        w0: vector(n, 2),
-        g0: firstGradient(n),
-        k: fc.integer({ min: -10, max: 10 }),
-        lr: logUniform(-3, -1),
-        beta1: real(0, 0.99),
-        beta2: real(0.5, 0.9999),
-      }),
-    );
     fc.assert(
-      fc.property(problem, ({ spectrum, angles: theta, w0, g0, k, lr, beta1, beta2 }) => {
-        const Q = rotation(w0.length, theta);
-        const H = fromSpectrum(Q, spectrum);
-        const wStar = sub(w0, matVec(fromSpectrum(Q, spectrum.map((l) => 1 / l)), g0)); // ∇f(w⁽⁰⁾) = g0
+      fc.property(scaledProblem(fc.integer({ min: -10, max: 10 })), (problem) => {
+        const { w0, scale: k, lr, beta1, beta2 } = problem;
+        const { H, wStar } = landscape(problem); // ∇f(w⁽⁰⁾) = g0
         const rule = adam({ lr, beta1, beta2, epsilon: 0 });
         const base = quadratic(H, wStar, w0);
         const plain = iterate(quadratic(H, wStar, w0), rule, 50);
