@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { Graph, kernelOptions, setKernelOptions, type Executable, type ExecutableOptions, type KernelOptions } from '@chainrule/graph';
+import { Graph, kernelOptions, type Executable, type ExecutableOptions, type KernelOptions } from '@chainrule/graph';
 
 /** Which chainrule executor runs a compiled request. */
 export type ExecutorKind = 'interpreter' | 'compiled';
@@ -90,12 +90,3 @@ export function kernelVariants(): KernelVariant[] {
 
 /** chainrule's default kernel settings (WebAssembly where available, every core). */
 export const DEFAULT_KERNELS: KernelOptions = { backend: 'auto', threads: ALL_THREADS };
-
-/**
- * Applies kernel settings (each contender's `enter` calls this, since they are process-wide).
- *
- * @param options - the settings.
- */
-export function useKernels(options: KernelOptions): void {
-  setKernelOptions(options);
-}

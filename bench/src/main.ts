@@ -7,7 +7,8 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { ALL_THREADS, availableExecutors, EXECUTOR_KEYS, kernelVariants, useKernels, DEFAULT_KERNELS } from './chainrule.js';
+import { setKernelOptions } from '@chainrule/graph';
+import { ALL_THREADS, availableExecutors, EXECUTOR_KEYS, kernelVariants, DEFAULT_KERNELS } from './chainrule.js';
 import { canCollect } from './memory.js';
 import { Figures } from './report.js';
 import { runMatmul, runMemory, runMlp, runSmallGraph, type Lineup, type Plan } from './items.js';
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
   const cpus = os.cpus();
   const { kinds, note } = availableExecutors();
   const variants = kernelVariants();
-  useKernels(DEFAULT_KERNELS);
+  setKernelOptions(DEFAULT_KERNELS);
   const wanted = (key: string): boolean => args.contenders === undefined || args.contenders.includes(key);
   const lineup: Lineup = {
     executors: kinds.filter((k) => wanted(EXECUTOR_KEYS[k])),

@@ -157,6 +157,11 @@ export function splitBlocks(out: Int32Array, m: number, n: number, parts: number
 /** The block bounds of the current parallel product (reused: a run allocates nothing here). */
 const bounds = new Int32Array(4 * MAX_BLOCKS);
 
+/** Where C goes when A (m×k) starts at `a` and B (k×n) follows it, each 16-byte aligned. */
+function resultAddress(a: number, m: number, k: number, n: number, bytes: number): number {
+  return align16(align16(a + m * k * bytes) + k * n * bytes);
+}
+
 /**
  * C = op(A)·op(B) in WebAssembly: copies op's operands in, runs the kernel on `threads` threads (or
  * one, below `parallelMinWork` multiply-adds), copies C out.
@@ -172,16 +177,16 @@ export function wasmGemm(
 ): boolean {
   const bytes = dtype === 'float32' ? 4 : 8;
   let parts = threads > 1 && m * n * k >= PARALLEL_MIN_WORK ? threads : 1;
-  const end = (p: number): number => align16(align16(dataBase(kernels, p) + m * k * bytes) + k * n * bytes) + m * n * bytes;
+  const resultBytes = m * n * bytes;
   // Near the memory's maximum, one thread needs the least room; the JavaScript kernel is the last
   // resort (in float32 it accumulates differently, so it is kept for what cannot fit at all).
-  if (!reserve(kernels, end(parts))) {
-    if (parts === 1 || !reserve(kernels, end(1))) return false;
+  if (!reserve(kernels, resultAddress(dataBase(kernels, parts), m, k, n, bytes) + resultBytes)) {
+    if (parts === 1 || !reserve(kernels, resultAddress(dataBase(kernels, 1), m, k, n, bytes) + resultBytes)) return false;
     parts = 1;
   }
   const a = dataBase(kernels, parts);
   const b = align16(a + m * k * bytes);
-  const c = align16(b + k * n * bytes);
+  const c = resultAddress(a, m, k, n, bytes);
   const view = dtype === 'float32' ? f32 : f64;
   view.set(a0 === 0 && A.length === m * k ? A : A.subarray(a0, a0 + m * k), a / bytes);
   view.set(b0 === 0 && B.length === k * n ? B : B.subarray(b0, b0 + k * n), b / bytes);
