@@ -1,15 +1,9 @@
-import { ChainruleError, formatShape, getOp, sameShape, schedule, ShapeError, type Node } from '@chainrule/graph';
+import { ChainruleError, formatShape, getOp, sameShape, schedule, ShapeError, type Node, type Primitive, type RawAttrs } from '@chainrule/graph';
 import { VJP_RULES } from './vjp/index.js';
 
 /** Tangents of a node's inputs (`null`: that input does not depend on the directions). */
 type Tangents = readonly (Node | null)[];
 
-
-/** Ops that are linear in their differentiable inputs (one at a time): the tangent is the op applied to tangents. */
-const LINEAR = new Set(['sum', 'reshape', 'broadcastTo', 'transpose', 'slice', 'cast', 'identity']);
-
-/** Ops linear in each argument separately: d(f(a, b)) = f(da, b) + f(a, db). */
-const BILINEAR = new Set(['matmul']);
 
 function addAll(terms: readonly Node[], shape: Node['shape']): Node {
   let total = terms[0]!;
@@ -17,47 +11,74 @@ function addAll(terms: readonly Node[], shape: Node['shape']): Node {
   return sameShape(total.shape, shape) ? total : total.broadcastTo(shape);
 }
 
+/**
+ * Forward rules of the ops that are neither linear (their op definition says `linear`) nor
+ * elementwise (whose Jacobian is diagonal, so the VJP rule applied to t gives J·t).
+ */
+const JVP_RULES = {
+  solve: (node, [tA, tB]) => {
+    // X = A⁻¹B  ⇒  dX = A⁻¹(dB − dA·X)
+    const rhs = tA ? (tB ?? zeroLike(node)).sub(tA.matmul(node)) : tB!;
+    return node.graph.solve(node.inputs[0]!, rhs);
+  },
+  max: (node, [t]) => {
+    // the tangent flows from the maximal entries, shared equally between ties (as in the VJP)
+    const [vjpOfMax] = VJP_RULES.max!(node.graph.fill(node.shape, 1, node.dtype), node);
+    return t!.mul(vjpOfMax!()).sum(node.attrs['axes'] as number[] | undefined, node.attrs['keepDims'] as boolean);
+  },
+} satisfies Partial<Record<Primitive, (node: Node, tangents: Tangents) => Node>>;
+
+const zeroLike = (x: Node): Node => x.graph.fill(x.shape, 0, x.dtype);
+
 /** The tangent of one node from the tangents of its inputs: J·t, built as graph ops. */
 function pushforward(node: Node, tangents: Tangents): Node {
   const g = node.graph;
-  const zeroLike = (x: Node): Node => g.fill(x.shape, 0, x.dtype);
   const op = node.op;
-  if (op === 'concat' || LINEAR.has(op)) {
-    return g.apply(op, node.inputs.map((x, i) => tangents[i] ?? zeroLike(x)), node.attrs);
+  const def = getOp(op);
+  const linear = def?.linear;
+  if (linear !== undefined) {
+    const operands = linear.operands ?? node.inputs.map((_, i) => i);
+    if (operands.every((i) => !tangents[i])) return zeroLike(node);
+    const attrs = linear.tangentAttrs ? linear.tangentAttrs(node.attrs) : node.attrs;
+    // Jointly: f(t₀, t₁, …), every linear operand replaced by its tangent (zeros where it has none).
+    const withTangents = (chosen: readonly number[]): Node =>
+      g.apply(op, node.inputs.map((x, i) => (chosen.includes(i) ? tangents[i] ?? zeroLike(x) : x)), attrs as RawAttrs);
+    if (linear.mode === 'jointly') return withTangents(operands);
+    // Separately: Σᵢ f(…, tᵢ, …), the other operands at their values.
+    return addAll(operands.filter((i) => tangents[i]).map((i) => withTangents([i])), node.shape);
   }
-  if (op === 'pad') return tangents[0]!.pad(node.attrs['before'] as number[], node.attrs['after'] as number[], 0); // the padding is constant
-  if (op === 'gather' || op === 'scatterAdd') {
-    // linear in the values; the indices are piecewise constant
-    return tangents[0] ? g.apply(op, [tangents[0], node.inputs[1]!], node.attrs) : zeroLike(node);
-  }
-  if (BILINEAR.has(op)) {
-    const terms = node.inputs.flatMap((_, i) => (tangents[i] ? [g.apply(op, node.inputs.map((x, j) => (j === i ? tangents[i]! : x)), node.attrs)] : []));
-    return addAll(terms, node.shape);
-  }
-  if (op === 'solve') {
-    // X = A⁻¹B  ⇒  dX = A⁻¹(dB − dA·X)
-    const [tA, tB] = tangents;
-    const rhs = tA ? (tB ?? zeroLike(node)).sub(tA.matmul(node)) : tB!;
-    return g.solve(node.inputs[0]!, rhs);
-  }
-  if (op === 'max') {
-    // the tangent flows from the maximal entries, shared equally between ties (as in the VJP)
-    const [vjpOfMax] = VJP_RULES.max!(g.fill(node.shape, 1, node.dtype), node);
-    return tangents[0]!.mul(vjpOfMax!()).sum(node.attrs['axes'] as number[] | undefined, node.attrs['keepDims'] as boolean);
-  }
-  if (getOp(op)?.kind === 'elementwise') {
+  const rule = (JVP_RULES as Partial<Record<string, (node: Node, tangents: Tangents) => Node>>)[op];
+  if (rule !== undefined) return rule(node, tangents);
+  if (def?.kind === 'elementwise') {
     // Elementwise ops have diagonal Jacobians, so J·t is the VJP rule applied to t (broadcasting included).
-    const rule = VJP_RULES[op as keyof typeof VJP_RULES];
-    if (rule === undefined) throw new ChainruleError(`jvp: no derivative rule for op '${op}' (at ${node})`);
+    const vjp = VJP_RULES[op as keyof typeof VJP_RULES];
+    if (vjp === undefined) throw new ChainruleError(`jvp: no derivative rule for op '${op}' (at ${node})`);
     const terms = node.inputs.flatMap((_, i) => {
       const t = tangents[i];
       if (!t) return [];
-      const lazy = rule(t, node)[i];
+      const lazy = vjp(t, node)[i];
       return lazy ? [lazy()] : [];
     });
     return terms.length === 0 ? zeroLike(node) : addAll(terms, node.shape);
   }
   throw new ChainruleError(`jvp: no forward rule for op '${op}' (at ${node})`);
+}
+
+/**
+ * Whether forward mode can push a tangent through an op: it is linear, elementwise with a VJP rule,
+ * or has a rule of its own.
+ *
+ * @param op - a primitive op name.
+ * @returns true when {@link jvp} handles it.
+ * @example
+ * ```ts
+ * hasForwardRule('matmul'); // true: it is bilinear
+ * ```
+ */
+export function hasForwardRule(op: string): boolean {
+  const def = getOp(op);
+  if (def === undefined) return false;
+  return def.linear !== undefined || Object.hasOwn(JVP_RULES, op) || (def.kind === 'elementwise' && Object.hasOwn(VJP_RULES, op));
 }
 
 /**

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Graph, OPS, PRIMITIVES, tensor, type Node } from '@chainrule/graph';
 import { VJP_RULES, checkGradients, grad } from '@chainrule/autodiff';
 import { OP_SPECS, valuesIn, type OpSpec } from '@chainrule/autodiff/testing';
+import { hasForwardRule } from '../src/forward.js';
 
 const differentiable = PRIMITIVES.filter((p) => OPS[p].differentiable);
 
@@ -14,6 +15,11 @@ describe('the derivative registry', () => {
     expect(missingSpec, 'differentiable ops without a row in OP_SPECS').toEqual([]);
     const strayRules = Object.keys(VJP_RULES).filter((k) => !differentiable.includes(k as never));
     expect(strayRules, 'rules for ops that are not differentiable').toEqual([]);
+  });
+
+  it('has a forward-mode rule for every differentiable primitive (linear per its op definition, elementwise, or its own)', () => {
+    expect(differentiable.filter((p) => !hasForwardRule(p)), 'differentiable ops jvp cannot push a tangent through').toEqual([]);
+    expect(hasForwardRule('oneHot'), 'a non-differentiable op').toBe(false);
   });
 });
 

@@ -1,57 +1,14 @@
-import { isDType, type DType } from './dtype.js';
-import { ChainruleError, ShapeError } from './errors.js';
-import { Node, type NodeOrigin, type Operand } from './node.js';
-import { AttrError, AttrReader, type RawAttrs } from './ops/attrs.js';
-import { getOp } from './ops/registry.js';
-import { checkShape, checkSymbolicShape, formatShape, type Dim, type Shape } from './shape.js';
-import { Tensor, copyTensor, full, tensor, type NestedArray } from './tensor.js';
-import { graphFromJSON, graphToJSON, type GraphJSON } from './serialize.js';
-import { compileExecutable } from './compiler/compile.js';
-import { compileInterpreter, type Executable, type ExecutableOptions, type Feeds, type RunOptions } from './interpreter.js';
+import { compileExecutable } from './exec/compiler/compile.js';
+import { compileInterpreter } from './exec/interpreter.js';
+import { graphToJSON, readGraphJSON } from './io/json.js';
+import type { Executable, ExecutableOptions } from './ir/graph.js';
+import { GraphCore } from './ir/graph.js';
+import type { GraphJSON } from './ir/graph-json.js';
 
 /**
- * Computes a variable's first value from its shape and dtype (e.g. a seeded random draw), or a
- * number to fill it with.
- *
- * @example
- * ```ts
- * const zero: Initializer = 0;
- * const small: Initializer = uniformInit(-0.1, 0.1, 7);
- * g.variable('w', [784, 10], small);
- * ```
- */
-export type Initializer = number | InitializerFunction;
-
-/**
- * An initializer that computes a variable's first value from its shape and dtype.
- *
- * @example
- * ```ts
- * const identityInit: InitializerFunction = (shape, dtype) => full(shape, 0.5, dtype);
- * g.variable('w', [3, 3], identityInit);
- * ```
- */
-export type InitializerFunction = (shape: Shape, dtype: DType) => Tensor;
-
-/**
- * Options of the random source ops.
- *
- * @example
- * ```ts
- * const noise = g.randomNormal(['batch', 2], { seed: 42, dtype: 'float32', std: 0.1 });
- * ```
- */
-export interface RandomOptions {
-  /** Seed of the node's stream, an integer in [0, 2³²). Required: randomness is always reproducible. */
-  readonly seed: number;
-  /** Element type, `float64` by default. */
-  readonly dtype?: DType;
-}
-
-/**
- * A static computation graph: nodes are added by building ops, never removed or changed, so the
- * graph is always acyclic. The graph also holds the current values of its variables and the run
- * counters of its random ops, which is everything a run reads besides its feeds.
+ * A static computation graph, ready to run: the {@link GraphCore} builder (nodes, shapes, variables)
+ * plus the executors and the JSON reader and writer that stand above it. This is the class to
+ * create; every node's `graph` is one.
  *
  * @example
  * ```ts
@@ -62,467 +19,19 @@ export interface RandomOptions {
  * g.run([y], { x: tensor([1, 2]) })[0].item(); // 11
  * ```
  */
-export class Graph {
-  private readonly nodeList: Node[] = [];
-  private readonly named = new Map<string, Node>();
-  private readonly values = new Map<string, Tensor>();
-  private readonly randomRuns = new Map<number, number>();
-  private readonly scalars = new Map<string, Node>();
-  private origin: NodeOrigin | undefined;
-
-  /**
-   * Every node, in creation order (a topological order).
-   *
-   * @example
-   * ```ts
-   * g.nodes.length; // how many nodes have been built
-   * ```
-   */
-  get nodes(): readonly Node[] {
-    return this.nodeList;
-  }
-
-  /**
-   * The node with a given id.
-   *
-   * @param id - a node id of this graph.
-   * @returns the node.
-   * @throws ChainruleError when there is no such node.
-   * @example
-   * ```ts
-   * g.node(y.id) === y; // true
-   * ```
-   */
-  node(id: number): Node {
-    const n = this.nodeList[id];
-    if (n === undefined) throw new ChainruleError(`graph has no node #${id}`);
-    return n;
-  }
-
-  /**
-   * The input or variable with a given name.
-   *
-   * @param name - the name given when it was declared.
-   * @returns the node, or `undefined`.
-   * @example
-   * ```ts
-   * const w = g.byName('w'); // the variable declared as 'w'
-   * ```
-   */
-  byName(name: string): Node | undefined {
-    return this.named.get(name);
-  }
-
-  /**
-   * The input nodes, in creation order.
-   *
-   * @example
-   * ```ts
-   * g.inputs.map((n) => n.name); // ['x', 'y']
-   * ```
-   */
-  get inputs(): readonly Node[] {
-    return this.nodeList.filter((n) => n.op === 'input');
-  }
-
-  /**
-   * The variable nodes, in creation order.
-   *
-   * @example
-   * ```ts
-   * g.variables.map((v) => v.name); // ['w', 'b']
-   * ```
-   */
-  get variables(): readonly Node[] {
-    return this.nodeList.filter((n) => n.op === 'variable');
-  }
-
-  /**
-   * Builds a node applying primitive `op` to `inputs`: validates the attributes, infers the output's
-   * shape and dtype, and throws at once if the operands break the op's rule. Usually called through
-   * the methods of {@link Node}.
-   *
-   * @param op - a primitive op name (see `PRIMITIVES`).
-   * @param inputs - operand nodes of this graph.
-   * @param attrs - the op's attributes.
-   * @returns the new node.
-   * @throws ShapeError naming the op, the operand shapes and the rule broken.
-   * @throws ChainruleError on an unknown op, an operand from another graph, or a name already used.
-   * @example
-   * ```ts
-   * g.apply('matmul', [a, b], { transposeB: true });
-   * ```
-   */
-  apply(op: string, inputs: readonly Node[], attrs: RawAttrs = {}): Node {
-    const def = getOp(op);
-    if (def === undefined) throw new ChainruleError(`unknown op '${op}'`);
-    if (def.arity === 'variadic' ? inputs.length === 0 : inputs.length !== def.arity) {
-      throw new ShapeError(`${op}: expects ${def.arity === 'variadic' ? 'at least one' : def.arity} input(s), got ${inputs.length}`);
-    }
-    inputs.forEach((n, i) => {
-      if (!(n instanceof Node)) throw new ChainruleError(`${op}: operand ${i} is not a graph node`);
-      if (n.graph !== this) throw new ChainruleError(`${op}: operand ${i} (${n}) belongs to another graph`);
-    });
-    let parsed: unknown;
-    try {
-      parsed = def.parseAttrs(new AttrReader(attrs));
-    } catch (e) {
-      if (e instanceof AttrError) throw new ShapeError(`${op}: ${e.message}`);
-      throw e;
-    }
-    const type = def.infer(
-      inputs.map((n) => ({ shape: n.shape, dtype: n.dtype })),
-      parsed,
-    );
-    const shape = checkSymbolicShape(type.shape, op);
-    const name = op === 'input' || op === 'variable' ? (parsed as { name: string }).name : undefined;
-    if (name !== undefined && this.named.has(name)) throw new ChainruleError(`${op}: the name '${name}' is already used by ${this.named.get(name)}`);
-    const node = new Node(this, this.nodeList.length, op, inputs, Object.freeze(parsed as RawAttrs), shape, type.dtype, this.origin);
-    this.nodeList.push(node);
-    if (name !== undefined) this.named.set(name, node);
-    return node;
-  }
-
-  /**
-   * Runs `build` with every node it creates marked as coming from `origin` (used by transforms
-   * such as differentiation to record provenance).
-   *
-   * @param origin - the forward node and rule responsible.
-   * @param build - builds the nodes.
-   * @returns what `build` returns.
-   * @example
-   * ```ts
-   * const d = g.withOrigin({ node: y.id, rule: 'vjp:mul' }, () => ct.mul(x));
-   * d.origin?.rule; // 'vjp:mul'
-   * ```
-   */
-  withOrigin<T>(origin: NodeOrigin, build: () => T): T {
-    const saved = this.origin;
-    this.origin = origin;
-    try {
-      return build();
-    } finally {
-      this.origin = saved;
-    }
-  }
-
-  /**
-   * Declares a placeholder, fed by name at each run.
-   *
-   * @param name - unique name, the key of its feed.
-   * @param shape - static shape; a dimension may be a symbolic name such as `'batch'`, bound by
-   *   the fed value at each run.
-   * @param dtype - element type (`float64` by default).
-   * @returns the input node.
-   * @throws ShapeError on a bad dimension.
-   * @throws ChainruleError when the name is already used.
-   * @example
-   * ```ts
-   * const x = g.input('x', ['batch', 784]);
-   * ```
-   */
-  input(name: string, shape: readonly Dim[], dtype: DType = 'float64'): Node {
-    return this.apply('input', [], { name, shape: checkSymbolicShape(shape, `input '${name}'`), dtype });
-  }
-
-  /**
-   * Declares a variable: a named value kept between runs and changed only by assignments.
-   *
-   * @param name - unique name, its key in the store and in checkpoints.
-   * @param init - the first value (a tensor, which also fixes the dtype); or a concrete shape.
-   * @param initializer - with a shape: the {@link Initializer} (0 by default).
-   * @param dtype - with a shape: the element type (`float64` by default).
-   * @returns the variable node.
-   * @throws ShapeError when the shape is bad or the initializer returns the wrong shape or dtype.
-   * @throws ChainruleError when the name is already used, or both a tensor and an initializer are given.
-   * @example
-   * ```ts
-   * g.variable('b', tensor([0, 0]));
-   * g.variable('w', [784, 10], uniformInit(-0.1, 0.1, 7));
-   * ```
-   */
-  variable(name: string, init: Tensor | readonly number[], initializer: Initializer = 0, dtype: DType = 'float64'): Node {
-    let value: Tensor;
-    if (init instanceof Tensor) {
-      if (initializer !== 0 || dtype !== 'float64') {
-        throw new ChainruleError(`variable '${name}': give either a tensor, or a shape with an initializer and a dtype — not both`);
-      }
-      value = init;
-    } else {
-      const shape = checkShape(init, `variable '${name}'`);
-      value = typeof initializer === 'number' ? full(shape, initializer, dtype) : initializer(shape, dtype);
-      if (value.dtype !== dtype || formatShape(value.shape) !== formatShape(shape)) {
-        throw new ShapeError(`variable '${name}': the initializer returned ${value.dtype} ${formatShape(value.shape)}, expected ${dtype} ${formatShape(shape)}`);
-      }
-    }
-    const node = this.apply('variable', [], { name, shape: value.shape, dtype: value.dtype });
-    this.values.set(name, copyTensor(value));
-    return node;
-  }
-
-  /**
-   * A constant node holding a fixed value.
-   *
-   * @param value - a tensor, nested arrays or a number.
-   * @param dtype - element type for non-tensor values (`float64` by default).
-   * @returns the constant node.
-   * @example
-   * ```ts
-   * g.constant([[1, 0], [0, 1]]);
-   * ```
-   */
-  constant(value: Tensor | NestedArray, dtype: DType = 'float64'): Node {
-    return this.apply('constant', [], { value: value instanceof Tensor ? copyTensor(value) : tensor(value, undefined, dtype) });
-  }
-
-  /**
-   * A scalar constant; equal scalars of a dtype share one node.
-   *
-   * @param value - the number.
-   * @param dtype - element type (`float64` by default).
-   * @returns the constant node.
-   * @throws ChainruleError on an unknown dtype.
-   * @example
-   * ```ts
-   * g.scalar(2) === g.scalar(2); // true: one shared node
-   * ```
-   */
-  scalar(value: number, dtype: DType = 'float64'): Node {
-    if (!isDType(dtype)) throw new ChainruleError(`scalar: unknown dtype ${JSON.stringify(dtype)}`);
-    const key = `${dtype}:${Object.is(value, -0) ? '-0' : String(value)}`;
-    let node = this.scalars.get(key);
-    if (node === undefined || node.origin !== this.origin) {
-      node = this.constant(value, dtype);
-      if (this.origin === undefined) this.scalars.set(key, node);
-    }
-    return node;
-  }
-
-  /**
-   * A tensor of one repeated value; its shape may be symbolic.
-   *
-   * @param shape - static shape.
-   * @param value - the value of every element.
-   * @param dtype - element type (`float64` by default).
-   * @returns the fill node.
-   * @example
-   * ```ts
-   * g.fill(['batch', 1], 1);
-   * ```
-   */
-  fill(shape: readonly Dim[], value: number, dtype: DType = 'float64'): Node {
-    return this.apply('fill', [], { shape, value, dtype });
-  }
-
-  /**
-   * Independent draws from U[low, high), new at every run and reproducible from the seed.
-   *
-   * @param shape - static shape.
-   * @param options - seed, bounds (0 and 1 by default) and dtype.
-   * @returns the random node.
-   * @example
-   * ```ts
-   * g.randomUniform([2, 2], { seed: 1, low: -1, high: 1 });
-   * ```
-   */
-  randomUniform(shape: readonly Dim[], options: RandomOptions & { readonly low?: number; readonly high?: number }): Node {
-    return this.apply('randomUniform', [], { shape, dtype: options.dtype ?? 'float64', seed: options.seed, low: options.low ?? 0, high: options.high ?? 1 });
-  }
-
-  /**
-   * Independent draws from N(mean, std²), new at every run and reproducible from the seed.
-   *
-   * @param shape - static shape.
-   * @param options - seed, mean (0), standard deviation (1) and dtype.
-   * @returns the random node.
-   * @example
-   * ```ts
-   * g.randomNormal([3], { seed: 2, std: 0.1 });
-   * ```
-   */
-  randomNormal(shape: readonly Dim[], options: RandomOptions & { readonly mean?: number; readonly std?: number }): Node {
-    return this.apply('randomNormal', [], { shape, dtype: options.dtype ?? 'float64', seed: options.seed, mean: options.mean ?? 0, std: options.std ?? 1 });
-  }
-
-  /**
-   * Independent Bernoulli(p) draws (1 with probability p), new at every run and reproducible.
-   *
-   * @param shape - static shape.
-   * @param options - seed, p and dtype.
-   * @returns the random node.
-   * @example
-   * ```ts
-   * const r = g.randomBernoulli(['batch', 100], { seed: 3, p: 0.8 }); // a dropout mask
-   * ```
-   */
-  randomBernoulli(shape: readonly Dim[], options: RandomOptions & { readonly p: number }): Node {
-    return this.apply('randomBernoulli', [], { shape, dtype: options.dtype ?? 'float64', seed: options.seed, p: options.p });
-  }
-
-  /**
-   * Elementwise selection: `a` where `cond` ≠ 0, else `b`, broadcasting all three.
-   *
-   * @param cond - the condition (0/1 valued, e.g. from a comparison).
-   * @param a - chosen where the condition holds.
-   * @param b - chosen elsewhere.
-   * @returns the selection.
-   * @example
-   * ```ts
-   * g.where(x.greater(0), x, x.mul(0.01)); // leaky relu
-   * ```
-   */
-  where(cond: Node, a: Operand, b: Operand): Node {
-    const lift = (v: Operand): Node => (typeof v === 'number' ? this.scalar(v, cond.dtype) : v);
-    return this.apply('where', [cond, lift(a), lift(b)]);
-  }
-
-  /**
-   * Joins nodes along an axis.
-   *
-   * @param parts - nodes whose shapes agree except on `axis`.
-   * @param axis - the axis to join along (0 by default).
-   * @returns the joined node.
-   * @example
-   * ```ts
-   * g.concat([a, b], 1);
-   * ```
-   */
-  concat(parts: readonly Node[], axis = 0): Node {
-    return this.apply('concat', parts, { axis });
-  }
-
-  /**
-   * Solves A·X = B for square A.
-   *
-   * @param a - [..., n, n].
-   * @param b - [..., n, k].
-   * @returns X, [..., n, k].
-   * @example
-   * ```ts
-   * const step = g.solve(hessian, gradient.reshape([n, 1]));
-   * ```
-   */
-  solve(a: Node, b: Node): Node {
-    return this.apply('solve', [a, b]);
-  }
-
-  /**
-   * Adds rows of `updates` into zeros of `rows` rows at `indices` (the adjoint of gather).
-   *
-   * @param updates - shaped `[...indices.shape, ...row]`.
-   * @param indices - integer row indices.
-   * @param rows - rows of the result.
-   * @returns the accumulated node.
-   * @example
-   * ```ts
-   * g.scatterAdd(grads, idx, 10);
-   * ```
-   */
-  scatterAdd(updates: Node, indices: Node, rows: Dim): Node {
-    return this.apply('scatterAdd', [updates, indices], { rows });
-  }
-
-  /**
-   * A copy of a variable's current value.
-   *
-   * @param name - the variable's name.
-   * @returns its value.
-   * @throws ChainruleError naming the variable when there is none.
-   * @example
-   * ```ts
-   * g.getVariable('w').toArray();
-   * ```
-   */
-  getVariable(name: string): Tensor {
-    return copyTensor(this.variableValue(name));
-  }
-
-  /**
-   * Overwrites a variable's value (a copy of `value` is kept).
-   *
-   * @param name - the variable's name.
-   * @param value - the new value, of the variable's shape and dtype.
-   * @throws ChainruleError when there is no such variable.
-   * @throws ShapeError when the value is not a tensor of the variable's shape and dtype.
-   * @example
-   * ```ts
-   * g.setVariable('b', tensor([0, 0]));
-   * ```
-   */
-  setVariable(name: string, value: Tensor): void {
-    const node = this.named.get(name);
-    if (node?.op !== 'variable') throw new ChainruleError(`no variable named '${name}'`);
-    if (!(value instanceof Tensor) || value.dtype !== node.dtype || formatShape(value.shape) !== formatShape(node.shape)) {
-      const got = value instanceof Tensor ? `${value.dtype} ${formatShape(value.shape)}` : typeof value;
-      throw new ShapeError(`setVariable '${name}': expected ${node.dtype} ${formatShape(node.shape)}, got ${got}`);
-    }
-    this.values.set(name, copyTensor(value));
-  }
-
-  /** @internal The stored value itself (not a copy), for executors. */
-  variableValue(name: string): Tensor {
-    const v = this.values.get(name);
-    if (v === undefined) throw new ChainruleError(`no variable named '${name}'`);
-    return v;
-  }
-
-  /**
-   * How many times each random node has run, by node id: with the seeds, this is the whole random
-   * state (checkpoints save it; restoring it replays the same draws).
-   *
-   * @returns node id → completed runs.
-   * @example
-   * ```ts
-   * const saved = g.randomState();
-   * g.run([noise]);
-   * g.setRandomState(saved); // the next run draws the same values again
-   * ```
-   */
-  randomState(): Record<number, number> {
-    return Object.fromEntries(this.nodeList.filter((n) => getOp(n.op)?.kind === 'random').map((n) => [n.id, this.randomRuns.get(n.id) ?? 0]));
-  }
-
-  /**
-   * Restores run counters saved by {@link Graph.randomState}.
-   *
-   * @param state - node id → completed runs, for random nodes of this graph.
-   * @throws ChainruleError on an id that is not a random node or a counter that is not a count.
-   * @example
-   * ```ts
-   * g.setRandomState({ [noise.id]: 0 }); // rewind one random node
-   * ```
-   */
-  setRandomState(state: Readonly<Record<number, number>>): void {
-    for (const [id, runs] of Object.entries(state)) {
-      const node = this.nodeList[Number(id)];
-      if (node === undefined || getOp(node.op)?.kind !== 'random') throw new ChainruleError(`setRandomState: #${id} is not a random node`);
-      if (!Number.isSafeInteger(runs) || runs < 0) throw new ChainruleError(`setRandomState: run count for #${id} must be a non-negative integer, got ${runs}`);
-    }
-    for (const [id, runs] of Object.entries(state)) this.randomRuns.set(Number(id), runs);
-  }
-
-  /** @internal Commits one run's assignments and advances the random nodes it drew from. */
-  commitRun(assignments: ReadonlyMap<string, Tensor>, drew: readonly Node[]): void {
-    for (const [name, value] of assignments) this.values.set(name, value);
-    for (const n of drew) this.randomRuns.set(n.id, (this.randomRuns.get(n.id) ?? 0) + 1);
-  }
-
-  /** @internal Completed runs of one random node. */
-  randomRunsOf(node: Node): number {
-    return this.randomRuns.get(node.id) ?? 0;
-  }
-
+export class Graph extends GraphCore {
   /**
    * Prepares repeated runs computing `outputs` (and applying `updates`): prunes the graph to what
    * they need, orders it, and checks the updates once.
    *
-   * @param options - outputs to return and variable assignments to apply.
+   * @param options - outputs to return, variable assignments to apply, the executor, and the
+   *   {@link RunState} to run on (the graph's own by default).
    * @returns a function from feeds to the outputs' values.
    * @throws ChainruleError when an output or update is not a node of this graph, or a target is not a variable or is assigned twice.
    * @throws ShapeError when an update's value does not have its variable's shape and dtype.
    * @example
    * ```ts
-   * const step = g.compile({ outputs: [loss], updates: [[w, w.sub(dw.mul(0.1))]] });
+   * const step = g.compile({ outputs: [loss], updates: [[w, w.sub(dw.mul(0.1))]], executor: 'compiled' });
    * for (let i = 0; i < 100; i++) step({ x: X, y: Y });
    * ```
    */
@@ -557,22 +66,24 @@ export class Graph {
   static fromJSON(json: unknown): Graph {
     return graphFromJSON(json);
   }
+}
 
-  /**
-   * Computes `outputs` from `feeds` in one run; see {@link Graph.compile} for repeated runs.
-   *
-   * @param outputs - nodes whose values to return.
-   * @param feeds - a value for every input the outputs (and updates) depend on, by name.
-   * @param options - variable assignments applied together after every read of the run.
-   * @returns the outputs' values, in order.
-   * @throws FeedError when a needed feed is missing or does not fit its input.
-   * @throws ExecutionError naming the node whose computation failed.
-   * @example
-   * ```ts
-   * const [a, b] = g.run([a, b], {}, { updates: [[a, b], [b, a]] }); // swaps a and b
-   * ```
-   */
-  run(outputs: readonly Node[], feeds: Feeds = {}, options: RunOptions & { readonly executor?: ExecutableOptions['executor'] } = {}): Tensor[] {
-    return this.compile({ outputs, updates: options.updates, checkNumerics: options.checkNumerics, executor: options.executor })(feeds);
-  }
+/**
+ * Reads a graph from its JSON form, validating everything: unknown fields, unknown ops, arities,
+ * dangling references, cycles, attributes, shape and dtype rules, names, variable values and random
+ * state. The nodes may come in any order that names no cycle; they are rebuilt operands first
+ * through the public builder, so the result is exactly what building it by hand would give.
+ * Documents are limited to 1,000,000 nodes, 4096 inputs per node and 16 levels of nesting.
+ *
+ * @param json - a parsed {@link GraphJSON} object, or its JSON text.
+ * @returns a new graph with the nodes, variable values and random state of the document.
+ * @throws GraphFormatError with the path of the first offending field, e.g. `$.nodes[3].inputs[1]`.
+ * @example
+ * ```ts
+ * const copy = graphFromJSON(JSON.stringify(graphToJSON(g)));
+ * copy.run([copy.node(y.id)], { x: tensor([1, 2]) });
+ * ```
+ */
+export function graphFromJSON(json: unknown): Graph {
+  return readGraphJSON(json, new Graph());
 }

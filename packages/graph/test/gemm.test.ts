@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChainruleError, kernelOptions, randomStream, setKernelOptions, type DType } from '../src/index.js';
 import { gemmFor } from '../src/kernels/gemm.js';
-import { uniform01 } from '../src/random.js';
+import { uniform01 } from '../src/core/random.js';
 import { runParallel } from '../src/kernels/wasm/pool.js';
 import { kernelInstance, SCRATCH_BASE, splitBlocks } from '../src/kernels/wasm/runtime.js';
 

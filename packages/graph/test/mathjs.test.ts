@@ -3,7 +3,7 @@ import { all, create, type MathNode, type ParenthesisNode } from 'mathjs';
 import { describe, expect, it } from 'vitest';
 import { Graph, PRIMITIVES, ShapeError, getOp, tensor, type Node, type Tensor } from '@chainrule/graph';
 import { ExpressionError, fromExpression, mathScope, toExpression, toMathNode, toTex } from '@chainrule/graph/mathjs';
-import { mathjs } from '../src/mathjs/instance.js';
+import { mathjs } from '../src/io/mathjs/instance.js';
 
 // The reference: mathjs itself, real-valued, with comparisons made exact. NOTE: by default mathjs
 // calls numbers within a relative 1e-12 equal (so `1 < 1 + 1e-14` is false); the graph compares

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allocate, stridesOf, type DType } from '../src/index.js';
 import { prepareReduce } from '../src/kernels/reduce.js';
-import { FOLDS } from '../src/ops/reduce.js';
+import { FOLDS } from '../src/kernels/folds.js';
 
 /** Folds every element into its output in increasing flat order, storing after every step. */
 function directReduce(shape: readonly number[], axes: readonly number[], fold: (typeof FOLDS)['sum'], X: Float64Array | Float32Array, out: Float64Array | Float32Array): void {

@@ -12,6 +12,7 @@ import {
   type Graph,
   type KernelContext,
   type Node,
+  type RunState,
 } from '@chainrule/graph';
 import type { External } from './builder.js';
 import { exportModel, onnxOutputName, onnxUpdateName, type ToOnnxOptions } from './export.js';
@@ -40,6 +41,8 @@ export interface OnnxExecutableOptions extends ToOnnxOptions {
    * the MLP of `pnpm bench` they were not faster.
    */
   readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all' | undefined;
+  /** Where runs read variables and random counters and commit their effects (the graph's own `state` by default). */
+  readonly state?: RunState | undefined;
 }
 
 /**
@@ -71,10 +74,10 @@ export interface OnnxExecutable {
 }
 
 /** A random node's draw for this run, from its own seeded stream (exactly the interpreter's values). */
-function draw(node: Node, bindings: ReadonlyMap<string, number>, drew: Node[]): Tensor {
+function draw(node: Node, bindings: ReadonlyMap<string, number>, drew: Node[], state: RunState): Tensor {
   const ctx: KernelContext = {
     outShape: bindShape(node.shape, bindings),
-    random: () => drawFor(node, drew),
+    random: () => drawFor(node, drew, state),
     external: () => {
       throw new ExecutionError(`${node} is not an input or variable`);
     },
@@ -88,7 +91,7 @@ const fromOrt = (t: ort.Tensor): Tensor => new Tensor((t.data as Float64Array | 
 /**
  * Prepares a request to run on ONNX Runtime (`onnxruntime-node`): exports it with {@link toONNX} and
  * opens an inference session. Runs have the meaning of `graph.compile`'s executables — feeds are
- * checked by name, shape and dtype; variables are read from the graph's store and every assignment
+ * checked by name, shape and dtype; variables are read from the run state (the graph's own unless `state` is given) and every assignment
  * is committed together after the run; random ops draw from their seeded streams and advance them —
  * so the same graph, feeds and updates give the same results as the interpreter (to rounding: ONNX
  * Runtime's kernels sum in their own order).
@@ -124,13 +127,14 @@ export async function compileOnnx(graph: Graph, options: OnnxExecutableOptions):
     logSeverityLevel: 4, // fatal only: a failed run is reported once, by the ExecutionError it rejects with
   });
   const { outputs, updates, needed } = request;
+  const state = options.state ?? graph.state;
 
   const once = async (feeds: Feeds): Promise<Tensor[]> => {
     const fed = feedMap(feeds);
     const bindings = bindFeeds(graph, needed, fed);
     const drew: Node[] = [];
     const value = ({ node, kind }: External): Tensor =>
-      kind === 'feed' ? fed.get(node.name!)! : kind === 'variable' ? graph.variableValue(node.name!) : draw(node, bindings, drew);
+      kind === 'feed' ? fed.get(node.name!)! : kind === 'variable' ? state.variable(node.name!) : draw(node, bindings, drew, state);
     const ortFeeds = Object.fromEntries(externals.map((e) => [e.name, asOrt(value(e))]));
     let results: ort.InferenceSession.OnnxValueMapType;
     try {
@@ -143,8 +147,9 @@ export async function compileOnnx(graph: Graph, options: OnnxExecutableOptions):
       throw new ExecutionError(`ONNX Runtime failed${where}: ${message}`, { cause: e });
     }
     const read = (name: string): Tensor => fromOrt(results[name] as ort.Tensor);
-    graph.commitRun(new Map(updates.map(([target]) => [target.name!, read(onnxUpdateName(target.name!))])), drew);
-    return outputs.map((_, i) => read(onnxOutputName(i)));
+    const values = outputs.map((_, i) => read(onnxOutputName(i)));
+    state.commit(new Map(updates.map(([target]) => [target.name!, read(onnxUpdateName(target.name!)).data])), drew);
+    return values;
   };
 
   let queue: Promise<unknown> = Promise.resolve();

@@ -1,6 +1,6 @@
-import { allocate, type DType } from '../dtype.js';
-import { sameShape, sizeOf, type Shape } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { allocate, type DType } from '../core/dtype.js';
+import { sameShape, sizeOf, type Shape } from '../core/shape.js';
+import { Tensor } from '../core/tensor.js';
 
 /**
  * Strides to walk an input while iterating over a (larger) broadcast output: the input's own

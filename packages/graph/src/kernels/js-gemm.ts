@@ -1,5 +1,5 @@
-import type { DType } from '../dtype.js';
-import type { Gemm } from './gemm.js';
+import type { DType } from '../core/dtype.js';
+import type { Gemm } from './gemm-signature.js';
 
 const KC = 256;
 

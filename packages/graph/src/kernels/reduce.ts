@@ -1,7 +1,7 @@
-import { allocate, type DType } from '../dtype.js';
-import type { Fold } from '../ops/reduce.js';
-import { sizeOf, stridesOf, type Shape } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { allocate, type DType } from '../core/dtype.js';
+import type { Fold } from './folds.js';
+import { sizeOf, stridesOf, type Shape } from '../core/shape.js';
+import { Tensor } from '../core/tensor.js';
 
 type Data = Float64Array | Float32Array;
 

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { ChainruleError } from '../errors.js';
+import { ChainruleError } from '../core/errors.js';
 import { MAX_THREADS } from './limits.js';
 import { wasmKernelsAvailable } from './wasm/runtime.js';
 

@@ -1,8 +1,8 @@
-import { isDType, type DType } from '../dtype.js';
-import { ChainruleError, GraphFormatError } from '../errors.js';
-import { Tensor } from '../tensor.js';
-import { decodeNumber, decodeTensor } from '../tensor-json.js';
-import { RESERVED_KEYS, SYMBOL_PATTERN, type Dim } from '../shape.js';
+import { isDType, type DType } from '../core/dtype.js';
+import { ChainruleError, GraphFormatError } from '../core/errors.js';
+import { Tensor } from '../core/tensor.js';
+import { decodeNumber, decodeTensor } from '../core/tensor-json.js';
+import { RESERVED_KEYS, SYMBOL_PATTERN, type Dim } from '../core/shape.js';
 
 /**
  * Raw attributes of a node, as written by a builder or read from JSON (validated before use).

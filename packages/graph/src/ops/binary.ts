@@ -1,7 +1,7 @@
 import { noAttrs } from './attrs.js';
-import { ShapeError } from '../errors.js';
+import { ShapeError } from '../core/errors.js';
 import { mapBinary, mapBroadcast } from '../kernels/broadcast.js';
-import { broadcastShapes } from '../shape.js';
+import { broadcastShapes } from '../core/shape.js';
 import { defineOp, type NodeType, type OpDef } from './op-def.js';
 
 /** Checks that operands share a dtype (chainrule never converts silently) and broadcasts shapes. */

@@ -1,7 +1,7 @@
-import { allocate } from '../dtype.js';
-import { ExecutionError, ShapeError } from '../errors.js';
-import { formatShape, sizeOf, type Dim } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { allocate } from '../core/dtype.js';
+import { ExecutionError, ShapeError } from '../core/errors.js';
+import { formatShape, sizeOf, type Dim } from '../core/shape.js';
+import { Tensor } from '../core/tensor.js';
 import { AttrError, noAttrs } from './attrs.js';
 import { defineOp } from './op-def.js';
 
@@ -44,6 +44,7 @@ export const gatherOp = defineOp<Record<string, never>>({
     }
     return new Tensor(out, ctx.outShape);
   },
+  linear: { mode: 'jointly', operands: [0] }, // the indices are piecewise constant
 });
 
 /**
@@ -98,6 +99,7 @@ export const scatterAddOp = defineOp<ScatterAddAttrs>({
     }
     return new Tensor(out, ctx.outShape);
   },
+  linear: { mode: 'jointly', operands: [0] }, // the indices are piecewise constant
 });
 
 /**

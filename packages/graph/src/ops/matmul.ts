@@ -1,9 +1,9 @@
-import { allocate } from '../dtype.js';
-import { ShapeError } from '../errors.js';
+import { allocate } from '../core/dtype.js';
+import { ShapeError } from '../core/errors.js';
 import { batchOffsets } from '../kernels/broadcast.js';
 import { gemmFor } from '../kernels/gemm.js';
-import { broadcastShapes, formatShape, sizeOf, type Dim } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { broadcastShapes, formatShape, sizeOf, type Dim } from '../core/shape.js';
+import { Tensor } from '../core/tensor.js';
 import { defineOp, type NodeType } from './op-def.js';
 
 /**
@@ -74,6 +74,11 @@ export const matmulOp = defineOp<MatmulAttrs>({
     prepareMatmul(a!.shape, b!.shape, attrs, ctx.outShape)(out, a!.data, b!.data);
     return new Tensor(out, ctx.outShape);
   },
+  plan: ([a, b], attrs, outShape) => {
+    const product = prepareMatmul(a!, b!, attrs, outShape);
+    return (out, [A, B]) => product(out, A!, B!);
+  },
+  linear: { mode: 'separately' }, // bilinear: d(A·B) = dA·B + A·dB
 });
 
 /**

@@ -1,7 +1,7 @@
 import { noAttrs } from './attrs.js';
-import { allocate } from '../dtype.js';
-import { normalizeAxes } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { allocate } from '../core/dtype.js';
+import { normalizeAxes } from '../core/shape.js';
+import { Tensor } from '../core/tensor.js';
 import { defineOp } from './op-def.js';
 
 /**
@@ -45,6 +45,7 @@ export const castOp = defineOp<CastAttrs>({
     return new Tensor(out, x!.shape);
   },
   fuse: ([a]) => a!, // the rounding to float32 happens where the fused loop stores or rounds
+  linear: { mode: 'jointly' },
 });
 
 /**
@@ -88,6 +89,7 @@ export const identityOp = defineOp<Record<string, never>>({
   infer: ([x]) => x!,
   kernel: ([x]) => x!,
   fuse: ([a]) => a!,
+  linear: { mode: 'jointly' },
 });
 
 /**

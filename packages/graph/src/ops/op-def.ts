@@ -1,7 +1,7 @@
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import type { DType } from '../dtype.js';
-import type { Shape, SymbolicShape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import type { DType, TypedArray } from '../core/dtype.js';
+import type { Shape, SymbolicShape } from '../core/shape.js';
+import type { Tensor } from '../core/tensor.js';
 import type { AttrReader } from './attrs.js';
 
 /**
@@ -36,6 +36,39 @@ export interface KernelContext {
   random(): RandomGenerator;
   /** The fed value of an input, or the stored value of a variable (those two ops only). */
   external(): Tensor;
+}
+
+/**
+ * A kernel prepared once for fixed shapes: writes the output's elements into `out` (a buffer the
+ * executor planned, never shared with an input) from the inputs' flat row-major data.
+ *
+ * @example
+ * ```ts
+ * const product: PlannedKernel = OPS.matmul.plan!([[2, 3], [3, 4]], { transposeA: false, transposeB: false }, [2, 4]);
+ * product(out, [a.data, b.data]);
+ * ```
+ */
+export type PlannedKernel = (out: TypedArray, inputs: readonly TypedArray[]) => void;
+
+/**
+ * How an op's output depends on its operands, for forward-mode differentiation (J·t): the op is
+ * linear in the listed operands, `jointly` (f(t₀, t₁, …) is the tangent, as for sum or concat) or
+ * `separately` (Σᵢ f(…, tᵢ, …) with the other operands at their values, as for matmul). Operands not
+ * listed are held at their values (integer indices). An affine op gives the attributes of its
+ * linear part (pad's constant border becomes 0).
+ *
+ * @example
+ * ```ts
+ * const gatherLinearity: Linearity<unknown> = { mode: 'jointly', operands: [0] }; // the indices stay
+ * ```
+ */
+export interface Linearity<A> {
+  /** `jointly`: the tangent is the op applied to every listed operand's tangent; `separately`: the sum over operands. */
+  readonly mode: 'jointly' | 'separately';
+  /** The operands the op is linear in; every operand when absent. */
+  readonly operands?: readonly number[];
+  /** The attributes of the linear part of an affine op; the op's own when absent. */
+  readonly tangentAttrs?: (attrs: A) => A;
 }
 
 /**
@@ -84,6 +117,25 @@ export interface OpDef<A = unknown> {
    * one loop. Arguments are names the code generator makes, never text from a graph.
    */
   readonly fuse?: (args: readonly string[]) => string;
+  /**
+   * Source ops whose value comes from outside the graph at run time: `'feed'` (inputs, fed by name
+   * at each run) or `'variable'` (read from the run state, changed only by assignments). Every
+   * other source is fixed by its attributes and the run's shapes, so executors compute it once.
+   */
+  readonly external?: 'feed' | 'variable';
+  /**
+   * The output is the first operand's elements in the same row-major order (a view such as
+   * reshape), so an executor may let it share the operand's buffer instead of copying.
+   */
+  readonly alias?: boolean;
+  /**
+   * A kernel prepared for fixed concrete shapes, which the compiled executor calls on buffers it
+   * planned (matrix products, reductions, transposes): the per-shape work (offsets, strides,
+   * dispatch) is done once here instead of at every run.
+   */
+  readonly plan?: (inShapes: readonly Shape[], attrs: A, outShape: Shape) => PlannedKernel;
+  /** Linearity for forward-mode differentiation; see {@link Linearity}. */
+  readonly linear?: Linearity<A>;
 }
 
 /**

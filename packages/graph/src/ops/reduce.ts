@@ -1,6 +1,7 @@
-import { reduce } from '../kernels/reduce.js';
-import { normalizeAxes } from '../shape.js';
-import { defineOp, type NodeType, type OpDef } from './op-def.js';
+import { FOLDS } from '../kernels/folds.js';
+import { prepareReduce, reduce } from '../kernels/reduce.js';
+import { normalizeAxes } from '../core/shape.js';
+import { defineOp, type Linearity, type NodeType, type OpDef } from './op-def.js';
 
 /**
  * Attributes of a reduction: the axes reduced (all when absent) and whether they stay as size 1.
@@ -24,47 +25,7 @@ export function inferReduce(op: string, x: NodeType, attrs: ReduceAttrs): NodeTy
   return { shape, dtype: x.dtype };
 }
 
-/**
- * A reduction's fold: the start value and the step that folds one input element in.
- *
- * @example
- * ```ts
- * const product: Fold = { init: 1, step: (acc, v) => acc * v, expression: 'acc * v' };
- * [2, 3, 4].reduce(product.step, product.init); // 24
- * ```
- */
-export interface Fold {
-  /** Start value of every output element. */
-  readonly init: number;
-  /** Folds one element into the accumulator. */
-  readonly step: (acc: number, v: number) => number;
-  /**
-   * The same step as JavaScript source over `acc` and `v`, from which the kernels generate loops
-   * specialised per dtype (a constant of this module, never text from a graph).
-   */
-  readonly expression: string;
-}
-
-/**
- * The folds of the reduction primitives.
- *
- * @example
- * ```ts
- * [1, 5, 3].reduce(FOLDS.max.step, FOLDS.max.init); // 5
- * FOLDS.sum.init; // 0
- * ```
- */
-export const FOLDS: Readonly<Record<'sum' | 'max', Fold>> = {
-  sum: { init: 0, step: (a, v) => a + v, expression: 'acc + v' },
-  // NOTE: a NaN anywhere makes the result NaN.
-  max: {
-    init: -Infinity,
-    step: (a, v) => (Number.isNaN(a) || !(v <= a) ? (Number.isNaN(a) ? a : v) : a),
-    expression: '(acc !== acc ? acc : v <= acc ? acc : v)',
-  },
-};
-
-function reduceOp(name: 'sum' | 'max', summary: string): OpDef<ReduceAttrs> {
+function reduceOp(name: 'sum' | 'max', summary: string, linear?: Linearity<ReduceAttrs>): OpDef<ReduceAttrs> {
   const fold = FOLDS[name];
   return defineOp<ReduceAttrs>({
     name,
@@ -80,6 +41,11 @@ function reduceOp(name: 'sum' | 'max', summary: string): OpDef<ReduceAttrs> {
     },
     infer: ([x], attrs) => inferReduce(name, x!, attrs),
     kernel: ([x], attrs) => reduce(x!, normalizeAxes(name, attrs.axes, x!.rank), attrs.keepDims, fold),
+    plan: ([x], attrs) => {
+      const fn = prepareReduce(x!, normalizeAxes(name, attrs.axes, x!.length), fold);
+      return (out, [X]) => fn(out, X!);
+    },
+    ...(linear ? { linear } : {}),
   });
 }
 
@@ -91,7 +57,7 @@ function reduceOp(name: 'sum' | 'max', summary: string): OpDef<ReduceAttrs> {
  * x.sum(1, true); // a sum node: g.apply('sum', [x], { axes: [1], keepDims: true })
  * ```
  */
-export const sumOp = reduceOp('sum', 'Sum over axes (all by default), optionally keeping them as size 1.');
+export const sumOp = reduceOp('sum', 'Sum over axes (all by default), optionally keeping them as size 1.', { mode: 'jointly' });
 /**
  * max over the given axes; −∞ for an empty reduction; NaN if any element is NaN.
  *

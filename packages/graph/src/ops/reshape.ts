@@ -1,7 +1,7 @@
-import { ShapeError } from '../errors.js';
+import { ShapeError } from '../core/errors.js';
 import { mapBroadcast } from '../kernels/broadcast.js';
-import { formatShape, type Dim, type SymbolicShape } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { formatShape, type Dim, type SymbolicShape } from '../core/shape.js';
+import { Tensor } from '../core/tensor.js';
 import { defineOp, type NodeType } from './op-def.js';
 
 /** A size as a number times a product of symbolic names. */
@@ -97,6 +97,8 @@ export const reshapeOp = defineOp<ReshapeAttrs>({
   },
   infer: ([x], { shape }) => ({ shape: inferReshape(x!.shape, shape), dtype: x!.dtype }),
   kernel: ([x], _attrs, ctx) => new Tensor(x!.data, ctx.outShape),
+  alias: true,
+  linear: { mode: 'jointly' },
 });
 
 /**
@@ -151,4 +153,5 @@ export const broadcastToOp = defineOp<BroadcastToAttrs>({
   infer: ([x], { shape }) => inferBroadcastTo(x!, shape),
   kernel: ([x], _attrs, ctx) => mapBroadcast([x!], ctx.outShape, x!.dtype, (v) => v[0]!),
   fuse: ([a]) => a!, // a fused loop reads its input with broadcasting strides
+  linear: { mode: 'jointly' },
 });

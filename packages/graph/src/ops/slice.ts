@@ -1,7 +1,7 @@
-import { allocate } from '../dtype.js';
-import { ShapeError } from '../errors.js';
-import { formatShape, sizeOf, stridesOf, type Dim, type Shape } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { allocate } from '../core/dtype.js';
+import { ShapeError } from '../core/errors.js';
+import { formatShape, sizeOf, stridesOf, type Dim, type Shape } from '../core/shape.js';
+import { Tensor } from '../core/tensor.js';
 import { AttrError } from './attrs.js';
 import { defineOp, type NodeType } from './op-def.js';
 
@@ -90,6 +90,7 @@ export const sliceOp = defineOp<SliceAttrs>({
     copyBox(x!, begin, ctx.outShape, out, ctx.outShape, ctx.outShape.map(() => 0));
     return new Tensor(out, ctx.outShape);
   },
+  linear: { mode: 'jointly' },
 });
 
 /**
@@ -155,6 +156,7 @@ export const padOp = defineOp<PadAttrs>({
     copyBox(x!, x!.shape.map(() => 0), x!.shape, out, ctx.outShape, before);
     return new Tensor(out, ctx.outShape);
   },
+  linear: { mode: 'jointly', tangentAttrs: (attrs) => ({ ...attrs, value: 0 }) }, // the border is constant
 });
 
 /**
@@ -226,4 +228,5 @@ export const concatOp = defineOp<ConcatAttrs>({
     }
     return new Tensor(out, ctx.outShape);
   },
+  linear: { mode: 'jointly' },
 });

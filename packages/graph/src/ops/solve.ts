@@ -1,9 +1,9 @@
 import { noAttrs } from './attrs.js';
-import { allocate } from '../dtype.js';
-import { ExecutionError, ShapeError } from '../errors.js';
+import { allocate } from '../core/dtype.js';
+import { ExecutionError, ShapeError } from '../core/errors.js';
 import { batchOffsets } from '../kernels/broadcast.js';
-import { broadcastShapes, formatShape, sizeOf } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { broadcastShapes, formatShape, sizeOf } from '../core/shape.js';
+import { Tensor } from '../core/tensor.js';
 import { defineOp } from './op-def.js';
 
 /**

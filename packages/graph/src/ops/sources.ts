@@ -1,7 +1,7 @@
-import { allocate, type DType } from '../dtype.js';
-import { RESERVED_KEYS, sizeOf, type Dim } from '../shape.js';
-import { standardNormal, uniform01 } from '../random.js';
-import { Tensor } from '../tensor.js';
+import { allocate, type DType } from '../core/dtype.js';
+import { RESERVED_KEYS, sizeOf, type Dim } from '../core/shape.js';
+import { standardNormal, uniform01 } from '../core/random.js';
+import { Tensor } from '../core/tensor.js';
 import { AttrError, type AttrReader } from './attrs.js';
 import { defineOp, type KernelContext } from './op-def.js';
 
@@ -24,9 +24,10 @@ export interface ExternalAttrs {
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.:/-]*$/;
 
-function externalOp(name: 'input' | 'variable', summary: string) {
+function externalOp(name: 'input' | 'variable', external: 'feed' | 'variable', summary: string) {
   return defineOp<ExternalAttrs>({
     name,
+    external,
     arity: 0,
     kind: 'source',
     differentiable: false,
@@ -56,7 +57,7 @@ function externalOp(name: 'input' | 'variable', summary: string) {
  * g.input('x', ['batch', 784]); // an input node, fed as { x: … } at each run
  * ```
  */
-export const inputOp = externalOp('input', 'A placeholder whose value is fed by name at each run.');
+export const inputOp = externalOp('input', 'feed', 'A placeholder whose value is fed by name at each run.');
 /**
  * A named value that persists between runs and changes only by assignment.
  *
@@ -65,7 +66,7 @@ export const inputOp = externalOp('input', 'A placeholder whose value is fed by 
  * g.variable('w', [784, 10], uniformInit(-0.1, 0.1, 7)); // a variable node
  * ```
  */
-export const variableOp = externalOp('variable', 'A named value kept between runs; changed only by assignments.');
+export const variableOp = externalOp('variable', 'variable', 'A named value kept between runs; changed only by assignments.');
 
 /**
  * Attributes of constant: the value.

@@ -1,7 +1,7 @@
-import { allocate } from '../dtype.js';
-import { ShapeError } from '../errors.js';
-import { formatShape, sizeOf, stridesOf } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { allocate } from '../core/dtype.js';
+import { ShapeError } from '../core/errors.js';
+import { formatShape, sizeOf, stridesOf } from '../core/shape.js';
+import { Tensor } from '../core/tensor.js';
 import { defineOp } from './op-def.js';
 
 /**
@@ -56,6 +56,11 @@ export const transposeOp = defineOp<TransposeAttrs>({
     prepareTranspose(x!.shape, resolvePerm(perm, x!.rank))(out, x!.data);
     return new Tensor(out, ctx.outShape);
   },
+  plan: ([x], { perm }) => {
+    const permute = prepareTranspose(x!, resolvePerm(perm, x!.length));
+    return (out, [X]) => permute(out, X!);
+  },
+  linear: { mode: 'jointly' },
 });
 
 /**

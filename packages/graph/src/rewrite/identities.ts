@@ -1,6 +1,6 @@
-import type { Node } from '../node.js';
+import type { Node } from '../ir/node.js';
 import { resolvePerm } from '../ops/transpose.js';
-import { formatShape } from '../shape.js';
+import { formatShape } from '../core/shape.js';
 
 /**
  * The value of a node whose elements are all equal to one number, if it is a constant or fill.

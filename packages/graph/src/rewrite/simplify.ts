@@ -1,10 +1,10 @@
-import { ChainruleError } from '../errors.js';
-import type { Node } from '../node.js';
+import { ChainruleError } from '../core/errors.js';
+import type { Node } from '../ir/node.js';
 import { getOp } from '../ops/registry.js';
-import { isConcrete, sizeOf } from '../shape.js';
-import { schedule } from '../structure.js';
-import { Tensor, full } from '../tensor.js';
-import { encodeTensor } from '../tensor-json.js';
+import { isConcrete, sizeOf } from '../core/shape.js';
+import { schedule } from '../ir/structure.js';
+import { Tensor } from '../core/tensor.js';
+import { encodeTensor } from '../core/tensor-json.js';
 import { IDENTITIES } from './identities.js';
 
 /**
@@ -26,11 +26,18 @@ export interface SimplifyOptions {
   readonly maxFoldSize?: number;
 }
 
-const constantLike = (n: Node): boolean => (n.op === 'constant' || n.op === 'fill') && isConcrete(n.shape);
+/** A source fixed by its attributes (a constant or a fill, not an input, variable or random draw), of concrete shape. */
+const constantLike = (n: Node): boolean => {
+  const def = getOp(n.op);
+  return def?.kind === 'source' && def.external === undefined && isConcrete(n.shape);
+};
 
+/** The value of a constant-like node: its kernel needs nothing but its attributes and shape. */
 function valueOf(n: Node): Tensor {
-  if (n.op === 'constant') return n.attrs['value'] as Tensor;
-  return full(n.shape as number[], n.attrs['value'] as number, n.dtype);
+  const noRun = (): never => {
+    throw new ChainruleError(`simplify: ${n} reads run-time values`);
+  };
+  return getOp(n.op)!.kernel([], n.attrs, { outShape: n.shape as number[], random: noRun, external: noRun });
 }
 
 function keyOf(op: string, attrs: Readonly<Record<string, unknown>>, inputs: readonly Node[]): string {
@@ -107,7 +114,7 @@ export function simplify(outputs: readonly Node[], options: SimplifyOptions = {}
   for (const node of schedule(outputs)) {
     const def = getOp(node.op)!;
     if (def.kind === 'source' || def.kind === 'random') {
-      if (cse && node.op !== 'input' && node.op !== 'variable' && def.kind !== 'random') {
+      if (cse && def.external === undefined && def.kind !== 'random') {
         const key = keyOf(node.op, node.attrs, []);
         const prior = seen.get(key);
         if (prior !== undefined && prior.dtype === node.dtype) {

@@ -1,7 +1,7 @@
-import { ChainruleError, ShapeError } from '../errors.js';
-import type { Node } from '../node.js';
-import { formatShape } from '../shape.js';
-import { schedule } from '../structure.js';
+import { ChainruleError, ShapeError } from '../core/errors.js';
+import type { Node } from '../ir/node.js';
+import { formatShape } from '../core/shape.js';
+import { schedule } from '../ir/structure.js';
 
 /**
  * Rebuilds `outputs` with some nodes replaced: every node that depends on a replaced node is built

@@ -8,7 +8,7 @@
  * rest, and every cluster when the kernels are unavailable or set to `'js'`, run the generated
  * JavaScript loop. Both give the same bits (IEEE operations, float32 rounded after every op).
  */
-import type { DType, TypedArray } from '../../dtype.js';
+import type { DType, TypedArray } from '../../core/dtype.js';
 import { currentKernelSettings } from '../settings.js';
 import { align16, dataBase, kernelInstance, reserve, views } from './runtime.js';
 

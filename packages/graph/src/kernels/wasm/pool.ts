@@ -16,10 +16,10 @@
  * thread computes every block it claims in its own workspace.
  */
 import { Worker } from 'node:worker_threads';
-import type { DType } from '../../dtype.js';
-import { ExecutionError } from '../../errors.js';
+import type { DType } from '../../core/dtype.js';
+import { ExecutionError } from '../../core/errors.js';
 import { MAX_THREADS } from '../limits.js';
-import type { KernelInstance } from './runtime.js';
+import type { KernelInstance } from './instance.js';
 
 const IDLE = 0;
 const POSTED = 1;

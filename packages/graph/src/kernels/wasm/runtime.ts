@@ -7,40 +7,14 @@
  * private workspace per thread (packed panels of A and B, an edge tile); after them, A, B and C of
  * the current call, each 16-byte aligned. The memory grows as a call needs and never shrinks.
  */
-import type { DType, TypedArray } from '../../dtype.js';
+import type { DType, TypedArray } from '../../core/dtype.js';
+import type { KernelExports, KernelInstance } from './instance.js';
 import { KERNELS_BASE64, MAXIMUM_PAGES } from './module.js';
 import { CONTROL_BYTES, MAX_BLOCKS, runParallel, workerCount } from './pool.js';
 
 const PAGE = 65536;
 /** Where the per-thread workspaces begin (after the pool's control block). */
 export const SCRATCH_BASE = Math.ceil(CONTROL_BYTES / PAGE) * PAGE;
-
-/** The exports of the compiled kernels (see packages/graph/wasm/gemm.ts). */
-export interface KernelExports {
-  readonly gemm32: KernelFunction;
-  readonly gemm64: KernelFunction;
-  /** elementwise32/elementwise64: (program, n), see packages/graph/wasm/elementwise.ts. */
-  readonly elementwise32: (program: number, n: number) => void;
-  readonly elementwise64: (program: number, n: number) => void;
-  readonly CHUNK: WebAssembly.Global;
-  readonly SCRATCH32_BYTES: WebAssembly.Global;
-  readonly SCRATCH64_BYTES: WebAssembly.Global;
-}
-
-/** gemm32/gemm64: (c, a, b, m, k, n, tA, tB, i0, i1, j0, j1, scratch) on byte addresses. */
-export type KernelFunction = (
-  c: number, a: number, b: number, m: number, k: number, n: number, tA: number, tB: number,
-  i0: number, i1: number, j0: number, j1: number, scratch: number,
-) => void;
-
-/** One loaded instance: the module (for workers), its shared memory and its exports. */
-export interface KernelInstance {
-  readonly module: WebAssembly.Module;
-  readonly memory: WebAssembly.Memory;
-  readonly exports: KernelExports;
-  /** Bytes of one thread's workspace, rounded up to whole pages (the larger of both dtypes). */
-  readonly scratchStride: number;
-}
 
 let instance: KernelInstance | null | undefined;
 

@@ -1,10 +1,10 @@
-import { ChainruleError } from './errors.js';
-import type { Graph } from './graph.js';
-import type { Node } from './node.js';
-import { getOp } from './ops/registry.js';
-import { formatShape } from './shape.js';
-import { schedule } from './structure.js';
-import type { Tensor } from './tensor.js';
+import { ChainruleError } from '../core/errors.js';
+import type { GraphCore } from '../ir/graph.js';
+import type { Node } from '../ir/node.js';
+import { getOp } from '../ops/registry.js';
+import { formatShape } from '../core/shape.js';
+import { schedule } from '../ir/structure.js';
+import type { Tensor } from '../core/tensor.js';
 
 /**
  * Options of the text exports {@link toDot} and {@link toMermaid}.
@@ -43,8 +43,10 @@ const FILL: Readonly<Record<Style, string>> = {
 };
 
 function styleOf(node: Node): Style {
-  if (node.op === 'input' || node.op === 'variable') return node.op;
-  const kind = getOp(node.op)?.kind;
+  const def = getOp(node.op);
+  if (def?.external === 'feed') return 'input';
+  if (def?.external === 'variable') return 'variable';
+  const kind = def?.kind;
   if (kind === 'random') return 'random';
   return kind === 'source' ? 'constant' : 'op';
 }
@@ -63,7 +65,7 @@ function labelLines(node: Node): string[] {
 }
 
 /** The vertices to draw: the whole graph, or only what `outputs` depend on. */
-function vertices(what: string, graph: Graph, outputs: readonly Node[] | undefined): Vertex[] {
+function vertices(what: string, graph: GraphCore, outputs: readonly Node[] | undefined): Vertex[] {
   outputs?.forEach((n, i) => {
     if (n?.graph !== graph) throw new ChainruleError(`${what}: outputs[${i}] is not a node of this graph`);
   });
@@ -110,7 +112,7 @@ function dotString(lines: readonly string[]): string {
  * writeFileSync('model.dot', toDot(g, { outputs: [y], title: 'logits' })); // then: dot -Tsvg model.dot
  * ```
  */
-export function toDot(graph: Graph, options: TextExportOptions = {}): string {
+export function toDot(graph: GraphCore, options: TextExportOptions = {}): string {
   const out = ['digraph chainrule {', '  node [fontname="Helvetica", fontsize=11];', '  edge [fontname="Helvetica", fontsize=9];'];
   if (options.title !== undefined) out.push(`  labelloc="t";`, `  label=${dotString([options.title])};`);
   const drawn = vertices('toDot', graph, options.outputs);
@@ -172,7 +174,7 @@ const MERMAID_SHAPE: Readonly<Record<Style, readonly [string, string]>> = {
  * const md = ['```mermaid', toMermaid(g, { outputs: [loss] }), '```'].join('\n'); // for a README
  * ```
  */
-export function toMermaid(graph: Graph, options: TextExportOptions = {}): string {
+export function toMermaid(graph: GraphCore, options: TextExportOptions = {}): string {
   const out: string[] = [];
   if (options.title !== undefined) {
     // JSON is YAML; line breaks and controls become spaces so the front matter stays one line.

@@ -1,10 +1,10 @@
-import { ChainruleError } from '../errors.js';
-import type { Node } from '../node.js';
-import { broadcastStrides } from '../kernels/broadcast.js';
-import { sizeOf, type Shape } from '../shape.js';
+import { ChainruleError } from '../../core/errors.js';
+import type { Node } from '../../ir/node.js';
+import { broadcastStrides } from '../../kernels/broadcast.js';
+import { sizeOf, type Shape } from '../../core/shape.js';
 import type { NodeRole } from './fusion.js';
-import { getOp } from '../ops/registry.js';
-import { vectorisable, worthVectorising, type ClusterProgram } from '../kernels/wasm/elementwise.js';
+import { getOp } from '../../ops/registry.js';
+import { vectorisable, worthVectorising, type ClusterProgram } from '../../kernels/wasm/elementwise.js';
 
 
 /**

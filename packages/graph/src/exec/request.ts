@@ -1,12 +1,14 @@
-import { ChainruleError, FeedError, ShapeError } from './errors.js';
-import type { Graph } from './graph.js';
-import type { Feeds, Updates } from './interpreter.js';
-import type { Node } from './node.js';
+import { ChainruleError, FeedError, ShapeError } from '../core/errors.js';
+import type { Feeds, Updates } from '../ir/graph.js';
+import type { GraphCore } from '../ir/graph.js';
+import type { Node } from '../ir/node.js';
+import type { RunState } from '../ir/state.js';
+import { getOp } from '../ops/registry.js';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import { randomStream } from './random.js';
-import { formatShape } from './shape.js';
-import { schedule } from './structure.js';
-import { Tensor } from './tensor.js';
+import { randomStream } from '../core/random.js';
+import { formatShape } from '../core/shape.js';
+import { schedule } from '../ir/structure.js';
+import { Tensor } from '../core/tensor.js';
 
 // What both executors share: describing nodes in errors, checking updates once, and checking feeds
 // and binding symbolic dimensions at every run.
@@ -39,12 +41,12 @@ export function describe(node: Node): string {
  * checkUpdates(g, [[w, w.sub(dw)]]); // [[w, …]]
  * ```
  */
-export function checkUpdates(graph: Graph, updates: Updates | undefined): [Node, Node][] {
+export function checkUpdates(graph: GraphCore, updates: Updates | undefined): [Node, Node][] {
   const pairs = updates === undefined ? [] : [...updates];
   const seen = new Set<Node>();
   return pairs.map(([target, value]) => {
     if (target?.graph !== graph || value?.graph !== graph) throw new ChainruleError('updates: every target and value must be a node of this graph');
-    if (target.op !== 'variable') throw new ChainruleError(`updates: ${target} is not a variable; only variables can be assigned`);
+    if (getOp(target.op)?.external !== 'variable') throw new ChainruleError(`updates: ${target} is not a variable; only variables can be assigned`);
     if (seen.has(target)) throw new ChainruleError(`updates: ${target} is assigned twice in one run`);
     seen.add(target);
     if (value.dtype !== target.dtype || formatShape(value.shape) !== formatShape(target.shape)) {
@@ -86,9 +88,9 @@ export function feedMap(feeds: Feeds): Map<string, Tensor> {
  * bindFeeds(g, [x], new Map([['x', zeros([32, 784])]])); // Map { 'batch' => 32 }
  * ```
  */
-export function bindFeeds(graph: Graph, needed: readonly Node[], feeds: Map<string, Tensor>): Map<string, number> {
+export function bindFeeds(graph: GraphCore, needed: readonly Node[], feeds: Map<string, Tensor>): Map<string, number> {
   for (const name of feeds.keys()) {
-    if (graph.byName(name)?.op !== 'input') {
+    if (!isFeedName(graph, name)) {
       const known = graph.inputs.map((n) => `'${n.name}'`).join(', ') || 'none';
       throw new FeedError(`feed '${name}' matches no input of the graph (inputs: ${known})`);
     }
@@ -157,13 +159,29 @@ export interface PreparedRequest {
  * const { order, needed } = prepareRequest(g, [loss], []);
  * ```
  */
-export function prepareRequest(graph: Graph, outputs: readonly Node[], updates: Updates | undefined): PreparedRequest {
+export function prepareRequest(graph: GraphCore, outputs: readonly Node[], updates: Updates | undefined): PreparedRequest {
   outputs.forEach((n, i) => {
     if (n?.graph !== graph) throw new ChainruleError(`outputs[${i}] is not a node of this graph`);
   });
   const checked = checkUpdates(graph, updates);
   const order = schedule([...outputs, ...checked.map(([, v]) => v)]);
-  return { outputs: [...outputs], updates: checked, order, needed: order.filter((n) => n.op === 'input') };
+  return { outputs: [...outputs], updates: checked, order, needed: order.filter((n) => getOp(n.op)?.external === 'feed') };
+}
+
+/**
+ * Whether `name` is the name of an input of `graph` (a node fed at each run).
+ *
+ * @param graph - the graph being run.
+ * @param name - a feed's key.
+ * @returns true for an input's name.
+ * @example
+ * ```ts
+ * isFeedName(g, 'x'); // true when g.input('x', …) exists
+ * ```
+ */
+export function isFeedName(graph: GraphCore, name: string): boolean {
+  const node = graph.byName(name);
+  return node !== undefined && getOp(node.op)?.external === 'feed';
 }
 
 /**
@@ -171,14 +189,15 @@ export function prepareRequest(graph: Graph, outputs: readonly Node[], updates: 
  * advances when the run commits.
  *
  * @param node - a random node.
- * @param drew - the random nodes of this run so far.
+ * @param drew - the random nodes this run drew from so far.
+ * @param state - the run's state (the graph's own by default), which counts the node's completed runs.
  * @returns a fresh generator for (seed, completed runs).
  * @example
  * ```ts
- * const ctx = { outShape, random: () => drawFor(node, drew), external };
+ * const ctx = { outShape, random: () => drawFor(node, drew, state), external };
  * ```
  */
-export function drawFor(node: Node, drew: Node[]): RandomGenerator {
+export function drawFor(node: Node, drew: Node[], state: RunState = node.graph.state): RandomGenerator {
   drew.push(node);
-  return randomStream(node.attrs['seed'] as number, node.graph.randomRunsOf(node));
+  return randomStream(node.attrs['seed'] as number, state.randomRuns(node.id));
 }

@@ -1,74 +1,14 @@
-import { isDType, type DType } from './dtype.js';
-import { ChainruleError, GraphFormatError } from './errors.js';
-import { Graph } from './graph.js';
-import type { Node } from './node.js';
-import { AttrError, AttrReader, type RawAttrs } from './ops/attrs.js';
-import type { OpDef } from './ops/op-def.js';
-import { getOp } from './ops/registry.js';
-import { formatShape, RESERVED_KEYS, SYMBOL_PATTERN, type Dim } from './shape.js';
-import { Tensor } from './tensor.js';
-import { decodeTensor, encodeNumber, encodeTensor, type TensorJSON } from './tensor-json.js';
-
-/**
- * One node of {@link GraphJSON}: its op, operands by id, attributes and the static type it must have.
- *
- * @example
- * ```ts
- * const node: NodeJSON = { id: 2, op: 'sum', inputs: [1], attrs: { axes: [1], keepDims: false }, shape: ['batch'], dtype: 'float64' };
- * ```
- */
-export interface NodeJSON {
-  /** Unique non-negative integer; `inputs` of other nodes and the keys of `random` refer to it. */
-  readonly id: number;
-  /** Primitive op name (see `PRIMITIVES`). */
-  readonly op: string;
-  /** Ids of the operand nodes, in order; any order of `nodes` is accepted, cycles are not. */
-  readonly inputs: readonly number[];
-  /** The op's attributes: tensors as {@link TensorJSON}, NaN/±Infinity/−0 as strings. */
-  readonly attrs: Readonly<Record<string, unknown>>;
-  /** Static shape; must equal the shape the op infers from its inputs. */
-  readonly shape: readonly Dim[];
-  /** Element type; must equal the dtype the op infers. */
-  readonly dtype: DType;
-  /** Provenance: the node and rule a transform made this node for (see `Node.origin`). */
-  readonly origin?: { readonly node: number; readonly rule: string };
-}
-
-/**
- * The JSON form of a whole {@link Graph}: its nodes plus everything a run reads besides its feeds.
- *
- * - `nodes`: every node, written in id order.
- * - `variables`: the current value of every variable, by name (exactly one entry per variable node).
- * - `random`: completed runs of random nodes, by node id (what {@link Graph.randomState} returns); a
- *   random node without an entry has run 0 times.
- *
- * @example
- * ```ts
- * const json: GraphJSON = {
- *   format: 'chainrule.graph',
- *   version: 1,
- *   nodes: [
- *     { id: 0, op: 'input', inputs: [], attrs: { name: 'x', shape: [2], dtype: 'float64' }, shape: [2], dtype: 'float64' },
- *     { id: 1, op: 'variable', inputs: [], attrs: { name: 'w', shape: [2], dtype: 'float64' }, shape: [2], dtype: 'float64' },
- *     { id: 2, op: 'mul', inputs: [0, 1], attrs: {}, shape: [2], dtype: 'float64' },
- *   ],
- *   variables: { w: { dtype: 'float64', shape: [2], data: [3, 'NaN'] } },
- *   random: {},
- * };
- * ```
- */
-export interface GraphJSON {
-  /** Always `'chainrule.graph'`. */
-  readonly format: 'chainrule.graph';
-  /** Format version, currently 1. */
-  readonly version: 1;
-  /** The nodes, in id order when written by {@link graphToJSON}. */
-  readonly nodes: readonly NodeJSON[];
-  /** Variable name → current value. */
-  readonly variables: Readonly<Record<string, TensorJSON>>;
-  /** Random node id → completed runs. */
-  readonly random: Readonly<Record<string, number>>;
-}
+import { isDType, type DType } from '../core/dtype.js';
+import { ChainruleError, GraphFormatError } from '../core/errors.js';
+import type { GraphCore } from '../ir/graph.js';
+import type { Node } from '../ir/node.js';
+import { AttrError, AttrReader, type RawAttrs } from '../ops/attrs.js';
+import type { OpDef } from '../ops/op-def.js';
+import { getOp } from '../ops/registry.js';
+import { formatShape, RESERVED_KEYS, SYMBOL_PATTERN, type Dim } from '../core/shape.js';
+import { Tensor } from '../core/tensor.js';
+import { decodeTensor, encodeNumber, encodeTensor } from '../core/tensor-json.js';
+import type { GraphJSON, NodeJSON } from '../ir/graph-json.js';
 
 const FORMAT = 'chainrule.graph';
 const VERSION = 1;
@@ -300,22 +240,21 @@ function readRandom(v: unknown, nodes: readonly RawNode[], position: ReadonlyMap
 }
 
 /**
- * Reads a graph from its JSON form, validating everything: unknown fields, unknown ops, arities,
- * dangling references, cycles, attributes, shape and dtype rules, names, variable values and random
- * state. The nodes may come in any order that names no cycle; they are rebuilt operands first
- * through the public builder, so the result is exactly what building it by hand would give.
- * Documents are limited to 1,000,000 nodes, 4096 inputs per node and 16 levels of nesting.
+ * Builds the graph a JSON document describes into `graph`, which must be empty (the public entry is
+ * `graphFromJSON` / `Graph.fromJSON`, which pass a new `Graph`).
  *
  * @param json - a parsed {@link GraphJSON} object, or its JSON text.
- * @returns a new graph with the nodes, variable values and random state of the document.
- * @throws GraphFormatError with the path of the first offending field, e.g. `$.nodes[3].inputs[1]`.
+ * @param graph - an empty graph to build into.
+ * @returns `graph`, holding the document's nodes, variable values and random state.
+ * @throws GraphFormatError with the path of the first offending field.
+ * @throws ChainruleError when `graph` already has nodes.
  * @example
  * ```ts
- * const copy = graphFromJSON(JSON.stringify(graphToJSON(g)));
- * copy.run([copy.node(y.id)], { x: tensor([1, 2]) });
+ * const copy = readGraphJSON(text, new Graph());
  * ```
  */
-export function graphFromJSON(json: unknown): Graph {
+export function readGraphJSON<G extends GraphCore>(json: unknown, graph: G): G {
+  if (graph.nodes.length > 0) throw new ChainruleError('readGraphJSON: the graph to build into must be empty');
   let doc = json;
   if (typeof json === 'string') {
     try {
@@ -360,7 +299,6 @@ export function graphFromJSON(json: unknown): Graph {
   for (const raw of nodes) {
     if (raw.origin !== undefined && !newId.has(raw.origin.node)) fail(`${raw.path}.origin.node`, `refers to node #${raw.origin.node}, which is not in the document`);
   }
-  const graph = new Graph();
   const built = new Array<Node>(nodes.length);
   for (const i of order) {
     const raw = nodes[i]!;
@@ -412,7 +350,7 @@ function encodeAttr(v: unknown, where: string): unknown {
  * const copy = graphFromJSON(text);
  * ```
  */
-export function graphToJSON(graph: Graph): GraphJSON {
+export function graphToJSON(graph: GraphCore): GraphJSON {
   const nodes = graph.nodes.map(
     (n): NodeJSON => ({
       id: n.id,

@@ -1,6 +1,6 @@
-import { ShapeError } from './errors.js';
+import { ShapeError } from '../core/errors.js';
 import type { Node } from './node.js';
-import { formatShape, isConcrete, normalizeAxes } from './shape.js';
+import { formatShape, isConcrete, normalizeAxes } from '../core/shape.js';
 
 // Composites: ops built from primitives, so they need no kernel and no derivative rule of their own.
 

@@ -1,6 +1,6 @@
-import type { Node } from '../node.js';
-import { getOp } from '../ops/registry.js';
-import { sameShape, type Shape } from '../shape.js';
+import type { Node } from '../../ir/node.js';
+import { getOp } from '../../ops/registry.js';
+import { sameShape, type Shape } from '../../core/shape.js';
 
 /**
  * How one node of a schedule is computed by the compiled executor.
@@ -13,12 +13,19 @@ import { sameShape, type Shape } from '../shape.js';
 export type NodeRole =
   | 'inlined' // computed inside the fused loop of its only consumer, never stored
   | 'fused' // the root of a fused elementwise loop, stored in a buffer
-  | 'alias' // shares its input's buffer (reshape)
+  | 'alias' // shares its input's buffer (an op marked `alias`, such as reshape)
   | 'kernel'; // its own kernel writes a buffer (matmul, reductions, …), or a source
 
 
 /** Whether a node's op can be part of a fused loop (it has an expression template). */
 const fusable = (n: Node): boolean => getOp(n.op)?.fuse !== undefined;
+
+/**
+ * Whether a fusable node may be inlined into, or inline, another loop body: elementwise ops only.
+ * A fusable shape op (broadcastTo) changes the shape it is read at, so it stays the root of its own
+ * loop, which reads its operand with broadcasting strides.
+ */
+const inlinable = (n: Node): boolean => fusable(n) && getOp(n.op)!.kind === 'elementwise';
 
 /**
  * Decides which elementwise nodes fuse: a node is inlined into its consumer's loop when it is
@@ -40,15 +47,15 @@ export function assignRoles(order: readonly Node[], shapes: ReadonlyMap<Node, Sh
   for (const n of order) for (const m of n.inputs) uses.set(m, [...(uses.get(m) ?? []), n]);
   const roles = new Map<Node, NodeRole>();
   for (const n of order) {
-    if (n.op === 'reshape') roles.set(n, 'alias');
+    if (getOp(n.op)?.alias) roles.set(n, 'alias');
     else if (fusable(n)) roles.set(n, 'fused');
     else roles.set(n, 'kernel');
   }
   for (const n of order) {
-    if (roles.get(n) !== 'fused' || requested.has(n) || n.op === 'broadcastTo') continue;
+    if (roles.get(n) !== 'fused' || requested.has(n) || !inlinable(n)) continue;
     const users = uses.get(n) ?? [];
     const user = users[0];
-    if (users.length !== 1 || user === undefined || !fusable(user) || user.op === 'broadcastTo') continue;
+    if (users.length !== 1 || user === undefined || !inlinable(user)) continue;
     if (user.inputs.filter((m) => m === n).length !== 1) continue;
     if (sameShape(shapes.get(n)!, shapes.get(user)!)) roles.set(n, 'inlined');
   }

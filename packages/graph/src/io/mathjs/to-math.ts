@@ -1,9 +1,9 @@
 import type { FunctionNode, MathNode, OperatorNode } from 'mathjs';
-import { ExpressionError } from '../errors.js';
-import type { Node } from '../node.js';
-import type { KernelContext } from '../ops/op-def.js';
-import { getOp, type Primitive } from '../ops/registry.js';
-import { Tensor } from '../tensor.js';
+import { ExpressionError } from '../../core/errors.js';
+import type { Node } from '../../ir/node.js';
+import type { KernelContext } from '../../ops/op-def.js';
+import { getOp, type Primitive } from '../../ops/registry.js';
+import { Tensor } from '../../core/tensor.js';
 import { mathjs } from './instance.js';
 
 /**

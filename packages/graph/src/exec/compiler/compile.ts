@@ -1,20 +1,18 @@
-import { allocate, type TypedArray } from '../dtype.js';
-import { ChainruleError, ExecutionError, FeedError } from '../errors.js';
-import { bindFeeds, describe, drawFor, feedMap, prepareRequest } from '../execution.js';
-import type { Graph } from '../graph.js';
-import { compileInterpreter, type Executable, type ExecutableOptions, type Feeds } from '../interpreter.js';
-import { prepareReduce } from '../kernels/reduce.js';
-import type { Node } from '../node.js';
-import { prepareMatmul, type MatmulAttrs } from '../ops/matmul.js';
-import type { KernelContext, OpDef } from '../ops/op-def.js';
-import { FOLDS, type ReduceAttrs } from '../ops/reduce.js';
-import { getOp } from '../ops/registry.js';
-import { prepareTranspose, resolvePerm } from '../ops/transpose.js';
-import { bindShape, checkShape, formatShape, normalizeAxes, sizeOf, type DimBindings, type Shape } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { allocate, type TypedArray } from '../../core/dtype.js';
+import { ChainruleError, ExecutionError, FeedError } from '../../core/errors.js';
+import { bindFeeds, describe, drawFor, feedMap, isFeedName, prepareRequest } from '../request.js';
+import type { Executable, ExecutableOptions, Feeds } from '../../ir/graph.js';
+import type { GraphCore } from '../../ir/graph.js';
+import type { Node } from '../../ir/node.js';
+import type { RunState } from '../../ir/state.js';
+import { compileInterpreter } from '../interpreter.js';
+import type { KernelContext, OpDef } from '../../ops/op-def.js';
+import { getOp } from '../../ops/registry.js';
+import { bindShape, checkShape, formatShape, sizeOf, type DimBindings, type Shape } from '../../core/shape.js';
+import { Tensor } from '../../core/tensor.js';
 import { fusedLoopSource, int } from './codegen.js';
-import { HELPERS } from '../kernels/scalar.js';
-import { runVectorised, type ClusterProgram } from '../kernels/wasm/elementwise.js';
+import { HELPERS } from '../../kernels/scalar.js';
+import { runVectorised, type ClusterProgram } from '../../kernels/wasm/elementwise.js';
 import { assignRoles } from './fusion.js';
 
 /** How many feed shapes one executable keeps specialisations for (the oldest goes first). */
@@ -45,9 +43,10 @@ interface Specialised {
  * const step = compileExecutable(g, { outputs: [loss], updates }); // or g.compile({ ..., executor: 'compiled' })
  * ```
  */
-export function compileExecutable(graph: Graph, options: ExecutableOptions): Executable {
+export function compileExecutable(graph: GraphCore, options: ExecutableOptions): Executable {
   if (options.checkNumerics) return compileInterpreter(graph, options);
   const { outputs, updates, order, needed } = prepareRequest(graph, options.outputs, options.updates);
+  const state = options.state ?? graph.state;
   const cache = new Map<string, Specialised>();
   // The last specialisation and the feed shapes it was made for: a run whose feeds have the same
   // types skips the full check and the cache lookup (the common case of a training loop).
@@ -63,7 +62,7 @@ export function compileExecutable(graph: Graph, options: ExecutableOptions): Exe
     const key = shapes.map((shape) => shape.join('x')).join('|');
     let spec = cache.get(key);
     if (spec === undefined) {
-      spec = specialise(graph, order, outputs, updates, bindings);
+      spec = specialise(state, order, outputs, updates, bindings);
       if (cache.size >= MAX_SPECIALISATIONS) cache.delete(cache.keys().next().value!); // the oldest
       cache.set(key, spec);
     }
@@ -78,7 +77,7 @@ export function compileExecutable(graph: Graph, options: ExecutableOptions): Exe
  * dtype and of the same shape, and no feed that matches no input. Allocates nothing.
  */
 function sameFeeds(
-  graph: Graph,
+  graph: GraphCore,
   feeds: Feeds,
   needed: readonly Node[],
   names: readonly string[],
@@ -94,23 +93,23 @@ function sameFeeds(
     for (let d = 0; d < got.length; d++) if (got[d] !== want[d]) return false;
   }
   if (feeds instanceof Map) {
-    for (const name of feeds.keys()) if (graph.byName(name)?.op !== 'input') return false;
+    for (const name of feeds.keys()) if (!isFeedName(graph, name)) return false;
   } else {
-    for (const name in feeds) if (!Object.hasOwn(feeds, name) || graph.byName(name)?.op !== 'input') return false;
+    for (const name in feeds) if (!Object.hasOwn(feeds, name) || !isFeedName(graph, name)) return false;
   }
   return true;
 }
 
-function specialise(graph: Graph, order: readonly Node[], outputs: readonly Node[], updates: readonly [Node, Node][], bindings: DimBindings): Specialised {
+function specialise(state: RunState, order: readonly Node[], outputs: readonly Node[], updates: readonly [Node, Node][], bindings: DimBindings): Specialised {
   try {
-    return plan(graph, order, outputs, updates, bindings);
+    return plan(state, order, outputs, updates, bindings);
   } catch (e) {
     if (e instanceof ChainruleError) throw e;
     throw new ExecutionError(`compiling the run failed: ${(e as Error).message}`, { cause: e });
   }
 }
 
-function plan(graph: Graph, order: readonly Node[], outputs: readonly Node[], updates: readonly [Node, Node][], bindings: DimBindings): Specialised {
+function plan(state: RunState, order: readonly Node[], outputs: readonly Node[], updates: readonly [Node, Node][], bindings: DimBindings): Specialised {
   const shapes = new Map<Node, Shape>(
     order.map((n) => {
       try {
@@ -125,7 +124,7 @@ function plan(graph: Graph, order: readonly Node[], outputs: readonly Node[], up
   const position = new Map<Node, number>(order.map((n, i) => [n, i]));
   const slotOf = (n: Node): number => position.get(n)!;
 
-  // Storage owners: a reshape shares its input's buffer; everything stored owns its slot.
+  // Storage owners: an alias (reshape) shares its input's buffer; everything stored owns its slot.
   const owner = new Map<Node, Node>();
   for (const n of order) owner.set(n, roles.get(n) === 'alias' ? owner.get(n.inputs[0]!)! : n);
   const materialized = order.filter((n) => roles.get(n) !== 'inlined');
@@ -172,21 +171,18 @@ function plan(graph: Graph, order: readonly Node[], outputs: readonly Node[], up
     const shape = shapes.get(node)!;
     if (role === 'alias') {
       code.push(`${buffer(node)} = ${buffer(owner.get(node)!)};`);
-    } else if (node.op === 'input' || node.op === 'variable') {
+    } else if (def.external !== undefined) {
       external.push(node);
-    } else if (node.op === 'constant') {
-      slots[here] = (node.attrs['value'] as Tensor).data;
-    } else if (node.op === 'fill') {
-      const buffer = allocate(node.dtype, sizeOf(shape));
-      buffer.fill(node.attrs['value'] as number);
-      slots[here] = buffer;
+    } else if (def.kind === 'source') {
+      // fixed by its attributes and this specialisation's shapes: computed once, here
+      slots[here] = def.kernel([], node.attrs, fixedContext(shape)).data;
     } else {
       const out = take(node);
       slots[here] = out;
       if (role === 'fused') code.push(fusedLoopSource(node, roles, shapes, buffer, (p) => `P[${int(programs.push(p) - 1)}]`));
       else {
         code.push(`K[${int(kernels.length)}](S, drew);`);
-        kernels.push(prepareStep(graph, node, def, shapes, out, slotOf));
+        kernels.push(prepareStep(state, node, def, shapes, out, slotOf));
       }
     }
     for (const o of release.get(i) ?? []) {
@@ -205,26 +201,36 @@ function plan(graph: Graph, order: readonly Node[], outputs: readonly Node[], up
   const outputSlots = outputs.map(slotOf);
   const externalSlots = external.map(slotOf);
   const externalNames = external.map((n) => n.name!);
-  const externalIsInput = external.map((n) => n.op === 'input');
+  const externalIsFeed = external.map((n) => getOp(n.op)!.external === 'feed');
+  // What a run commits: each update's value from its planned buffer, or from a staging copy when
+  // the value lives in variable or feed storage (so that `a ← b, b ← a` swaps). Built once: the
+  // buffers are fixed for this specialisation.
+  const assignments = new Map(updates.map(([t, v], k) => [t.name!, staging[k] ?? slots[slotOf(v)]!]));
   return {
     run(feed) {
       for (let i = 0; i < external.length; i++) {
-        slots[externalSlots[i]!] = externalIsInput[i] ? feed(externalNames[i]!).data : graph.variableValue(externalNames[i]!).data;
+        slots[externalSlots[i]!] = externalIsFeed[i] ? feed(externalNames[i]!).data : state.variable(externalNames[i]!).data;
       }
       drew.length = 0;
       runSchedule(slots, drew);
       const results = outputSlots.map((slot, i) => new Tensor(slots[slot]!.slice(), outputShapes[i]!));
-      // Values that live in variable or feed storage are copied aside first, so that `a ← b, b ← a` swaps.
       updates.forEach(([, v], k) => staging[k]?.set(slots[slotOf(v)]!));
-      updates.forEach(([t, v], k) => graph.variableValue(t.name!).data.set(staging[k] ?? slots[slotOf(v)]!));
-      graph.commitRun(new Map(), drew);
+      state.commit(assignments, drew);
       return results;
     },
   };
 }
 
+/** The context of a source kernel evaluated once per specialisation (constants, fills). */
+function fixedContext(outShape: Shape): KernelContext {
+  const none = (): never => {
+    throw new ChainruleError('a fixed source reads no run state');
+  };
+  return { outShape, random: none, external: none };
+}
+
 function prepareStep(
-  graph: Graph,
+  state: RunState,
   node: Node,
   def: OpDef<unknown>,
   shapes: ReadonlyMap<Node, Shape>,
@@ -240,28 +246,22 @@ function prepareStep(
   };
   const inShapes = node.inputs.map((m) => shapes.get(m)!);
   const inSlots = node.inputs.map(slotOf);
-  if (node.op === 'matmul') {
-    const mul = prepareMatmul(inShapes[0]!, inShapes[1]!, node.attrs as unknown as MatmulAttrs, shapes.get(node)!);
-    const [a, b] = inSlots as [number, number];
-    return (s) => mul(out, s[a]!, s[b]!);
-  }
-  if (node.op === 'sum' || node.op === 'max') {
-    const axes = normalizeAxes(node.op, (node.attrs as unknown as ReduceAttrs).axes, inShapes[0]!.length);
-    const reduce = prepareReduce(inShapes[0]!, axes, FOLDS[node.op]);
-    const x = inSlots[0]!;
-    return (s) => reduce(out, s[x]!);
-  }
-  if (node.op === 'transpose') {
-    const permute = prepareTranspose(inShapes[0]!, resolvePerm(node.attrs['perm'] as number[] | undefined, inShapes[0]!.length));
-    const x = inSlots[0]!;
-    return (s) => permute(out, s[x]!);
+  const outShape = shapes.get(node)!;
+  if (def.plan !== undefined) {
+    // A planned kernel writes straight into the planned buffer; its operands are gathered into one
+    // array reused by every call.
+    const kernel = def.plan(inShapes, node.attrs, outShape);
+    const operands = new Array<TypedArray>(inSlots.length);
+    return (s) => {
+      for (let i = 0; i < inSlots.length; i++) operands[i] = s[inSlots[i]!]!;
+      kernel(out, operands);
+    };
   }
   // Everything else runs its reference kernel and copies the result into the planned buffer.
-  const outShape = shapes.get(node)!;
   return wrap((s, drew) => {
     const ctx: KernelContext = {
       outShape,
-      random: () => drawFor(node, drew),
+      random: () => drawFor(node, drew, state),
       external: () => {
         throw new ChainruleError('not a source');
       },

@@ -1,7 +1,7 @@
-import type { DType } from './dtype.js';
-import type { Graph } from './graph.js';
-import type { RawAttrs } from './ops/attrs.js';
-import type { Dim, SymbolicShape } from './shape.js';
+import type { DType } from '../core/dtype.js';
+import type { GraphCore } from './graph.js';
+import type { RawAttrs } from '../ops/attrs.js';
+import type { Dim, SymbolicShape } from '../core/shape.js';
 import { expandDims, logSoftmax, logSumExp, mean, min, softmax, squeeze } from './composites.js';
 
 /**
@@ -46,11 +46,11 @@ export interface NodeOrigin {
  */
 export class Node {
   /**
-   * @internal Nodes are created by {@link Graph.apply} and the graph's source methods.
+   * @internal Nodes are created by {@link GraphCore.apply} and the graph's source methods.
    */
   constructor(
     /** The graph this node belongs to. */
-    readonly graph: Graph,
+    readonly graph: GraphCore,
     /** Position of the node in its graph (creation order, which is a topological order). */
     readonly id: number,
     /** Name of the primitive op. */

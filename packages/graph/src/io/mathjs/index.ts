@@ -8,4 +8,4 @@
 export { fromExpression } from './from-expression.js';
 export { mathScope, scalarScope, toExpression, toMathNode, toTex } from './to-math.js';
 export type { MathRenderOptions } from './to-math.js';
-export { ExpressionError } from '../errors.js';
+export { ExpressionError } from '../../core/errors.js';

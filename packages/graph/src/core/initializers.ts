@@ -3,7 +3,30 @@ import { allocate } from './dtype.js';
 import { randomStream, standardNormal, uniform01 } from './random.js';
 import { sizeOf, type Shape } from './shape.js';
 import { Tensor } from './tensor.js';
-import type { InitializerFunction } from './graph.js';
+
+/**
+ * Computes a variable's first value from its shape and dtype (e.g. a seeded random draw), or a
+ * number to fill it with.
+ *
+ * @example
+ * ```ts
+ * const zero: Initializer = 0;
+ * const small: Initializer = uniformInit(-0.1, 0.1, 7);
+ * g.variable('w', [784, 10], small);
+ * ```
+ */
+export type Initializer = number | InitializerFunction;
+
+/**
+ * An initializer that computes a variable's first value from its shape and dtype.
+ *
+ * @example
+ * ```ts
+ * const identityInit: InitializerFunction = (shape, dtype) => full(shape, 0.5, dtype);
+ * g.variable('w', [3, 3], identityInit);
+ * ```
+ */
+export type InitializerFunction = (shape: Shape, dtype: DType) => Tensor;
 
 function drawn(shape: Shape, dtype: DType, seed: number, draw: (rng: ReturnType<typeof randomStream>) => number): Tensor {
   const rng = randomStream(seed, 0);

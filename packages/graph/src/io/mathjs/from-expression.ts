@@ -1,9 +1,9 @@
 import type { ConditionalNode, ConstantNode, FunctionNode, MathNode, OperatorNode, ParenthesisNode, SymbolNode } from 'mathjs';
-import type { DType } from '../dtype.js';
-import { ExpressionError } from '../errors.js';
-import type { Graph } from '../graph.js';
-import { Node } from '../node.js';
-import type { Primitive } from '../ops/registry.js';
+import type { DType } from '../../core/dtype.js';
+import { ExpressionError } from '../../core/errors.js';
+import type { GraphCore } from '../../ir/graph.js';
+import { Node } from '../../ir/node.js';
+import type { Primitive } from '../../ops/registry.js';
 import { mathjs } from './instance.js';
 
 /** mathjs binary operators (by their function name) and the primitive each builds. */
@@ -67,7 +67,7 @@ const KNOWN_FUNCTIONS = [...UNARY_FUNCTIONS, ...Object.keys(BINARY_FUNCTIONS)].j
  * const y = fromExpression(g, 'sigmoid(w * x + b)', { x, w: 2, b: -1 }); // shape [3]
  * ```
  */
-export function fromExpression(graph: Graph, expression: string, scope: Readonly<Record<string, Node | number>>): Node {
+export function fromExpression(graph: GraphCore, expression: string, scope: Readonly<Record<string, Node | number>>): Node {
   if (typeof expression !== 'string') throw new ExpressionError(`fromExpression: the expression must be a string, got ${typeof expression}`);
   const dtype = scopeDType(graph, scope);
   if (expression.trim() === '') throw new ExpressionError('fromExpression: the expression is empty');
@@ -142,7 +142,7 @@ export function fromExpression(graph: Graph, expression: string, scope: Readonly
 }
 
 /** The dtype every node of the scope has (float64 for a scope of numbers only). */
-function scopeDType(graph: Graph, scope: Readonly<Record<string, Node | number>>): DType {
+function scopeDType(graph: GraphCore, scope: Readonly<Record<string, Node | number>>): DType {
   if (typeof scope !== 'object' || scope === null) throw new ExpressionError('fromExpression: the scope must be an object of nodes and numbers');
   const dtypes = new Map<DType, string>();
   for (const [name, v] of Object.entries(scope)) {
