@@ -22,13 +22,14 @@ function binaryOp(
   summary: string,
   f: (a: number, b: number) => number,
   fuse: (a: string, b: string) => string,
-  differentiable = true,
+  { differentiable = true, mathFunction }: { readonly differentiable?: boolean; readonly mathFunction?: string } = {},
 ): OpDef<Record<string, never>> {
   return defineOp<Record<string, never>>({
     name,
     arity: 2,
     kind: 'elementwise',
     differentiable,
+    ...(mathFunction === undefined ? {} : { mathFunction }),
     summary,
     shapeRule: 'a and b broadcast together (NumPy rules)',
     parseAttrs: noAttrs,
@@ -82,7 +83,7 @@ export const divOp = binaryOp('div', 'Elementwise quotient a / b (broadcasting).
  * x.pow(3); // a pow node: x³
  * ```
  */
-export const powOp = binaryOp('pow', 'Elementwise power aᵇ (broadcasting).', Math.pow, (a, b) => `Math.pow(${a}, ${b})`);
+export const powOp = binaryOp('pow', 'Elementwise power aᵇ (broadcasting).', Math.pow, (a, b) => `Math.pow(${a}, ${b})`, { mathFunction: 'pow' });
 /**
  * max(a, b) with broadcasting; NaN propagates.
  *
@@ -91,7 +92,7 @@ export const powOp = binaryOp('pow', 'Elementwise power aᵇ (broadcasting).', M
  * x.maximum(0); // a maximum node: max(x, 0)
  * ```
  */
-export const maximumOp = binaryOp('maximum', 'Elementwise maximum (broadcasting).', Math.max, (a, b) => `Math.max(${a}, ${b})`);
+export const maximumOp = binaryOp('maximum', 'Elementwise maximum (broadcasting).', Math.max, (a, b) => `Math.max(${a}, ${b})`, { mathFunction: 'max' });
 /**
  * min(a, b) with broadcasting; NaN propagates.
  *
@@ -100,7 +101,7 @@ export const maximumOp = binaryOp('maximum', 'Elementwise maximum (broadcasting)
  * x.minimum(1); // a minimum node: min(x, 1)
  * ```
  */
-export const minimumOp = binaryOp('minimum', 'Elementwise minimum (broadcasting).', Math.min, (a, b) => `Math.min(${a}, ${b})`);
+export const minimumOp = binaryOp('minimum', 'Elementwise minimum (broadcasting).', Math.min, (a, b) => `Math.min(${a}, ${b})`, { mathFunction: 'min' });
 /**
  * 1 where a > b, else 0.
  *
@@ -110,7 +111,7 @@ export const minimumOp = binaryOp('minimum', 'Elementwise minimum (broadcasting)
  * greaterOp.differentiable; // false
  * ```
  */
-export const greaterOp = binaryOp('greater', 'Elementwise comparison a > b, as 1 or 0.', (a, b) => (a > b ? 1 : 0), (a, b) => `(${a} > ${b} ? 1 : 0)`, false);
+export const greaterOp = binaryOp('greater', 'Elementwise comparison a > b, as 1 or 0.', (a, b) => (a > b ? 1 : 0), (a, b) => `(${a} > ${b} ? 1 : 0)`, { differentiable: false });
 /**
  * 1 where a < b, else 0.
  *
@@ -119,7 +120,7 @@ export const greaterOp = binaryOp('greater', 'Elementwise comparison a > b, as 1
  * x.less(0); // a less node: 1 where x < 0, else 0
  * ```
  */
-export const lessOp = binaryOp('less', 'Elementwise comparison a < b, as 1 or 0.', (a, b) => (a < b ? 1 : 0), (a, b) => `(${a} < ${b} ? 1 : 0)`, false);
+export const lessOp = binaryOp('less', 'Elementwise comparison a < b, as 1 or 0.', (a, b) => (a < b ? 1 : 0), (a, b) => `(${a} < ${b} ? 1 : 0)`, { differentiable: false });
 /**
  * 1 where a = b, else 0.
  *
@@ -128,7 +129,7 @@ export const lessOp = binaryOp('less', 'Elementwise comparison a < b, as 1 or 0.
  * x.equal(y); // an equal node: 1 where x = y, else 0
  * ```
  */
-export const equalOp = binaryOp('equal', 'Elementwise comparison a = b, as 1 or 0.', (a, b) => (a === b ? 1 : 0), (a, b) => `(${a} === ${b} ? 1 : 0)`, false);
+export const equalOp = binaryOp('equal', 'Elementwise comparison a = b, as 1 or 0.', (a, b) => (a === b ? 1 : 0), (a, b) => `(${a} === ${b} ? 1 : 0)`, { differentiable: false });
 
 /**
  * where(c, a, b): a where c ≠ 0, else b, all three broadcast together.

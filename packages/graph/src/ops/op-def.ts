@@ -134,6 +134,11 @@ export interface OpDef<A = unknown> {
    * dispatch) is done once here instead of at every run.
    */
   readonly plan?: (inShapes: readonly Shape[], attrs: A, outShape: Shape) => PlannedKernel;
+  /**
+   * The function by which formulas in mathjs syntax write this op, as `name(x)` or `name(a, b)`
+   * (the mathjs bridge parses and prints it); absent for ops written as operators or not at all.
+   */
+  readonly mathFunction?: string;
   /** Linearity for forward-mode differentiation; see {@link Linearity}. */
   readonly linear?: Linearity<A>;
 }

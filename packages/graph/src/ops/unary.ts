@@ -8,13 +8,14 @@ function unaryOp(
   summary: string,
   f: (x: number) => number,
   fuse: (a: string) => string,
-  differentiable = true,
+  { differentiable = true, mathFunction }: { readonly differentiable?: boolean; readonly mathFunction?: string } = {},
 ): OpDef<Record<string, never>> {
   return defineOp<Record<string, never>>({
     name,
     arity: 1,
     kind: 'elementwise',
     differentiable,
+    ...(mathFunction === undefined ? {} : { mathFunction }),
     summary,
     shapeRule: 'the shape of x',
     parseAttrs: noAttrs,
@@ -41,7 +42,7 @@ export const negOp = unaryOp('neg', 'Elementwise negation −x.', (x) => -x, (a)
  * x.abs(); // an abs node
  * ```
  */
-export const absOp = unaryOp('abs', 'Elementwise absolute value |x|.', Math.abs, (a) => `Math.abs(${a})`);
+export const absOp = unaryOp('abs', 'Elementwise absolute value |x|.', Math.abs, (a) => `Math.abs(${a})`, { mathFunction: 'abs' });
 /**
  * sign(x) ∈ {−1, 0, 1} (NaN stays NaN); piecewise constant, so its gradient is 0.
  *
@@ -50,7 +51,7 @@ export const absOp = unaryOp('abs', 'Elementwise absolute value |x|.', Math.abs,
  * x.sign(); // a sign node: −1, 0 or 1
  * ```
  */
-export const signOp = unaryOp('sign', 'Elementwise sign: −1, 0 or 1.', Math.sign, (a) => `Math.sign(${a})`, false);
+export const signOp = unaryOp('sign', 'Elementwise sign: −1, 0 or 1.', Math.sign, (a) => `Math.sign(${a})`, { differentiable: false, mathFunction: 'sign' });
 /**
  * eˣ.
  *
@@ -59,7 +60,7 @@ export const signOp = unaryOp('sign', 'Elementwise sign: −1, 0 or 1.', Math.si
  * x.exp(); // an exp node
  * ```
  */
-export const expOp = unaryOp('exp', 'Elementwise exponential eˣ.', Math.exp, (a) => `Math.exp(${a})`);
+export const expOp = unaryOp('exp', 'Elementwise exponential eˣ.', Math.exp, (a) => `Math.exp(${a})`, { mathFunction: 'exp' });
 /**
  * ln x (NaN for x < 0, −∞ at 0).
  *
@@ -68,7 +69,7 @@ export const expOp = unaryOp('exp', 'Elementwise exponential eˣ.', Math.exp, (a
  * x.log(); // a log node
  * ```
  */
-export const logOp = unaryOp('log', 'Elementwise natural logarithm ln x.', Math.log, (a) => `Math.log(${a})`);
+export const logOp = unaryOp('log', 'Elementwise natural logarithm ln x.', Math.log, (a) => `Math.log(${a})`, { mathFunction: 'log' });
 /**
  * ln(1 + x), accurate for small x.
  *
@@ -77,7 +78,7 @@ export const logOp = unaryOp('log', 'Elementwise natural logarithm ln x.', Math.
  * x.log1p(); // a log1p node: ln(1 + x)
  * ```
  */
-export const log1pOp = unaryOp('log1p', 'Elementwise ln(1 + x), accurate near 0.', Math.log1p, (a) => `Math.log1p(${a})`);
+export const log1pOp = unaryOp('log1p', 'Elementwise ln(1 + x), accurate near 0.', Math.log1p, (a) => `Math.log1p(${a})`, { mathFunction: 'log1p' });
 /**
  * √x.
  *
@@ -86,7 +87,7 @@ export const log1pOp = unaryOp('log1p', 'Elementwise ln(1 + x), accurate near 0.
  * x.sqrt(); // a sqrt node
  * ```
  */
-export const sqrtOp = unaryOp('sqrt', 'Elementwise square root √x.', Math.sqrt, (a) => `Math.sqrt(${a})`);
+export const sqrtOp = unaryOp('sqrt', 'Elementwise square root √x.', Math.sqrt, (a) => `Math.sqrt(${a})`, { mathFunction: 'sqrt' });
 /**
  * x².
  *
@@ -95,7 +96,7 @@ export const sqrtOp = unaryOp('sqrt', 'Elementwise square root √x.', Math.sqrt
  * x.square(); // a square node: x²
  * ```
  */
-export const squareOp = unaryOp('square', 'Elementwise square x².', (x) => x * x, (a) => `${a} * ${a}`);
+export const squareOp = unaryOp('square', 'Elementwise square x².', (x) => x * x, (a) => `${a} * ${a}`, { mathFunction: 'square' });
 /**
  * 1/x.
  *
@@ -113,7 +114,7 @@ export const reciprocalOp = unaryOp('reciprocal', 'Elementwise reciprocal 1/x.',
  * x.sin(); // a sin node
  * ```
  */
-export const sinOp = unaryOp('sin', 'Elementwise sine.', Math.sin, (a) => `Math.sin(${a})`);
+export const sinOp = unaryOp('sin', 'Elementwise sine.', Math.sin, (a) => `Math.sin(${a})`, { mathFunction: 'sin' });
 /**
  * cos x.
  *
@@ -122,7 +123,7 @@ export const sinOp = unaryOp('sin', 'Elementwise sine.', Math.sin, (a) => `Math.
  * x.cos(); // a cos node
  * ```
  */
-export const cosOp = unaryOp('cos', 'Elementwise cosine.', Math.cos, (a) => `Math.cos(${a})`);
+export const cosOp = unaryOp('cos', 'Elementwise cosine.', Math.cos, (a) => `Math.cos(${a})`, { mathFunction: 'cos' });
 /**
  * tanh x.
  *
@@ -131,7 +132,7 @@ export const cosOp = unaryOp('cos', 'Elementwise cosine.', Math.cos, (a) => `Mat
  * x.tanh(); // a tanh node
  * ```
  */
-export const tanhOp = unaryOp('tanh', 'Elementwise hyperbolic tangent.', Math.tanh, (a) => `Math.tanh(${a})`);
+export const tanhOp = unaryOp('tanh', 'Elementwise hyperbolic tangent.', Math.tanh, (a) => `Math.tanh(${a})`, { mathFunction: 'tanh' });
 /**
  * σ(x) = 1/(1 + e⁻ˣ), evaluated stably (see `HELPERS.sigmoid`).
  *
@@ -140,7 +141,7 @@ export const tanhOp = unaryOp('tanh', 'Elementwise hyperbolic tangent.', Math.ta
  * x.sigmoid(); // a sigmoid node: σ(x)
  * ```
  */
-export const sigmoidOp = unaryOp('sigmoid', 'Elementwise logistic sigmoid 1/(1 + e^−x).', HELPERS.sigmoid, (a) => `h.sigmoid(${a})`);
+export const sigmoidOp = unaryOp('sigmoid', 'Elementwise logistic sigmoid 1/(1 + e^−x).', HELPERS.sigmoid, (a) => `h.sigmoid(${a})`, { mathFunction: 'sigmoid' });
 /**
  * max(x, 0). NOTE: written `x < 0 ? 0 : x` so that NaN propagates instead of becoming 0.
  *
@@ -149,7 +150,7 @@ export const sigmoidOp = unaryOp('sigmoid', 'Elementwise logistic sigmoid 1/(1 +
  * x.relu(); // a relu node: max(x, 0)
  * ```
  */
-export const reluOp = unaryOp('relu', 'Elementwise rectifier max(x, 0).', (x) => (x < 0 ? 0 : x), (a) => `(${a} < 0 ? 0 : ${a})`);
+export const reluOp = unaryOp('relu', 'Elementwise rectifier max(x, 0).', (x) => (x < 0 ? 0 : x), (a) => `(${a} < 0 ? 0 : ${a})`, { mathFunction: 'relu' });
 /**
  * softplus(x) = ln(1 + eˣ), evaluated stably (see `HELPERS.softplus`).
  *
@@ -158,4 +159,4 @@ export const reluOp = unaryOp('relu', 'Elementwise rectifier max(x, 0).', (x) =>
  * x.softplus(); // a softplus node: ln(1 + eˣ)
  * ```
  */
-export const softplusOp = unaryOp('softplus', 'Elementwise softplus ln(1 + eˣ).', HELPERS.softplus, (a) => `h.softplus(${a})`);
+export const softplusOp = unaryOp('softplus', 'Elementwise softplus ln(1 + eˣ).', HELPERS.softplus, (a) => `h.softplus(${a})`, { mathFunction: 'softplus' });

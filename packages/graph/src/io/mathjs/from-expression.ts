@@ -3,7 +3,8 @@ import type { DType } from '../../core/dtype.js';
 import { ExpressionError } from '../../core/errors.js';
 import type { GraphCore } from '../../ir/graph.js';
 import { Node } from '../../ir/node.js';
-import type { Primitive } from '../../ops/registry.js';
+import type { OpDef } from '../../ops/op-def.js';
+import { OPS, PRIMITIVES, type Primitive } from '../../ops/registry.js';
 import { mathjs } from './instance.js';
 
 /** mathjs binary operators (by their function name) and the primitive each builds. */
@@ -12,13 +13,13 @@ const BINARY_OPERATORS: Readonly<Record<string, Primitive>> = {
   larger: 'greater', smaller: 'less', equal: 'equal',
 };
 
-/** Functions of one argument, each the primitive of the same name. */
-const UNARY_FUNCTIONS = [
-  'sin', 'cos', 'tanh', 'exp', 'log', 'log1p', 'sqrt', 'abs', 'sign', 'square', 'sigmoid', 'relu', 'softplus',
-] as const satisfies readonly Primitive[];
-
-/** Functions of two arguments and the primitive each builds. */
-const BINARY_FUNCTIONS: Readonly<Record<string, Primitive>> = { max: 'maximum', min: 'minimum', pow: 'pow' };
+/** Functions by their mathjs name: the primitives whose definition names one (`mathFunction`). */
+const FUNCTIONS: ReadonlyMap<string, { readonly op: Primitive; readonly arity: number }> = new Map(
+  PRIMITIVES.flatMap((op) => {
+    const { mathFunction, arity } = OPS[op] as OpDef<unknown>;
+    return mathFunction === undefined ? [] : [[mathFunction, { op, arity: arity as number }] as const];
+  }),
+);
 
 /**
  * Named constants. NOTE: `Infinity` and `NaN` are accepted besides `pi` and `e` because that is how
@@ -39,7 +40,7 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
   RelationalNode: 'chained comparisons are not supported (parenthesise them: (a < b) < c)',
 };
 
-const KNOWN_FUNCTIONS = [...UNARY_FUNCTIONS, ...Object.keys(BINARY_FUNCTIONS)].join(', ');
+const KNOWN_FUNCTIONS = [...FUNCTIONS.keys()].join(', ');
 
 /**
  * Builds graph nodes from a formula in mathjs syntax, elementwise: numbers become scalar constants,
@@ -47,8 +48,9 @@ const KNOWN_FUNCTIONS = [...UNARY_FUNCTIONS, ...Object.keys(BINARY_FUNCTIONS)].j
  * operators and functions become the primitives of the same meaning. Shapes broadcast as the ops do.
  *
  * Supported: `+ - * / ^`, unary `-` and `+`, `>`, `<`, `==` (1 or 0), `c ? a : b` (where),
- * parentheses, and the functions sin, cos, tanh, exp, log (natural, one argument), log1p, sqrt, abs,
- * sign, square, sigmoid, relu, softplus (one argument each), max, min and pow (two arguments).
+ * parentheses, and the functions the op definitions name (`mathFunction`): abs, sign, exp, log
+ * (natural, one argument), log1p, sqrt, square, sin, cos, tanh, sigmoid, relu, softplus (one argument
+ * each), pow, max and min (two arguments).
  *
  * @param graph - the graph to build in.
  * @param expression - the formula, e.g. `'sin(x) * y + x^2'`.
@@ -120,17 +122,15 @@ export function fromExpression(graph: GraphCore, expression: string, scope: Read
         const f = m as FunctionNode;
         const name = (f.fn as MathNode).type === 'SymbolNode' ? (f.fn as SymbolNode).name : undefined;
         if (name === undefined) return fail('unsupported function call', m);
-        const unary = (UNARY_FUNCTIONS as readonly string[]).includes(name);
-        const binary = Object.hasOwn(BINARY_FUNCTIONS, name);
-        if (!unary && !binary) return fail(`unknown function '${name}'`, m, `known: ${KNOWN_FUNCTIONS}`);
+        const fn = FUNCTIONS.get(name);
+        if (fn === undefined) return fail(`unknown function '${name}'`, m, `known: ${KNOWN_FUNCTIONS}`);
         if (name === 'log' && f.args.length === 2) {
           return fail('log takes one argument (the natural logarithm)', m, 'write log(x) / log(base) for another base');
         }
-        const arity = unary ? 1 : 2;
-        if (f.args.length !== arity) {
-          return fail(`${name} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${f.args.length},`, m);
+        if (f.args.length !== fn.arity) {
+          return fail(`${name} takes ${fn.arity} argument${fn.arity === 1 ? '' : 's'}, got ${f.args.length},`, m);
         }
-        return graph.apply(unary ? name : BINARY_FUNCTIONS[name]!, f.args.map(build));
+        return graph.apply(fn.op, f.args.map(build));
       }
       default: {
         const why = Object.hasOwn(UNSUPPORTED, m.type) ? UNSUPPORTED[m.type]! : `${m.type} is not supported`;

@@ -36,8 +36,6 @@ const OPERATORS: Readonly<Partial<Record<Primitive, readonly [string, string]>>>
   greater: ['>', 'larger'], less: ['<', 'smaller'], equal: ['==', 'equal'],
 };
 
-/** Primitives written as a mathjs function of another name. */
-const RENAMED: Readonly<Partial<Record<Primitive, string>>> = { maximum: 'max', minimum: 'min' };
 
 const COMPARISONS = new Set(['larger', 'smaller', 'equal', 'unequal', 'largerEq', 'smallerEq']);
 
@@ -101,7 +99,7 @@ export function toMathNode(node: Node, options: MathRenderOptions = {}): MathNod
       else if (op === 'square') m = operator('^', 'pow', [a, new math.ConstantNode(2)]);
       else if (op === 'reciprocal') m = operator('/', 'divide', [new math.ConstantNode(1), a]);
       else if (op === 'where') m = new math.ConditionalNode(a, b, args[2]!);
-      else m = call(RENAMED[op as Primitive] ?? op, args);
+      else m = call(getOp(op)?.mathFunction ?? op, args);
     }
     memo.set(n, m);
     return m;
