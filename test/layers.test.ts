@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Graph as Digraph, alg } from '@dagrejs/graphlib';
+import { PRIMITIVES } from '@chainrule/graph';
 import { describe, expect, it } from 'vitest';
 
 // The import rules of docs/design-decisions.md ("Layers inside @chainrule/graph", "Packages"),
@@ -93,6 +94,33 @@ describe('@chainrule/graph is built in layers', () => {
     expect(floorOf(roomOf('exec/interpreter.ts'))).toBeGreaterThan(floorOf(roomOf('ir/graph.ts')));
     expect(floorOf(roomOf('graph.ts'))).toBeGreaterThan(floorOf(roomOf('io/json.ts')));
     expect(floorOf(roomOf('kernels/gemm.ts'))).toBeLessThan(floorOf(roomOf('ops/matmul.ts')));
+  });
+});
+
+/** Executors and pass drivers: what they need to know about an op comes from its definition. */
+const OP_BLIND = [
+  ...sourceFiles(join(GRAPH_SRC, 'exec')),
+  join(GRAPH_SRC, 'rewrite/simplify.ts'),
+  join(GRAPH_SRC, 'rewrite/substitute.ts'),
+  ...['backward.ts', 'forward.ts', 'transforms.ts'].map((f) => join(ROOT, 'packages/autodiff/src', f)),
+  ...sourceFiles(join(ROOT, 'packages/autodiff/src/check')),
+];
+
+/** The code of a file without its comments (doc comments and line comments may name ops). */
+const codeOf = (file: string): string =>
+  readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/(^|[^:])\/\/.*$/gm, '$1');
+
+describe('executors and pass drivers never name an op', () => {
+  it.each(OP_BLIND.map((f) => relative(ROOT, f)))('%s', (file) => {
+    const code = codeOf(join(ROOT, file));
+    const named = PRIMITIVES.filter((op) => new RegExp(`['"\`]${op}['"\`]`).test(code));
+    expect(named, 'op names in code: use a fact of the op definition (external, alias, plan, linear, kind, …)').toEqual([]);
+  });
+
+  it('the check sees a quoted op name', () => {
+    expect(PRIMITIVES.filter((op) => new RegExp(`['"\`]${op}['"\`]`).test("if (node.op === 'reshape') return;"))).toEqual(['reshape']);
   });
 });
 

@@ -46,7 +46,7 @@ export function checkUpdates(graph: GraphCore, updates: Updates | undefined): [N
   const seen = new Set<Node>();
   return pairs.map(([target, value]) => {
     if (target?.graph !== graph || value?.graph !== graph) throw new ChainruleError('updates: every target and value must be a node of this graph');
-    if (getOp(target.op)?.external !== 'variable') throw new ChainruleError(`updates: ${target} is not a variable; only variables can be assigned`);
+    if (getOp(target.op)?.external !== 'stored') throw new ChainruleError(`updates: ${target} is not a variable; only variables can be assigned`);
     if (seen.has(target)) throw new ChainruleError(`updates: ${target} is assigned twice in one run`);
     seen.add(target);
     if (value.dtype !== target.dtype || formatShape(value.shape) !== formatShape(target.shape)) {

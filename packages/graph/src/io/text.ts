@@ -45,7 +45,7 @@ const FILL: Readonly<Record<Style, string>> = {
 function styleOf(node: Node): Style {
   const def = getOp(node.op);
   if (def?.external === 'feed') return 'input';
-  if (def?.external === 'variable') return 'variable';
+  if (def?.external === 'stored') return 'variable';
   const kind = def?.kind;
   if (kind === 'random') return 'random';
   return kind === 'source' ? 'constant' : 'op';

@@ -119,10 +119,10 @@ export interface OpDef<A = unknown> {
   readonly fuse?: (args: readonly string[]) => string;
   /**
    * Source ops whose value comes from outside the graph at run time: `'feed'` (inputs, fed by name
-   * at each run) or `'variable'` (read from the run state, changed only by assignments). Every
+   * at each run) or `'stored'` (variables, read from the run state, changed only by assignments). Every
    * other source is fixed by its attributes and the run's shapes, so executors compute it once.
    */
-  readonly external?: 'feed' | 'variable';
+  readonly external?: 'feed' | 'stored';
   /**
    * The output is the first operand's elements in the same row-major order (a view such as
    * reshape), so an executor may let it share the operand's buffer instead of copying.

@@ -24,7 +24,7 @@ export interface ExternalAttrs {
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.:/-]*$/;
 
-function externalOp(name: 'input' | 'variable', external: 'feed' | 'variable', summary: string) {
+function externalOp(name: 'input' | 'variable', external: 'feed' | 'stored', summary: string) {
   return defineOp<ExternalAttrs>({
     name,
     external,
@@ -66,7 +66,7 @@ export const inputOp = externalOp('input', 'feed', 'A placeholder whose value is
  * g.variable('w', [784, 10], uniformInit(-0.1, 0.1, 7)); // a variable node
  * ```
  */
-export const variableOp = externalOp('variable', 'variable', 'A named value kept between runs; changed only by assignments.');
+export const variableOp = externalOp('variable', 'stored', 'A named value kept between runs; changed only by assignments.');
 
 /**
  * Attributes of constant: the value.

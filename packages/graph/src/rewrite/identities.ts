@@ -1,4 +1,5 @@
 import type { Node } from '../ir/node.js';
+import type { Primitive } from '../ops/registry.js';
 import { resolvePerm } from '../ops/transpose.js';
 import { formatShape } from '../core/shape.js';
 
@@ -51,7 +52,7 @@ const is = (v: Node, k: number): boolean => uniformValue(v) === k;
  * Object.keys(IDENTITIES).includes('transpose'); // true
  * ```
  */
-export const IDENTITIES: Readonly<Record<string, readonly Identity[]>> = {
+export const IDENTITIES: Readonly<Partial<Record<Primitive, readonly Identity[]>>> = {
   add: [
     (n) => (is(n.inputs[1]!, 0) && sameType(n, n.inputs[0]!) ? n.inputs[0] : undefined), // x + 0 = x
     (n) => (is(n.inputs[0]!, 0) && sameType(n, n.inputs[1]!) ? n.inputs[1] : undefined), // 0 + x = x

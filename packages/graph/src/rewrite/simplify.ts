@@ -1,6 +1,6 @@
 import { ChainruleError } from '../core/errors.js';
 import type { Node } from '../ir/node.js';
-import { getOp } from '../ops/registry.js';
+import { getOp, type Primitive } from '../ops/registry.js';
 import { isConcrete, sizeOf } from '../core/shape.js';
 import { schedule } from '../ir/structure.js';
 import { Tensor } from '../core/tensor.js';
@@ -78,7 +78,7 @@ export function simplify(outputs: readonly Node[], options: SimplifyOptions = {}
     let current = n;
     for (let changed = identities; changed; ) {
       changed = false;
-      for (const identity of IDENTITIES[current.op] ?? []) {
+      for (const identity of IDENTITIES[current.op as Primitive] ?? []) {
         const next = identity(current);
         if (next !== undefined && next !== current) {
           current = next;
