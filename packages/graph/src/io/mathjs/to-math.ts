@@ -1,8 +1,8 @@
 import type { FunctionNode, MathNode, OperatorNode } from 'mathjs';
 import { ExpressionError } from '../../core/errors.js';
 import type { Node } from '../../ir/node.js';
-import type { KernelContext } from '../../ops/op-def.js';
-import { getOp, type Primitive } from '../../ops/registry.js';
+import type { KernelContext, OpDef } from '../../ops/op-def.js';
+import { OPS, PRIMITIVES, getOp, type Primitive } from '../../ops/registry.js';
 import { Tensor } from '../../core/tensor.js';
 import { mathjs } from './instance.js';
 
@@ -160,8 +160,29 @@ export function toTex(node: Node, options: MathRenderOptions = {}): string {
   return toMathNode(node, options).toTex({ parenthesis: 'keep', implicit: 'show', handler: texHandler });
 }
 
-/** Primitives that {@link toMathNode} writes as calls of functions mathjs lacks (or, for square, has). */
-const SCOPE_FUNCTIONS = ['sigmoid', 'relu', 'softplus', 'square', 'stopGradient'] as const satisfies readonly Primitive[];
+/** Elementwise primitives {@link toMathNode} writes other than as a call, besides {@link OPERATORS}. */
+const SPECIAL_FORMS: ReadonlySet<string> = new Set<Primitive>(['neg', 'square', 'reciprocal', 'where', 'cast', 'identity']);
+
+/** Whether {@link toMathNode} writes an elementwise primitive as a call `name(…)`. */
+const writtenAsCall = (op: Primitive): boolean => !Object.hasOwn(OPERATORS, op) && !SPECIAL_FORMS.has(op);
+
+/** Unary primitives mathjs has a function of the same name for, which mathScope still provides: x·x exactly. */
+const EXACT_IN_SCOPE: readonly Primitive[] = ['square'];
+
+/**
+ * The unary elementwise primitives that {@link toMathNode} writes as calls of a function mathjs
+ * lacks (sigmoid, relu, softplus, stopGradient, and any such op added later), plus
+ * {@link EXACT_IN_SCOPE}.
+ */
+function scopeFunctions(): Primitive[] {
+  const math = mathjs() as unknown as Record<string, unknown>;
+  return PRIMITIVES.filter((op) => {
+    const def = OPS[op] as OpDef<unknown>;
+    if (EXACT_IN_SCOPE.includes(op)) return true;
+    if (def.kind !== 'elementwise' || def.arity !== 1 || !writtenAsCall(op)) return false;
+    return typeof math[def.mathFunction ?? op] !== 'function';
+  });
+}
 
 const SCALAR_CONTEXT: KernelContext = {
   outShape: [],
@@ -214,7 +235,8 @@ export function scalarScope(): Record<string, (...args: number[]) => number> {
 
 /**
  * Number functions for the calls {@link toExpression} writes that mathjs does not define (sigmoid,
- * relu, softplus, stopGradient; square too, for exactness). Each applies the graph's own kernel, so
+ * relu, softplus, stopGradient, and any elementwise op added later that mathjs lacks; square too,
+ * for exactness). Each applies the graph's own kernel, so
  * mathjs evaluates a rendered formula as a run of the graph would.
  *
  * @returns a fresh object of functions, to spread into a mathjs scope.
@@ -225,5 +247,5 @@ export function scalarScope(): Record<string, (...args: number[]) => number> {
  * ```
  */
 export function mathScope(): Record<string, (...args: number[]) => number> {
-  return Object.fromEntries(SCOPE_FUNCTIONS.map((op) => [op, scalarKernel(op)]));
+  return Object.fromEntries(scopeFunctions().map((op) => [op, scalarKernel(op)]));
 }
