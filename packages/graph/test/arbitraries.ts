@@ -7,13 +7,15 @@
  * and then built by replaying the recipe, so shrinking works on the recipe and every drawn value is
  * a fresh graph. Each step picks an operand from the nodes built so far and applies one family of
  * ops to it, choosing the parameters from the operand's shape so that the step is always valid:
- * unary elementwise, binary elementwise with broadcasting partners, where, reductions, matmul,
- * transpose, reshape, expandDims/squeeze, slice, pad, concat, broadcastTo, gather, the
+ * unary and binary elementwise (every elementwise primitive of one or two operands that needs no
+ * attributes, binary ones with broadcasting partners), where, reductions, matmul, transpose,
+ * reshape, expandDims/squeeze, slice, pad, concat, broadcastTo, gather, the
  * softmax/logSoftmax/logSumExp composites, seeded random ops and casts to float32 and back.
  * Inputs may have a symbolic `'batch'` dimension; every tensor has at most 64 elements.
  */
 import fc from 'fast-check';
 import { Graph, isConcrete, schedule, tensor, type DType, type Dim, type Node, type Tensor } from '@chainrule/graph';
+import { elementwiseOps } from './op-lists.js';
 
 /** A random graph, the nodes to compute and a feed for every input. */
 export interface GraphCase {
@@ -44,8 +46,8 @@ interface Recipe {
   readonly outputs: readonly number[];
 }
 
-const UNARY = ['neg', 'abs', 'sign', 'exp', 'log', 'log1p', 'sqrt', 'square', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'softplus', 'stopGradient', 'identity'] as const;
-const BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'greater', 'less', 'equal'] as const;
+const UNARY = elementwiseOps(1);
+const BINARY = elementwiseOps(2);
 
 /** Replays a recipe; `pick` reads the current step's random words in turn. */
 class Builder {
@@ -120,8 +122,8 @@ const unary: Family = (b, x) => b.graph.apply(UNARY[b.pick(UNARY.length)]!, [x])
 const binary: Family = (b, x) => {
   const y = b.partner(x);
   const op = BINARY[b.pick(BINARY.length)]!;
-  if (typeof y === 'number' || b.pick(2) === 0) return x[op](y);
-  return y[op](x);
+  if (typeof y === 'number') return b.graph.apply(op, [x, b.graph.scalar(y, x.dtype)]);
+  return b.graph.apply(op, b.pick(2) === 0 ? [x, y] : [y, x]);
 };
 
 const where: Family = (b, x) => {
