@@ -80,7 +80,11 @@ const literal = fc.oneof(
   fc.double({ min: 0, max: 1e3, noNaN: true }).map((v) => String(v)),
 );
 const atom = fc.oneof(fc.constantFrom('x', 'y'), literal);
-const UNARY = ['sin', 'cos', 'tanh', 'exp', 'log', 'log1p', 'sqrt', 'abs', 'sign', 'square', 'sigmoid', 'relu', 'softplus'];
+// Every function of one operand that formulas may call: the ones the op definitions name.
+const UNARY = PRIMITIVES.flatMap((op) => {
+  const { arity, mathFunction } = getOp(op)!;
+  return arity === 1 && mathFunction !== undefined ? [mathFunction] : [];
+});
 
 const { expr } = fc.letrec<{ expr: string; comparison: string }>((tie) => {
   const maybeParens = fc.tuple(tie('expr'), fc.boolean()).map(([e, p]) => (p ? `(${e})` : e));
@@ -280,6 +284,13 @@ describe('toMathNode / toExpression', () => {
     // a + (b + c) with a = 1e308, b = 1e308, c = −1e308 is finite; (a + b) + c is not.
     const n = fromExpression(g, toExpression(a.add(b.add(c))), { a, b, c });
     expect(g.run([n], { a: tensor(1e308), b: tensor(1e308), c: tensor(-1e308) })[0]!.item()).toBe(1e308);
+  });
+
+  it('has a way to write every elementwise primitive: its mathjs function, or a form the bridge knows', () => {
+    // Operators and the conditional; cast and identity are transparent, stopGradient a call of its name.
+    const FORMS = new Set(['add', 'sub', 'mul', 'div', 'pow', 'greater', 'less', 'equal', 'neg', 'square', 'reciprocal', 'where', 'cast', 'identity', 'stopGradient']);
+    const unwritable = PRIMITIVES.filter((op) => getOp(op)!.kind === 'elementwise' && getOp(op)!.mathFunction === undefined && !FORMS.has(op));
+    expect(unwritable, 'elementwise primitives with no mathFunction and no operator form in the mathjs bridge').toEqual([]);
   });
 
   it('renders every elementwise primitive so that mathjs (with mathScope) computes what a run does', () => {
