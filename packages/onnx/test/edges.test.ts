@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Graph, tensor, type DType, type Node, type Tensor } from '@chainrule/graph';
+import { AttrError, AttrReader, Graph, OPS, PRIMITIVES, tensor, type DType, type Node, type Primitive, type Tensor } from '@chainrule/graph';
 import { compileOnnx } from '../src/index.js';
 import { agree } from './agree.js';
 
@@ -7,8 +7,22 @@ import { agree } from './agree.js';
 // kernels and JavaScript's Math differ unless the lowering says otherwise.
 
 const SPECIAL = [0, -0, 1, -1, 0.5, -0.5, 2, -3, 1e-300, Infinity, -Infinity, NaN];
-const UNARY = ['neg', 'abs', 'sign', 'exp', 'log', 'log1p', 'sqrt', 'square', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'softplus'];
-const BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'greater', 'less', 'equal'];
+
+/** The elementwise primitives of one arity whose attributes parse from `{}`, so that a new one is checked here too. */
+function elementwiseOps(arity: number): Primitive[] {
+  const needsNoAttrs = (op: Primitive): boolean => {
+    try {
+      OPS[op].parseAttrs(new AttrReader({}));
+      return true;
+    } catch (e) {
+      if (e instanceof AttrError) return false;
+      throw e;
+    }
+  };
+  return PRIMITIVES.filter((op) => OPS[op].kind === 'elementwise' && OPS[op].arity === arity && needsNoAttrs(op));
+}
+const UNARY = elementwiseOps(1);
+const BINARY = elementwiseOps(2);
 const DTYPES = ['float64', 'float32'] as const;
 
 /** Runs outputs once on ONNX Runtime; the interpreter's values second. */
