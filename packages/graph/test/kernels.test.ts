@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { all, create } from 'mathjs';
 import { describe, expect, it } from 'vitest';
-import { ExecutionError, Graph, Node, Tensor, sizeOf, stridesOf, tensor, type DType } from '../src/index.js';
+import { ExecutionError, Graph, Node, Tensor, sizeOf, stridesOf, tensor, type DType, type Primitive } from '../src/index.js';
+import { elementwiseOps } from './op-lists.js';
 
 // The oracle: mathjs, configured so that sqrt(−1) and log(−1) give NaN rather than complex numbers,
 // and with comparisons (max, min, equal) exact rather than within 1e-12: two distinct doubles differ
@@ -105,10 +106,8 @@ function broadcastableTo(out: readonly number[]): fc.Arbitrary<number[]> {
 // ---------------------------------------------------------------------------------------------
 // Elementwise ops
 
-type Unary = 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'square' | 'reciprocal' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu' | 'softplus';
-
 /** One row per unary op: a domain where the mathjs formula is accurate, and that formula. */
-const UNARY: readonly [Unary, fc.Arbitrary<number>, (x: number) => number][] = [
+const UNARY: readonly [Primitive, fc.Arbitrary<number>, (x: number) => number][] = [
   ['neg', finite(-1e300, 1e300), (x) => num(math.unaryMinus(x))],
   ['abs', finite(-1e300, 1e300), (x) => num(math.abs(x))],
   ['sign', fc.oneof(finite(-1e3, 1e3), fc.constantFrom(0, -0)), (x) => num(math.sign(x))],
@@ -125,6 +124,9 @@ const UNARY: readonly [Unary, fc.Arbitrary<number>, (x: number) => number][] = [
   ['relu', finite(-1e6, 1e6), (x) => num(math.max(x, 0))],
   // log(1 + eˣ) loses relative accuracy once eˣ ≪ 1: keep x ≥ −5 for the naive formula.
   ['softplus', finite(-5, 40), (x) => num(math.log(math.add(1, math.exp(x))))],
+  // The value unchanged: what a run computes of these two (they differ only to autodiff).
+  ['stopGradient', finite(-1e300, 1e300), (x) => x],
+  ['identity', finite(-1e300, 1e300), (x) => x],
 ];
 
 describe('unary elementwise kernels match mathjs', () => {
@@ -162,11 +164,9 @@ describe('unary elementwise kernels match mathjs', () => {
   });
 });
 
-type Binary = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'greater' | 'less' | 'equal';
-
 /** One row per binary op: domains of both operands and the mathjs formula. Comparisons draw from a
  * small integer grid so that ties happen (mathjs compares with a tolerance, exact on integers). */
-const BINARY: readonly [Binary, fc.Arbitrary<number>, fc.Arbitrary<number>, (a: number, b: number) => number][] = [
+const BINARY: readonly [Primitive, fc.Arbitrary<number>, fc.Arbitrary<number>, (a: number, b: number) => number][] = [
   ['add', finite(-1e6, 1e6), finite(-1e6, 1e6), (a, b) => num(math.add(a, b))],
   ['sub', finite(-1e6, 1e6), finite(-1e6, 1e6), (a, b) => num(math.subtract(a, b))],
   ['mul', finite(-1e6, 1e6), finite(-1e6, 1e6), (a, b) => num(math.multiply(a, b))],
@@ -215,6 +215,17 @@ describe('binary elementwise kernels match mathjs', () => {
     expect(y.data[0]).toBeNaN();
     expect(num(math.pow(-2, 0.5))).toBeNaN();
     expect(y.data[1]).toBe(-8);
+  });
+});
+
+describe('the elementwise oracle tables', () => {
+  it.each([
+    [1, UNARY.map(([op]) => op)],
+    [2, BINARY.map(([op]) => op)],
+  ] as const)('of arity %i have a row for exactly the elementwise primitives of that arity without attributes', (arity, table) => {
+    const ops = elementwiseOps(arity);
+    expect(ops.filter((op) => !table.includes(op)), 'primitives without an oracle').toEqual([]);
+    expect(table.filter((op) => !ops.includes(op)), 'rows for no such primitive').toEqual([]);
   });
 });
 
