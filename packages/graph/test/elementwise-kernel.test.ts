@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { allocate, getOp, kernelOptions, setKernelOptions, type DType } from '../src/index.js';
+import { OPS, PRIMITIVES, allocate, getOp, kernelOptions, setKernelOptions, type DType } from '../src/index.js';
 import { runVectorised, vectorisable, worthVectorising, type ClusterProgram } from '../src/kernels/wasm/elementwise.js';
 
 const wasm = kernelOptions().wasmSimd;
@@ -13,8 +13,10 @@ afterEach(() => {
   setKernelOptions({ backend: 'auto' });
 });
 
-const UNARY = ['neg', 'abs', 'sqrt', 'square', 'reciprocal', 'relu'];
-const BINARY = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'];
+// The primitives the evaluator runs, asked of the evaluator itself (its op codes are not exported).
+const VECTOR_OPS = PRIMITIVES.filter((op) => vectorisable([op]));
+const UNARY = VECTOR_OPS.filter((op) => OPS[op].arity === 1);
+const BINARY = VECTOR_OPS.filter((op) => OPS[op].arity === 2);
 
 const SPECIAL = [0, -0, 1, -1, 0.5, 3, -7.25, Infinity, -Infinity, NaN, 5e-324, -5e-324, 1e-40, 3.4028234663852886e38, -3.5e38, 1e308, 2 ** -149];
 
@@ -28,7 +30,7 @@ function jsValue(op: string, dtype: DType, a: number, b: number): number {
 
 /** The evaluator on arrays `a` and `b` (one op), as stored values. */
 function wasmValues(op: string, dtype: DType, a: Float64Array | Float32Array, b: Float64Array | Float32Array): Float64Array | Float32Array {
-  const binary = BINARY.includes(op);
+  const binary = getOp(op)!.arity === 2;
   const program: ClusterProgram = {
     dtype,
     n: a.length,
@@ -114,6 +116,13 @@ describe('which clusters are vectorised', () => {
     expect(vectorisable(['add', 'div', 'sqrt', 'relu'])).toBe(true);
     expect(vectorisable(['add', 'exp'])).toBe(false);
     expect(vectorisable(['cast'])).toBe(false);
+  });
+
+  it('only elementwise primitives of one or two operands with a fuse template, never an unknown name', () => {
+    const stray = VECTOR_OPS.filter((op) => OPS[op].kind !== 'elementwise' || OPS[op].fuse === undefined || (OPS[op].arity !== 1 && OPS[op].arity !== 2));
+    expect(stray, 'ops the evaluator runs that the generated loop cannot').toEqual([]);
+    expect(VECTOR_OPS.length).toBeGreaterThan(0);
+    for (const name of ['notAnOp', 'toString', 'constructor', '__proto__', '']) expect(vectorisable([name]), name).toBe(false);
   });
 
   it('only clusters with enough work per array moved, and at least 4096 elements', () => {
