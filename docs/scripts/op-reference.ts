@@ -1,23 +1,13 @@
-// The op reference, generated from the op registry and the derivative rules so that it cannot
-// drift from the code: `pnpm --filter @chainrule/examples op-reference` rewrites
-// docs/op-reference.md, and test/op-reference.test.ts fails when the committed file differs.
-import { Graph, OPS, PRIMITIVES, toExpression, type Node } from '@chainrule/graph';
+// The op reference, generated from the op registry, the derivative rules and the gradient spec
+// table (conventions at kinks) so that it cannot drift from the code:
+// `pnpm --filter @chainrule/examples op-reference` rewrites docs/op-reference.md, and
+// test/op-reference.test.ts fails when the committed file differs.
+import { Graph, OPS, PRIMITIVES, toExpression, type Node, type Primitive } from '@chainrule/graph';
 import { VJP_RULES } from '@chainrule/autodiff';
+import { OP_SPECS, type OpSpec } from '@chainrule/autodiff/testing';
 
-/** Conventions at points where an op is not differentiable, by op. */
-const KINKS: Readonly<Record<string, string>> = {
-  abs: "|x|′(0) = 0",
-  relu: "relu′(0) = 0",
-  maximum: 'a tie a = b sends half the cotangent to each operand',
-  minimum: 'a tie a = b sends half the cotangent to each operand',
-  max: 'tied maxima share the cotangent equally',
-  sign: 'piecewise constant: no gradient flows',
-  sqrt: 'at 0 the derivative is +∞; a zero cotangent stays 0 (strong zero)',
-  log: 'at 0 the derivative is +∞; a zero cotangent stays 0 (strong zero)',
-  reciprocal: 'at 0 the derivative is ∞; a zero cotangent stays 0 (strong zero)',
-  pow: '∂/∂b at a = 0 is taken as 0',
-  where: 'the condition gets no gradient; the untaken branch gets exactly 0',
-};
+/** The spec rows by op, for the convention each states at the op's kinks. */
+const SPECS: Partial<Record<Primitive, OpSpec>> = OP_SPECS;
 
 /** The VJP of an elementwise op written out for scalar operands `x`, `y`, `c` and cotangent `g`. */
 function vjpFormulas(op: string): string {
@@ -51,7 +41,7 @@ export function opReference(): string {
     const def = OPS[op];
     const arity = def.arity === 'variadic' ? '1+' : String(def.arity);
     const derivative = !def.differentiable ? 'none' : vjpFormulas(op) || `rule \`vjp:${op}\` (see \`packages/autodiff/src/vjp\`)`;
-    return `| \`${op}\` | ${def.kind} | ${arity} | ${cell(def.summary)} | ${cell(def.shapeRule)} | ${cell(derivative)} | ${cell(KINKS[op] ?? '')} |`;
+    return `| \`${op}\` | ${def.kind} | ${arity} | ${cell(def.summary)} | ${cell(def.shapeRule)} | ${cell(derivative)} | ${cell(SPECS[op]?.kink ?? '')} |`;
   });
   return `---
 title: Op reference
@@ -59,9 +49,10 @@ title: Op reference
 
 # Op reference
 
-Generated from the op registry (\`OPS\`) and the derivative rules (\`VJP_RULES\`) by
-\`docs/scripts/op-reference.ts\`; do not edit by hand. Derivatives of elementwise ops are printed
-from the rule's own graph nodes for scalar operands, with \`g\` the incoming cotangent ∂ℓ/∂out.
+Generated from the op registry (\`OPS\`), the derivative rules (\`VJP_RULES\`) and the gradient
+spec table (\`OP_SPECS\`, for the conventions) by \`docs/scripts/op-reference.ts\`; do not edit
+by hand. Derivatives of elementwise ops are printed from the rule's own graph nodes for scalar
+operands, with \`g\` the incoming cotangent ∂ℓ/∂out.
 
 | op | kind | inputs | what it computes | output shape | derivative (VJP) | convention |
 | --- | --- | --- | --- | --- | --- | --- |

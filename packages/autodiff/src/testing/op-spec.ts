@@ -33,6 +33,11 @@ export interface OpSpec {
   readonly build: (xs: readonly Node[]) => Node;
   /** Relative and absolute tolerance of the finite-difference comparison. */
   readonly tolerance: number;
+  /**
+   * The documented convention at a point where the op is not differentiable, which the row's domain
+   * keeps away from (the op reference prints it).
+   */
+  readonly kink?: string;
 }
 
 const unary = (f: (x: Node) => Node, domain: Domain = 'any'): OpSpec => ({
@@ -63,18 +68,18 @@ const binary = (f: (a: Node, b: Node) => Node, domain: Domain = 'any', shapes: r
  */
 export const OP_SPECS = {
   neg: unary((x) => x.neg()),
-  abs: unary((x) => x.abs(), 'awayFromZero'),
+  abs: { ...unary((x) => x.abs(), 'awayFromZero'), kink: '|x|′(0) = 0' },
   exp: unary((x) => x.exp()),
-  log: unary((x) => x.log(), 'positive'),
+  log: { ...unary((x) => x.log(), 'positive'), kink: 'at 0 the derivative is +∞; a zero cotangent stays 0 (strong zero)' },
   log1p: unary((x) => x.log1p(), 'positive'),
-  sqrt: unary((x) => x.sqrt(), 'positive'),
+  sqrt: { ...unary((x) => x.sqrt(), 'positive'), kink: 'at 0 the derivative is +∞; a zero cotangent stays 0 (strong zero)' },
   square: unary((x) => x.square()),
-  reciprocal: unary((x) => x.reciprocal(), 'awayFromZero'),
+  reciprocal: { ...unary((x) => x.reciprocal(), 'awayFromZero'), kink: 'at 0 the derivative is ∞; a zero cotangent stays 0 (strong zero)' },
   sin: unary((x) => x.sin()),
   cos: unary((x) => x.cos()),
   tanh: unary((x) => x.tanh()),
   sigmoid: unary((x) => x.sigmoid()),
-  relu: unary((x) => x.relu(), 'awayFromZero'),
+  relu: { ...unary((x) => x.relu(), 'awayFromZero'), kink: 'relu′(0) = 0' },
   softplus: unary((x) => x.softplus()),
   cast: unary((x) => x.cast('float64')),
   identity: unary((x) => x.identity()),
@@ -82,12 +87,12 @@ export const OP_SPECS = {
   sub: binary((a, b) => a.sub(b)),
   mul: binary((a, b) => a.mul(b)),
   div: binary((a, b) => a.div(b), 'awayFromZero'),
-  pow: binary((a, b) => a.pow(b), 'positive'),
-  maximum: binary((a, b) => a.maximum(b), 'distinct', [[2, 3], [2, 3]]),
-  minimum: binary((a, b) => a.minimum(b), 'distinct', [[2, 3], [2, 3]]),
-  where: binary((a, b) => a.graph.where(a.graph.constant([1, 0, 1]), a, b)),
+  pow: { ...binary((a, b) => a.pow(b), 'positive'), kink: '∂/∂b at a = 0 is taken as 0' },
+  maximum: { ...binary((a, b) => a.maximum(b), 'distinct', [[2, 3], [2, 3]]), kink: 'a tie a = b sends half the cotangent to each operand' },
+  minimum: { ...binary((a, b) => a.minimum(b), 'distinct', [[2, 3], [2, 3]]), kink: 'a tie a = b sends half the cotangent to each operand' },
+  where: { ...binary((a, b) => a.graph.where(a.graph.constant([1, 0, 1]), a, b)), kink: 'the condition gets no gradient; the untaken branch gets exactly 0' },
   sum: unary((x) => x.sum(1)),
-  max: unary((x) => x.max(0, true), 'distinct'),
+  max: { ...unary((x) => x.max(0, true), 'distinct'), kink: 'tied maxima share the cotangent equally' },
   matmul: binary((a, b) => a.matmul(b, { transposeB: true }), 'any', [[2, 3], [4, 3]]),
   transpose: unary((x) => x.transpose([1, 0])),
   solve: binary((a, b) => a.graph.solve(a.add(a.graph.constant([[4, 0], [0, 4]])), b), 'any', [[2, 2], [2, 3]]), // kept well-conditioned
