@@ -54,10 +54,14 @@ export interface GraphRecipe {
 }
 
 const dims = fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 0, maxLength: 3 });
-const awayFromZero = fc.tuple(fc.double({ min: 0.2, max: 1.5, noNaN: true }), fc.boolean()).map(([v, neg]) => (neg ? -v : v));
+// Input values away from 0 (the kinks of abs and relu) and with no ties (max): a shuffled grid of
+// ±0.2, ±0.3, …, ±1.5, each moved by at most 0.02, so no two are closer than 0.06. NOTE: drawn
+// independently, values tie at the bounds of their range, and shrinking makes them tie.
+const GRID = Array.from({ length: 14 }, (_, i) => 0.2 + 0.1 * i).flatMap((v) => [v, -v]);
 const point = dims.chain((shape) => {
-  const n = shape.reduce((a, d) => a * d, 1);
-  return fc.array(awayFromZero, { minLength: n, maxLength: n }).map((values) => tensor(values, shape));
+  const n = shape.reduce((a, d) => a * d, 1); // at most 27, within the grid's 28 values
+  const jitter = fc.array(fc.double({ min: -0.02, max: 0.02, noNaN: true }), { minLength: n, maxLength: n });
+  return fc.tuple(fc.shuffledSubarray(GRID, { minLength: n, maxLength: n }), jitter).map(([values, moves]) => tensor(values.map((v, i) => v + moves[i]!), shape));
 });
 const step: fc.Arbitrary<Step> = fc.record({
   kind: fc.constantFrom(...STEP_KINDS),
@@ -71,7 +75,8 @@ const step: fc.Arbitrary<Step> = fc.record({
  * Random well-formed graphs for differentiation tests: 1–3 inputs (rank 0–3) and up to `maxSteps`
  * steps mixing elementwise ops, broadcasting, reductions, matmul, transposes, reshapes, slices,
  * concatenation and the composites. Values stay in each op's domain (log and sqrt of x² + ½,
- * division by x² + ½) and away from kinks (abs, relu, max only see inputs, which avoid 0).
+ * division by x² + ½) and away from kinks (abs, relu, max only see inputs, whose values avoid 0
+ * and each other).
  *
  * @param maxSteps - the most steps a graph has (default 10).
  * @returns an arbitrary of recipes; turn one into a function with {@link buildRecipe}.
