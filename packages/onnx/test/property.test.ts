@@ -57,7 +57,7 @@ describe('ONNX Runtime agrees with the interpreter', () => {
     );
   });
 
-  // The spec table has one row per differentiable primitive (solve, pow, gather, scatterAdd, pad, …
+  // The spec table has one row per differentiable primitive (solve, gather, scatterAdd, pad, …
   // which the random graphs do not build); each is checked with its gradient and a second derivative.
   // y is a scalar sum of non-negative terms, well conditioned whatever the order of its adds, and
   // is compared elementwise like everything else except the SUMMING specs and the gradient of an

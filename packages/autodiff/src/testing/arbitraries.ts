@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { tensor, type Node, type Tensor } from '@chainrule/graph';
+import { getOp, tensor, type Node, type Tensor } from '@chainrule/graph';
+import { OP_SPECS, type OpSpec } from './op-spec.js';
 
 /**
  * The kinds of step a random graph is made of. Each keeps values in the domain of its ops.
@@ -13,7 +14,7 @@ import { tensor, type Node, type Tensor } from '@chainrule/graph';
 export const STEP_KINDS = [
   'neg', 'sin', 'cos', 'tanh', 'sigmoid', 'softplus', 'square', 'expTanh', 'logSafe', 'sqrtSafe', 'reciprocalSafe',
   'kinkOnInput', 'add', 'sub', 'mul', 'divSafe', 'sum', 'mean', 'max', 'logSumExp', 'softmax', 'logSoftmax',
-  'matmulSelf', 'transpose', 'flatten', 'expandSqueeze', 'slice', 'concatSelf', 'broadcast',
+  'matmulSelf', 'transpose', 'flatten', 'expandSqueeze', 'slice', 'concatSelf', 'broadcast', 'elementwise',
 ] as const;
 
 /**
@@ -29,7 +30,7 @@ export interface Step {
   readonly kind: (typeof STEP_KINDS)[number];
   /** First operand, an index into the values built so far. */
   readonly a: number;
-  /** Second operand (binary steps). */
+  /** Second operand (binary steps); also picks the op of an `elementwise` step. */
   readonly b: number;
   /** An axis choice. */
   readonly axis: number;
@@ -72,11 +73,25 @@ const step: fc.Arbitrary<Step> = fc.record({
 });
 
 /**
+ * The rows an `elementwise` step draws from (see {@link graphRecipe}): the step feeds every operand
+ * of the op, so the build fits operands of any shape (where's row builds its condition at a fixed
+ * shape), and x² + ½ reaches the domain (nothing makes operands `distinct`).
+ */
+const ELEMENTWISE_ROWS: readonly OpSpec[] = Object.entries(OP_SPECS).flatMap(([op, row]: [string, OpSpec]) => {
+  const def = getOp(op)!;
+  return def.kind === 'elementwise' && def.arity === row.arity && row.domain !== 'distinct' ? [row] : [];
+});
+
+/**
  * Random well-formed graphs for differentiation tests: 1–3 inputs (rank 0–3) and up to `maxSteps`
  * steps mixing elementwise ops, broadcasting, reductions, matmul, transposes, reshapes, slices,
  * concatenation and the composites. Values stay in each op's domain (log and sqrt of x² + ½,
  * division by x² + ½) and away from kinks (abs, relu, max only see inputs, whose values avoid 0
- * and each other).
+ * and each other). An `elementwise` step applies a differentiable elementwise primitive taken from
+ * the spec table ({@link OP_SPECS}), so a new op with a row is fuzzed here too: its operands are
+ * squashed by tanh (values of order one), then passed through x² + ½ when the row's domain is
+ * `positive` or `awayFromZero` (which also keeps abs and relu off their kinks); rows of domain
+ * `distinct` and rows that build an operand themselves (where) are left out.
  *
  * @param maxSteps - the most steps a graph has (default 10).
  * @returns an arbitrary of recipes; turn one into a function with {@link buildRecipe}.
@@ -143,6 +158,12 @@ function apply(s: Step, values: Node[], inputs: readonly Node[]): Node {
     }
     case 'concatSelf': return axis === undefined ? a : a.graph.concat([a, a.sin()], axis);
     case 'broadcast': return a.broadcastTo([2, ...a.shape]);
+    case 'elementwise': {
+      const row = ELEMENTWISE_ROWS[s.b % ELEMENTWISE_ROWS.length]!;
+      // tanh first: fed raw values, pow and exp compound into overflow and derivatives too steep for
+      // central differences (a few graphs in 10⁴).
+      return row.build([a, b].slice(0, row.arity).map((x) => (row.domain === 'any' ? x.tanh() : safe(x.tanh()))));
+    }
   }
 }
 
