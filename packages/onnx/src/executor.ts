@@ -1,4 +1,4 @@
-import ort from 'onnxruntime-node';
+import type ort from 'onnxruntime-node';
 import {
   ExecutionError,
   Tensor,
@@ -16,6 +16,18 @@ import {
 } from '@chainrule/graph';
 import type { External } from './builder.js';
 import { exportModel, onnxOutputName, onnxUpdateName, type ToOnnxOptions } from './export.js';
+import { onnxRuntime, type OnnxRuntime } from './runtime.js';
+
+/**
+ * An ONNX Runtime execution provider: its name (`'cpu'`, `'cuda'`, …) or its name with options, as
+ * onnxruntime-node's `InferenceSession` takes them.
+ *
+ * @example
+ * ```ts
+ * const providers: OnnxExecutionProvider[] = [{ name: 'cuda', deviceId: 0 }, 'cpu'];
+ * ```
+ */
+export type OnnxExecutionProvider = string | { readonly name: string; readonly [option: string]: unknown };
 
 /**
  * How to run a request on ONNX Runtime.
@@ -32,7 +44,7 @@ export interface OnnxExecutableOptions extends ToOnnxOptions {
    * ONNX Runtime execution providers in order of preference (default `['cpu']`). `'cuda'` needs
    * onnxruntime-node's CUDA binaries (see the guide "When one process is not enough").
    */
-  readonly executionProviders?: readonly ort.InferenceSession.ExecutionProviderConfig[] | undefined;
+  readonly executionProviders?: readonly OnnxExecutionProvider[] | undefined;
   /**
    * ONNX Runtime's graph optimisations (default `'basic'`: constant folding and removal of redundant
    * nodes, which change no value). `'extended'` and `'all'` add fusions, some of which fold a
@@ -85,7 +97,7 @@ function draw(node: Node, bindings: ReadonlyMap<string, number>, drew: Node[], s
   return getOp(node.op)!.kernel([], node.attrs, ctx);
 }
 
-const asOrt = (t: Tensor): ort.Tensor => new ort.Tensor(t.dtype, t.data, t.shape);
+const asOrt = (runtime: OnnxRuntime, t: Tensor): ort.Tensor => new runtime.Tensor(t.dtype, t.data, t.shape);
 const fromOrt = (t: ort.Tensor): Tensor => new Tensor((t.data as Float64Array | Float32Array).slice(), t.dims);
 
 /**
@@ -118,8 +130,9 @@ const fromOrt = (t: ort.Tensor): Tensor => new Tensor((t.data as Float64Array | 
  */
 export async function compileOnnx(graph: Graph, options: OnnxExecutableOptions): Promise<OnnxExecutable> {
   const { bytes, request, externals } = exportModel(graph, options);
-  const session = await ort.InferenceSession.create(bytes, {
-    executionProviders: options.executionProviders ?? ['cpu'],
+  const runtime = await onnxRuntime();
+  const session = await runtime.InferenceSession.create(bytes, {
+    executionProviders: (options.executionProviders ?? ['cpu']) as ort.InferenceSession.ExecutionProviderConfig[],
     ...(options.intraOpNumThreads === undefined ? {} : { intraOpNumThreads: options.intraOpNumThreads }),
     interOpNumThreads: 1,
     executionMode: 'sequential',
@@ -135,7 +148,7 @@ export async function compileOnnx(graph: Graph, options: OnnxExecutableOptions):
     const drew: Node[] = [];
     const value = ({ node, kind }: External): Tensor =>
       kind === 'feed' ? fed.get(node.name!)! : kind === 'variable' ? state.variable(node.name!) : draw(node, bindings, drew, state);
-    const ortFeeds = Object.fromEntries(externals.map((e) => [e.name, asOrt(value(e))]));
+    const ortFeeds = Object.fromEntries(externals.map((e) => [e.name, asOrt(runtime, value(e))]));
     let results: ort.InferenceSession.OnnxValueMapType;
     try {
       results = await session.run(ortFeeds);

@@ -21,5 +21,5 @@ export { OnnxExportError } from './errors.js';
 export { OPSET, onnxOutputName, onnxUpdateName, toONNX } from './export.js';
 export type { ToOnnxOptions } from './export.js';
 export { compileOnnx } from './executor.js';
-export type { OnnxExecutable, OnnxExecutableOptions } from './executor.js';
+export type { OnnxExecutable, OnnxExecutableOptions, OnnxExecutionProvider } from './executor.js';
 export { randomInputName as onnxRandomName } from './lower/sources.js';
