@@ -42,6 +42,7 @@ export type { RawAttrs } from './ops/attrs.js';
 export { defineOp } from './ops/op-def.js';
 export type { KernelContext, Linearity, NodeType, OpDef, OpKind, PlannedKernel } from './ops/op-def.js';
 export { randomStream } from './core/random.js';
+export type { RandomStream } from './core/random.js';
 export { schedule, toDigraph } from './ir/structure.js';
 export { compileInterpreter } from './exec/interpreter.js';
 // For executors outside this package (such as @chainrule/onnx): the same request checks, feed

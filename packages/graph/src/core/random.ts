@@ -1,6 +1,26 @@
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
-import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+
+/**
+ * A stream of random 32-bit integers, advanced in place: the generator a random op's kernel draws
+ * from (`KernelContext.random()`), and what {@link uniform01} and {@link standardNormal} turn into
+ * draws. Structurally the generator interface of `pure-rand`, declared here so that chainrule's
+ * published types need none of pure-rand's subpath modules (which node10 resolution cannot find).
+ *
+ * @example
+ * ```ts
+ * const rng: RandomStream = randomStream(42, 0);
+ * rng.next(); // an integer in [−2³¹, 2³¹)
+ * ```
+ */
+export interface RandomStream {
+  /** An independent copy of the stream in its current state. */
+  clone(): RandomStream;
+  /** The next value, uniform over the integers in [−2³¹, 2³¹); advances the stream. */
+  next(): number;
+  /** The internal state, read-only. */
+  getState(): readonly number[];
+}
 
 /** Murmur3's 32-bit finaliser: a bijective mix of one word. */
 function fmix32(h: number): number {
@@ -25,7 +45,7 @@ function fmix32(h: number): number {
  * const rng = randomStream(42, 0);
  * ```
  */
-export function randomStream(seed: number, counter: number): RandomGenerator {
+export function randomStream(seed: number, counter: number): RandomStream {
   const lo = counter % 0x100000000;
   const hi = Math.floor(counter / 0x100000000);
   const state: number[] = [fmix32(seed ^ 0x9e3779b9), fmix32(lo ^ 0x7f4a7c15), fmix32((seed + 0x632be5ab) ^ hi), fmix32(lo + 0x1b873593)];
@@ -45,7 +65,7 @@ export function randomStream(seed: number, counter: number): RandomGenerator {
  * uniform01(randomStream(42, 0));
  * ```
  */
-export function uniform01(rng: RandomGenerator): number {
+export function uniform01(rng: RandomStream): number {
   return uniformFloat64(rng);
 }
 
@@ -60,7 +80,7 @@ export function uniform01(rng: RandomGenerator): number {
  * standardNormal(randomStream(7, 0));
  * ```
  */
-export function standardNormal(rng: RandomGenerator): number {
+export function standardNormal(rng: RandomStream): number {
   const u1 = 1 - uniformFloat64(rng); // in (0, 1], so the log is finite
   const u2 = uniformFloat64(rng);
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);

@@ -4,8 +4,7 @@ import type { GraphCore } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import type { RunState } from '../ir/state.js';
 import { getOp } from '../ops/registry.js';
-import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import { randomStream } from '../core/random.js';
+import { randomStream, type RandomStream } from '../core/random.js';
 import { formatShape } from '../core/shape.js';
 import { schedule } from '../ir/structure.js';
 import { Tensor } from '../core/tensor.js';
@@ -197,7 +196,7 @@ export function isFeedName(graph: GraphCore, name: string): boolean {
  * const ctx = { outShape, random: () => drawFor(node, drew, state), external };
  * ```
  */
-export function drawFor(node: Node, drew: Node[], state: RunState = node.graph.state): RandomGenerator {
+export function drawFor(node: Node, drew: Node[], state: RunState = node.graph.state): RandomStream {
   drew.push(node);
   return randomStream(node.attrs['seed'] as number, state.randomRuns(node.id));
 }

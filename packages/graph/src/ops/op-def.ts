@@ -1,5 +1,5 @@
-import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import type { DType, TypedArray } from '../core/dtype.js';
+import type { RandomStream } from '../core/random.js';
 import type { Shape, SymbolicShape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import type { AttrReader } from './attrs.js';
@@ -33,7 +33,7 @@ export interface KernelContext {
   /** Concrete shape of the output for this run (symbolic dimensions bound). */
   readonly outShape: Shape;
   /** The random stream of this node for this run (random ops only). */
-  random(): RandomGenerator;
+  random(): RandomStream;
   /** The fed value of an input, or the stored value of a variable (those two ops only). */
   external(): Tensor;
 }
