@@ -1,7 +1,7 @@
 import { VERSION as GRAPH_VERSION, describeNode, prepareRequest, type Graph, type Node, type PreparedRequest, type Updates } from '@chainrule/graph';
 import { OnnxBuilder, type DimSource, type External } from './builder.js';
 import { loweringOf } from './lower/registry.js';
-import { onnx, valueInfo } from './proto.js';
+import { encodeModel, valueInfo, type ModelProto } from './proto.js';
 
 /**
  * The ONNX opset the exported models declare (the default domain `ai.onnx`).
@@ -101,7 +101,7 @@ export function exportModel(graph: Graph, options: ToOnnxOptions): ExportedModel
     return valueInfo(name, target.dtype, target.shape, `new value of ${describeNode(target)}`);
   });
   const inputs = b.externals.map(({ name, node, kind }) => valueInfo(name, node.dtype, node.shape, `${kind}: ${describeNode(node)}`));
-  const model = onnx.ModelProto.create({
+  const model: ModelProto = {
     irVersion: IR_VERSION,
     opsetImport: [{ domain: '', version: OPSET }],
     producerName: 'chainrule',
@@ -116,8 +116,8 @@ export function exportModel(graph: Graph, options: ToOnnxOptions): ExportedModel
         'Exported by chainrule. Inputs: fed inputs and variables under their own names, random draws as #random/<node id>. ' +
         'Outputs: #output/<i> in request order, then #update/<variable> holding each assigned variable\'s new value.',
     },
-  });
-  return { bytes: onnx.ModelProto.encode(model).finish(), request, externals: b.externals };
+  };
+  return { bytes: encodeModel(model), request, externals: b.externals };
 }
 
 /**

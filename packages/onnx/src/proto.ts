@@ -1,20 +1,69 @@
-import onnxProto from 'onnx-proto';
 import type { DType, SymbolicShape } from '@chainrule/graph';
+import { AttributeType, DataType, onnxSchema } from './onnx-schema.js';
 
-// The ONNX protobuf schema as compiled by onnx-proto (protobufjs static code); this file turns
-// plain values into its messages. Nothing here encodes bytes by hand.
+// The messages chainrule writes, as plain objects that the schema of onnx-schema.ts encodes;
+// nothing here encodes bytes by hand. int64 fields hold numbers, which protobufjs writes exactly
+// when they are integers, as sizes and attribute values always are.
 
-/** The `onnx` protobuf namespace: message classes (`ModelProto`, …) with their encoders, and enums. */
-export const onnx = onnxProto.onnx;
 /** A tensor message (an initializer, or the value of a tensor attribute) as a plain object. */
-export type TensorProto = onnxProto.onnx.ITensorProto;
-/** A graph node message as a plain object. */
-export type NodeProto = onnxProto.onnx.INodeProto;
-type AttributeProto = onnxProto.onnx.IAttributeProto;
-type ValueInfoProto = onnxProto.onnx.IValueInfoProto;
+export interface TensorProto {
+  name: string;
+  dims: number[];
+  /** A {@link DataType} value. */
+  dataType: number;
+  rawData: Uint8Array;
+}
 
-const { DataType } = onnx.TensorProto;
-const { AttributeType } = onnx.AttributeProto;
+/** A graph node message as a plain object. */
+export interface NodeProto {
+  opType: string;
+  domain: string;
+  name: string;
+  input: string[];
+  output: string[];
+  attribute: AttributeProto[];
+  docString: string;
+}
+
+/** An attribute message: its `type` says which one of `i`, `ints`, `s` and `t` it carries. */
+interface AttributeProto {
+  name: string;
+  type: number;
+  i?: number;
+  ints?: number[];
+  s?: Uint8Array;
+  t?: TensorProto;
+}
+
+/** A graph input or output message as a plain object. */
+interface ValueInfoProto {
+  name: string;
+  docString: string;
+  type: { tensorType: { elemType: number; shape: { dim: ({ dimValue: number } | { dimParam: string })[] } } };
+}
+
+/** A model message as a plain object: one graph and the opsets it uses. */
+export interface ModelProto {
+  irVersion: number;
+  opsetImport: { domain: string; version: number }[];
+  producerName: string;
+  producerVersion: string;
+  graph: {
+    name: string;
+    node: NodeProto[];
+    initializer: TensorProto[];
+    input: ValueInfoProto[];
+    output: ValueInfoProto[];
+    docString: string;
+  };
+}
+
+const Model = onnxSchema.lookupType('onnx.ModelProto');
+
+/** Serialises a model to ONNX's protobuf bytes. */
+export function encodeModel(model: ModelProto): Uint8Array {
+  return Model.encode(model).finish();
+}
 
 /** ONNX element type of a chainrule dtype; also Cast's `to` attribute for a cast to that dtype. */
 export function elemType(dtype: DType): number {

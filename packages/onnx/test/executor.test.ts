@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { ChainruleError, ExecutionError, FeedError, Graph, tensor } from '@chainrule/graph';
 import { OPSET, compileOnnx, onnxOutputName, onnxUpdateName, toONNX } from '../src/index.js';
+import { DataType, onnxSchema } from '../src/onnx-schema.js';
+import type { ModelProto } from '../src/proto.js';
 
 describe('the ONNX Runtime executor', () => {
   it('commits all assignments together after the run (a ← b, b ← a swaps) and keeps variables between runs', async () => {
@@ -88,14 +89,14 @@ describe('the ONNX Runtime executor', () => {
   it('declares opset 21 and writes symbolic dimensions as dim_params', () => {
     const g = new Graph();
     const x = g.input('x', ['batch', 3], 'float32');
-    const model = onnxProto.onnx.ModelProto.decode(toONNX(g, { outputs: [x.sum(1)] }));
-    expect(model.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([['', OPSET]]);
+    const Model = onnxSchema.lookupType('onnx.ModelProto');
+    const model = Model.toObject(Model.decode(toONNX(g, { outputs: [x.sum(1)] })), { longs: Number }) as ModelProto;
+    expect(model.opsetImport).toEqual([{ domain: '', version: OPSET }]);
     expect(OPSET).toBe(21);
-    const graph = model.graph!;
-    const dims = (v: onnxProto.onnx.IValueInfoProto): (string | number)[] => v.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
-    expect(graph.input![0]!.type!.tensorType!.elemType).toBe(onnxProto.onnx.TensorProto.DataType.FLOAT);
-    expect(dims(graph.input![0]!)).toEqual(['batch', 3]);
-    expect(dims(graph.output![0]!)).toEqual(['batch']);
+    const [input, output] = [model.graph.input[0]!.type.tensorType, model.graph.output[0]!.type.tensorType];
+    expect(input.elemType).toBe(DataType.FLOAT);
+    expect(input.shape.dim).toEqual([{ dimParam: 'batch' }, { dimValue: 3 }]);
+    expect(output.shape.dim).toEqual([{ dimParam: 'batch' }]);
   });
 });
 
