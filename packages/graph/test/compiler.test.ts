@@ -21,6 +21,27 @@ describe('the compiling executor', () => {
     expect(values(g.getVariable('a'))).toEqual([1, 2]);
   });
 
+  it('assigns values that are views of other buffers: a reshape of a computed value, of a variable, of a feed', () => {
+    const g = new Graph();
+    const x = g.input('x', [2, 2]);
+    const m = g.variable('m', tensor([[1, 2], [3, 4]]));
+    const flat = g.variable('flat', tensor([0, 0, 0, 0]));
+    const copy = g.variable('copy', tensor([0, 0, 0, 0]));
+    const fed = g.variable('fed', tensor([0, 0, 0, 0]));
+    const updates: [Node, Node][] = [[flat, m.mul(2).reshape([4])], [copy, m.reshape([4])], [fed, x.reshape([4])], [m, m.add(1)]];
+    for (const executor of ['interpreter', 'compiled'] as const) {
+      g.setVariable('m', tensor([[1, 2], [3, 4]]));
+      const step = g.compile({ outputs: [], updates, executor });
+      step({ x: tensor([[5, 6], [7, 8]]) });
+      expect(values(g.getVariable('flat')), executor).toEqual([2, 4, 6, 8]);
+      expect(values(g.getVariable('copy')), executor).toEqual([1, 2, 3, 4]); // m before its own update
+      expect(values(g.getVariable('fed')), executor).toEqual([5, 6, 7, 8]);
+      step({ x: tensor([[9, 9], [9, 9]]) });
+      expect(values(g.getVariable('flat')), executor).toEqual([4, 6, 8, 10]);
+      expect(values(g.getVariable('fed')), executor).toEqual([9, 9, 9, 9]);
+    }
+  });
+
   it('keeps variables between runs and sees setVariable', () => {
     const g = new Graph();
     const c = g.variable('c', tensor(0));

@@ -28,7 +28,8 @@ export interface RunState {
   /**
    * Lands one run: stores every assignment `name ← data` and advances each random node drawn by
    * one run. Every value is computed before this is called, and none shares storage with the
-   * state's own variables, so the order of the writes cannot matter (`a ← b, b ← a` swaps).
+   * state's own variables, so the order of the writes cannot matter (`a ← b, b ← a` swaps). The
+   * arrays may be the executor's own buffers, reused by its next run: copy what you keep.
    *
    * @param assignments - new element data by variable name, of each variable's size and dtype.
    * @param drew - the random nodes the run drew from.

@@ -202,10 +202,11 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   const externalSlots = external.map(slotOf);
   const externalNames = external.map((n) => n.name!);
   const externalIsFeed = external.map((n) => getOp(n.op)!.external === 'feed');
-  // What a run commits: each update's value from its planned buffer, or from a staging copy when
-  // the value lives in variable or feed storage (so that `a ← b, b ← a` swaps). Built once: the
-  // buffers are fixed for this specialisation.
-  const assignments = new Map(updates.map(([t, v], k) => [t.name!, staging[k] ?? slots[slotOf(v)]!]));
+  // What a run commits: each update's value from the planned buffer that owns it (a view such as a
+  // reshape reads its owner's), or from a staging copy when the value lives in variable or feed
+  // storage (so that `a ← b, b ← a` swaps). Built once: planned buffers are fixed for this
+  // specialisation.
+  const assignments = new Map(updates.map(([t, v], k) => [t.name!, staging[k] ?? slots[slotOf(owner.get(v)!)]!]));
   return {
     run(feed) {
       for (let i = 0; i < external.length; i++) {
