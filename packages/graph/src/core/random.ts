@@ -3,8 +3,7 @@ import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus'
 
 /**
  * A stream of random 32-bit integers, advanced in place: the generator a random op's kernel draws
- * from (`KernelContext.random()`), and what {@link uniform01} and {@link standardNormal} turn into
- * draws. Structurally the generator interface of `pure-rand`, declared here so that chainrule's
+ * from (`KernelContext.random()`) and turns into uniform or normal draws. Structurally the generator interface of `pure-rand`, declared here so that chainrule's
  * published types need none of pure-rand's subpath modules (which node10 resolution cannot find).
  *
  * @example
