@@ -1,6 +1,5 @@
 import { ExecutionError, FeedError } from '../core/errors.js';
-import type { Executable, ExecutableOptions, Feeds } from '../ir/graph.js';
-import type { GraphCore } from '../ir/graph.js';
+import type { Executable, ExecutableOptions, Feeds, GraphCore } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import { getOp } from '../ops/registry.js';
 import type { KernelContext, OpDef } from '../ops/op-def.js';

@@ -1,6 +1,5 @@
 import { ChainruleError, FeedError, ShapeError } from '../core/errors.js';
-import type { Feeds, Updates } from '../ir/graph.js';
-import type { GraphCore } from '../ir/graph.js';
+import type { Feeds, GraphCore, Updates } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import type { RunState } from '../ir/state.js';
 import { getOp } from '../ops/registry.js';

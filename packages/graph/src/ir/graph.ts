@@ -6,9 +6,8 @@ import { getOp } from '../ops/registry.js';
 import { checkShape, checkSymbolicShape, formatShape, type Dim, type Shape } from '../core/shape.js';
 import { Tensor, copyTensor, full, tensor, type NestedArray } from '../core/tensor.js';
 import type { Initializer } from '../core/initializers.js';
-import type { RunState } from './state.js';
 import type { GraphJSON } from './graph-json.js';
-import { VariableStore } from './state.js';
+import { VariableStore, type RunState } from './state.js';
 
 /**
  * Values for a run's inputs, by input name.

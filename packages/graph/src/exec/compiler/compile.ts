@@ -1,8 +1,7 @@
 import { allocate, type TypedArray } from '../../core/dtype.js';
 import { ChainruleError, ExecutionError, FeedError } from '../../core/errors.js';
 import { bindFeeds, describe, drawFor, feedMap, isFeedName, prepareRequest } from '../request.js';
-import type { Executable, ExecutableOptions, Feeds } from '../../ir/graph.js';
-import type { GraphCore } from '../../ir/graph.js';
+import type { Executable, ExecutableOptions, Feeds, GraphCore } from '../../ir/graph.js';
 import type { Node } from '../../ir/node.js';
 import type { RunState } from '../../ir/state.js';
 import { compileInterpreter } from '../interpreter.js';
