@@ -33,16 +33,17 @@ function graphImports(): Map<string, string[]> {
   const edges = new Map<string, string[]>();
   for (const file of sourceFiles(GRAPH_SRC)) {
     const from = relative(GRAPH_SRC, file);
-    const local = specifiers(file)
-      .filter((s) => s.startsWith('.'))
-      .map((s) => relative(GRAPH_SRC, resolve(dirname(file), s.replace(/\.js$/, '.ts'))));
+    const local = specifiers(file).flatMap((s) => {
+      if (s.startsWith('#')) return [`platform/${s.slice(1)}`]; // the package's own imports (#platform, #mathjs)
+      return s.startsWith('.') ? [relative(GRAPH_SRC, resolve(dirname(file), s.replace(/\.js$/, '.ts')))] : [];
+    });
     edges.set(from, local);
   }
   return edges;
 }
 
 /** Layers from the bottom; a file may import its own layer and the ones below. */
-const LAYERS = [['core'], ['kernels'], ['ops'], ['ir'], ['rewrite', 'exec', 'io'], ['top']] as const;
+const LAYERS = [['core'], ['platform'], ['kernels'], ['ops'], ['ir'], ['rewrite', 'exec', 'io'], ['top']] as const;
 type Room = (typeof LAYERS)[number][number];
 const roomOf = (path: string): Room => {
   const first = path.split('/')[0]!;

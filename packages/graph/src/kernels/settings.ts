@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { platform } from '#platform';
 import { ChainruleError } from '../core/errors.js';
 import { MAX_THREADS } from './limits.js';
 import { wasmKernelsAvailable } from './wasm/runtime.js';
@@ -45,7 +45,7 @@ export interface ResolvedKernelOptions {
   readonly wasmSimd: boolean;
 }
 
-let current: KernelOptions = { backend: 'auto', threads: Math.min(MAX_THREADS, availableParallelism()) };
+let current: KernelOptions = { backend: 'auto', threads: Math.min(MAX_THREADS, platform.cores) };
 
 /**
  * Changes the kernel settings for the whole process; unspecified fields keep their values. Takes

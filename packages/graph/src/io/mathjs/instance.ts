@@ -1,9 +1,10 @@
-import { createRequire } from 'node:module';
+import { loadMathjs } from '#mathjs';
 import type { MathJsInstance } from 'mathjs';
 
-// NOTE: mathjs is loaded on first use, not at import: loading it builds its default instance,
-// which takes about two seconds, and importing @chainrule/graph must not pay for that. A
-// synchronous require keeps the bridge's functions synchronous.
+// NOTE: in Node, mathjs is loaded on first use, not at import: loading it builds its default
+// instance, which takes about two seconds, and importing @chainrule/graph must not pay for that. A
+// synchronous require keeps the bridge's functions synchronous. In a browser build it is a static
+// import that the bundler drops when the bridge is not used (see `#mathjs`).
 let math: MathJsInstance | undefined;
 
 /**
@@ -20,7 +21,7 @@ let math: MathJsInstance | undefined;
  */
 export function mathjs(): MathJsInstance {
   if (math === undefined) {
-    const { create, all } = createRequire(import.meta.url)('mathjs') as typeof import('mathjs');
+    const { create, all } = loadMathjs();
     // The typings declare `all` through an index signature, hence possibly undefined; it is not.
     math = create(all!, { predictable: true });
   }

@@ -15,7 +15,7 @@
  * in progress; also when the caller's own block throws, so no record outlives its product). A
  * thread computes every block it claims in its own workspace.
  */
-import { Worker } from 'node:worker_threads';
+import { platform } from '#platform';
 import type { DType } from '../../core/dtype.js';
 import { ExecutionError } from '../../core/errors.js';
 import { MAX_THREADS } from '../limits.js';
@@ -42,9 +42,7 @@ export const CONTROL_BYTES = (RECORDS + MAX_BLOCKS * RECORD_INTS) * 4;
 // The worker's whole program: a constant of this module, never text from a graph. Products tend
 // to come in bursts (a training step's forward and backward passes), so it polls briefly before
 // sleeping: waking from Atomics.wait costs tens of microseconds.
-const WORKER_SOURCE = `'use strict';
-const { workerData } = require('node:worker_threads');
-const { module, memory, scratch, index } = workerData;
+const WORKER_SOURCE = `({ module, memory, scratch, index }) => {
 const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctl = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
 const claim = () => {
@@ -78,14 +76,14 @@ for (;;) {
   if (generation === seen) Atomics.wait(ctl, ${GENERATION}, seen);
   seen = Atomics.load(ctl, ${GENERATION});
 }
-`;
+}`;
 
-const workers: Worker[] = [];
+let started = 0;
 let control: Int32Array | undefined;
 
 /** Workers started so far (they persist; the thread setting limits how many take part). */
 export function workerCount(): number {
-  return workers.length;
+  return started;
 }
 
 let startFailed = false;
@@ -97,19 +95,11 @@ let startFailed = false;
  */
 function ensureWorkers(kernels: KernelInstance, count: number, scratchBase: number): Int32Array {
   control ??= new Int32Array(kernels.memory.buffer, 0, CONTROL_BYTES / 4);
-  while (workers.length < count && !startFailed) {
-    const scratch = scratchBase + (workers.length + 1) * kernels.scratchStride;
-    try {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: kernels.module, memory: kernels.memory, scratch, index: workers.length + 1 } });
-      // A worker that dies stops claiming blocks; the caller computes what it leaves. Its error
-      // must not become an unhandled 'error' event that ends the process.
-      worker.on('error', () => {});
-      // Idle workers must not keep the process alive.
-      worker.unref();
-      workers.push(worker);
-    } catch {
-      startFailed = true;
-    }
+  while (started < count && !startFailed) {
+    const scratch = scratchBase + (started + 1) * kernels.scratchStride;
+    // A worker that dies stops claiming blocks; the caller computes what it leaves.
+    if (platform.startWorker(WORKER_SOURCE, { module: kernels.module, memory: kernels.memory, scratch, index: started + 1 })) started++;
+    else startFailed = true;
   }
   return control;
 }
@@ -183,12 +173,15 @@ export function runParallel(
   }
 }
 
-/** Waits until the record at `at` is not in progress (polling first, then sleeping); its state. */
+/**
+ * Waits until the record at `at` is not in progress (polling first, then sleeping where the thread
+ * may block; a browser's main thread may not, so it keeps polling); its state.
+ */
 function settle(ctl: Int32Array, at: number): number {
   let state = Atomics.load(ctl, at);
   for (let spin = 0; spin < SPIN && state === TAKEN; spin++) state = Atomics.load(ctl, at);
   while (state === TAKEN) {
-    Atomics.wait(ctl, at, state);
+    if (platform.canBlock) Atomics.wait(ctl, at, state);
     state = Atomics.load(ctl, at);
   }
   return state;

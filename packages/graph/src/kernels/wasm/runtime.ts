@@ -26,7 +26,7 @@ export function kernelInstance(): KernelInstance | null {
 
 function instantiate(): KernelInstance | null {
   try {
-    const bytes = Buffer.from(KERNELS_BASE64, 'base64');
+    const bytes = Uint8Array.from(atob(KERNELS_BASE64), (c) => c.charCodeAt(0));
     if (!WebAssembly.validate(bytes)) return null;
     const module = new WebAssembly.Module(bytes);
     const memory = new WebAssembly.Memory({ initial: 2, maximum: MAXIMUM_PAGES, shared: true });

@@ -1,0 +1,94 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// A browser build of the core packages, made as a user's bundler makes it (Vite, the `browser`
+// condition): no Node module may be reached, mathjs must stay out unless the mathjs bridge is used,
+// and the bundle must still compute — it is imported here, where it finds no Worker and no
+// `document`, so the kernels take their one-thread path.
+
+// Inside the repository, so that the entry resolves the workspace packages as a user's code does.
+const cache = fileURLToPath(new URL('../node_modules/.cache/', import.meta.url));
+mkdirSync(cache, { recursive: true });
+const dir = mkdtempSync(join(cache, 'browser-bundle-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Bundles `source` (an ES module) for the browser; returns the bundle's text and its path. */
+async function bundle(name: string, source: string): Promise<{ code: string; file: string }> {
+  const entry = join(dir, `${name}.ts`);
+  writeFileSync(entry, source);
+  const result = await build({
+    configFile: false,
+    logLevel: 'silent',
+    root: dir,
+    resolve: { conditions: ['@chainrule/source', 'browser', 'module', 'import', 'default'] },
+    build: {
+      write: true,
+      outDir: join(dir, `out-${name}`),
+      minify: false,
+      lib: { entry, formats: ['es'], fileName: name },
+      rollupOptions: { external: [] },
+    },
+  });
+  const output = (Array.isArray(result) ? result[0]! : result) as { output: { type: string; code?: string; fileName: string }[] };
+  const chunks = output.output.filter((o) => o.type === 'chunk');
+  return { code: chunks.map((c) => c.code ?? '').join('\n'), file: join(dir, `out-${name}`, chunks[0]!.fileName) };
+}
+
+const TRAIN = `
+import { Graph, tensor } from '@chainrule/graph';
+import { grad } from '@chainrule/autodiff';
+import { adam, minimize } from '@chainrule/optim';
+
+export function train() {
+  const g = new Graph();
+  const x = g.input('x', ['batch', 2]);
+  const y = g.input('y', ['batch', 1]);
+  const w = g.variable('w', [2, 1], 0.1);
+  const loss = x.matmul(w).sigmoid().sub(y).square().mean();
+  const [dw] = grad(loss, [w]);
+  const step = g.compile({ outputs: [loss, dw], updates: minimize(loss, [w], adam({ lr: 0.05 })), executor: 'compiled' });
+  const feeds = { x: tensor([[0, 1], [1, 0]]), y: tensor([[1], [0]]) };
+  const first = step(feeds)[0].item();
+  for (let i = 0; i < 200; i++) step(feeds);
+  return [first, step(feeds)[0].item()];
+}
+`;
+
+describe('a browser build of graph, autodiff and optim', () => {
+  let code = '';
+  let file = '';
+  beforeAll(async () => {
+    ({ code, file } = await bundle('train', TRAIN));
+  }, 120_000);
+
+  it('bundles without any Node module, Buffer or process', () => {
+    expect(code.length).toBeGreaterThan(10_000);
+    expect(code.match(/["']node:[a-z_/]+["']/g) ?? []).toEqual([]);
+    expect(code.match(/\b(?:Buffer|process)\.[a-zA-Z]+/g) ?? []).toEqual([]);
+    expect(code.match(/\brequire\(/g) ?? []).toEqual([]);
+  });
+
+  it('leaves mathjs out when the mathjs bridge is not used', () => {
+    expect(code).not.toMatch(/typed-function|mathjs/i);
+  });
+
+  it('still trains, on the one-thread path', async () => {
+    const { train } = (await import(pathToFileURL(file).href)) as { train: () => [number, number] };
+    const [first, last] = train();
+    expect(first).toBeCloseTo(0.2506, 3);
+    expect(last).toBeLessThan(first / 4);
+  });
+
+  it('takes mathjs in when the bridge is used, and the bridge works', async () => {
+    const printed = await bundle(
+      'print',
+      `import { Graph } from '@chainrule/graph';\nimport { toExpression } from '@chainrule/graph/mathjs';\nexport const text = toExpression(new Graph().input('x', []).sigmoid().mul(2));\n`,
+    );
+    expect(printed.code).toMatch(/typed-function|mathjs/i);
+    const { text } = (await import(pathToFileURL(printed.file).href)) as { text: string };
+    expect(text).toBe('sigmoid(x) * 2');
+  }, 120_000);
+});
