@@ -4,10 +4,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// A browser build of the core packages, made as a user's bundler makes it (Vite, the `browser`
-// condition): no Node module may be reached, mathjs must stay out unless the mathjs bridge is used,
-// and the bundle must still compute — it is imported here, where it finds no Worker and no
-// `document`, so the kernels take their one-thread path.
+// A browser build of the four core packages, made as a user's bundler makes it (Vite, the
+// `browser` condition): no Node module may be reached, mathjs must stay out unless the mathjs
+// bridge is used, and the bundle must still compute — it is imported here, where it finds no
+// Worker and no `document`, so the kernels take their one-thread path and nn has no files.
 
 // Inside the repository, so that the entry resolves the workspace packages as a user's code does.
 const cache = fileURLToPath(new URL('../node_modules/.cache/', import.meta.url));
@@ -41,6 +41,24 @@ const TRAIN = `
 import { Graph, tensor } from '@chainrule/graph';
 import { grad } from '@chainrule/autodiff';
 import { adam, minimize } from '@chainrule/optim';
+import { Trainer, checkpointToText, dense, restoreCheckpoint, saveCheckpoint, sequential, squaredLoss } from '@chainrule/nn';
+
+export function xorCheckpoint() {
+  const data = { x: tensor([[0, 0], [0, 1], [1, 0], [1, 1]]), y: tensor([[0], [1], [1], [0]]) };
+  const make = () => new Trainer({ model: sequential([dense(8, { activation: 'tanh' }), dense(1)]), inputUnits: 2, targetUnits: 1, loss: squaredLoss, rule: adam({ lr: 0.05 }), seed: 4 });
+  const trainer = make();
+  trainer.fit(data, { epochs: 20, batchSize: 4, progress: 'none' });
+  const text = checkpointToText(trainer.graph, { epoch: trainer.epoch });
+  const copy = make();
+  const progress = restoreCheckpoint(copy.graph, text);
+  let saveError = '';
+  try {
+    saveCheckpoint(trainer.graph, 'run.ckpt.json');
+  } catch (e) {
+    saveError = e.message;
+  }
+  return { text, progress, same: checkpointToText(copy.graph, progress) === text, saveError };
+}
 
 export function train() {
   const g = new Graph();
@@ -57,7 +75,7 @@ export function train() {
 }
 `;
 
-describe('a browser build of graph, autodiff and optim', () => {
+describe('a browser build of graph, autodiff, optim and nn', () => {
   let code = '';
   let file = '';
   beforeAll(async () => {
@@ -80,6 +98,22 @@ describe('a browser build of graph, autodiff and optim', () => {
     const [first, last] = train();
     expect(first).toBeCloseTo(0.2506, 3);
     expect(last).toBeLessThan(first / 4);
+  });
+
+  it('saves checkpoints as text, the same text as in Node, and says a file needs Node', async () => {
+    const { xorCheckpoint } = (await import(pathToFileURL(file).href)) as { xorCheckpoint: () => { text: string; progress: Record<string, number>; same: boolean; saveError: string } };
+    const inPage = xorCheckpoint();
+    expect(inPage.progress).toEqual({ epoch: 20 });
+    expect(inPage.same).toBe(true);
+    expect(inPage.saveError).toMatch(/saveCheckpoint needs files.*checkpointToText and restoreCheckpoint/);
+    // The same training in Node, through the packages' Node builds, writes the same checkpoint.
+    const nn = await import('@chainrule/nn');
+    const { adam } = await import('@chainrule/optim');
+    const { tensor } = await import('@chainrule/graph');
+    const data = { x: tensor([[0, 0], [0, 1], [1, 0], [1, 1]]), y: tensor([[0], [1], [1], [0]]) };
+    const trainer = new nn.Trainer({ model: nn.sequential([nn.dense(8, { activation: 'tanh' }), nn.dense(1)]), inputUnits: 2, targetUnits: 1, loss: nn.squaredLoss, rule: adam({ lr: 0.05 }), seed: 4 });
+    trainer.fit(data, { epochs: 20, batchSize: 4, progress: 'none' });
+    expect(nn.checkpointToText(trainer.graph, { epoch: trainer.epoch })).toBe(inPage.text);
   });
 
   it('takes mathjs in when the bridge is used, and the bridge works', async () => {

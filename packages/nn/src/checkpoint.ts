@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { sha256 } from '@noble/hashes/sha2';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
+import { platform } from '#platform';
 import { ChainruleError, GraphFormatError, decodeTensor, encodeTensor, formatShape, type Graph, type Tensor, type TensorJSON } from '@chainrule/graph';
 
 /**
@@ -27,12 +28,45 @@ export interface CheckpointJSON {
   readonly checksum: string;
 }
 
-const digest = (body: Omit<CheckpointJSON, 'checksum'>): string => createHash('sha256').update(JSON.stringify(body)).digest('hex');
+const digest = (body: Omit<CheckpointJSON, 'checksum'>): string => bytesToHex(sha256(utf8ToBytes(JSON.stringify(body))));
+
+/** The runtime's files, or an error saying what to use where there are none (a browser). */
+function files(what: string): NonNullable<typeof platform.files> {
+  if (platform.files === undefined) {
+    throw new ChainruleError(`${what} needs files, which this runtime does not have: use checkpointToText and restoreCheckpoint, and keep the text where the page can (a download, IndexedDB)`);
+  }
+  return platform.files;
+}
+
+/**
+ * A checkpoint as text (a {@link CheckpointJSON} document): every variable (parameters, optimizer
+ * state, step counter), the random state and the caller's progress, with a SHA-256 checksum. The
+ * same text in Node and in a browser, bit for bit; {@link saveCheckpoint} writes it to a file.
+ *
+ * @param graph - the graph whose state to save.
+ * @param progress - counters of the caller to save with it (e.g. `{ epoch: 3 }`).
+ * @returns the JSON text.
+ * @example
+ * ```ts
+ * localStorage.setItem('run', checkpointToText(g, { epoch }));
+ * ```
+ */
+export function checkpointToText(graph: Graph, progress: Readonly<Record<string, number>> = {}): string {
+  const body = {
+    format: 'chainrule.checkpoint' as const,
+    version: 1 as const,
+    variables: Object.fromEntries(graph.variables.map((v) => [v.name!, encodeTensor(graph.getVariable(v.name!))])),
+    random: { ...graph.randomState() },
+    progress: { ...progress },
+  };
+  const file: CheckpointJSON = { ...body, checksum: digest(body) };
+  return JSON.stringify(file);
+}
 
 /**
  * Saves every variable (parameters, optimizer state, step counter), the random state and the
- * caller's progress to `path`, atomically: written to a temporary file, then renamed over `path`,
- * so a crash never leaves a half-written checkpoint.
+ * caller's progress to `path` ({@link checkpointToText}), atomically: written to a temporary file,
+ * then renamed over `path`, so a crash never leaves a half-written checkpoint. Needs Node.
  *
  * @param graph - the graph whose state to save.
  * @param path - the file to write.
@@ -43,22 +77,7 @@ const digest = (body: Omit<CheckpointJSON, 'checksum'>): string => createHash('s
  * ```
  */
 export function saveCheckpoint(graph: Graph, path: string, progress: Readonly<Record<string, number>> = {}): void {
-  const body = {
-    format: 'chainrule.checkpoint' as const,
-    version: 1 as const,
-    variables: Object.fromEntries(graph.variables.map((v) => [v.name!, encodeTensor(graph.getVariable(v.name!))])),
-    random: { ...graph.randomState() },
-    progress: { ...progress },
-  };
-  const file: CheckpointJSON = { ...body, checksum: digest(body) };
-  const temporary = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temporary, JSON.stringify(file));
-    renameSync(temporary, path);
-  } catch (e) {
-    rmSync(temporary, { force: true }); // the old checkpoint, if any, is untouched
-    throw e;
-  }
+  files('saveCheckpoint').writeTextAtomically(path, checkpointToText(graph, progress));
 }
 
 /**
@@ -77,12 +96,38 @@ export function saveCheckpoint(graph: Graph, path: string, progress: Readonly<Re
  * ```
  */
 export function loadCheckpoint(graph: Graph, path: string): Record<string, number> {
+  let text: string;
+  try {
+    text = files('loadCheckpoint').readText(path);
+  } catch (e) {
+    if (e instanceof ChainruleError) throw e;
+    throw new ChainruleError(`checkpoint ${path}: cannot be read (${(e as Error).message}); nothing was changed`, { cause: e });
+  }
+  return restoreCheckpoint(graph, text, `checkpoint ${path}`);
+}
+
+/**
+ * Restores a checkpoint's text ({@link checkpointToText}) into a graph built the same way, with the
+ * checks of {@link loadCheckpoint}: anything wrong is rejected with a clear error and leaves the
+ * graph as it was.
+ *
+ * @param graph - the graph to restore into.
+ * @param text - the checkpoint's JSON text.
+ * @param source - how errors name the checkpoint.
+ * @returns the caller's progress counters saved with it.
+ * @throws ChainruleError naming what does not match.
+ * @example
+ * ```ts
+ * const { epoch } = restoreCheckpoint(g, localStorage.getItem('run')!);
+ * ```
+ */
+export function restoreCheckpoint(graph: Graph, text: string, source = 'checkpoint'): Record<string, number> {
   const fail = (problem: string): never => {
-    throw new ChainruleError(`checkpoint ${path}: ${problem}; nothing was changed`);
+    throw new ChainruleError(`${source}: ${problem}; nothing was changed`);
   };
   let file: Record<string, unknown>;
   try {
-    file = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    file = JSON.parse(text) as Record<string, unknown>;
   } catch (e) {
     return fail(`cannot be read as JSON (${(e as Error).message})`);
   }

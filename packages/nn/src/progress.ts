@@ -1,4 +1,4 @@
-import { SingleBar, Presets } from 'cli-progress';
+import { platform } from '#platform';
 
 /**
  * How training reports progress: a live bar, one line per epoch, or nothing.
@@ -36,7 +36,8 @@ export interface ProgressReporter {
 
 /**
  * A reporter for one epoch: a `cli-progress` bar on an interactive terminal (`auto` outside CI), or
- * plain lines elsewhere, so logs stay readable.
+ * plain lines elsewhere, so logs stay readable. In a browser the lines go to the console (a page
+ * follows training through `fit`'s epoch callbacks).
  *
  * @param mode - the mode; `auto` picks a bar on a TTY and lines otherwise.
  * @param epoch - the epoch number shown.
@@ -50,22 +51,21 @@ export interface ProgressReporter {
  * ```
  */
 export function epochProgress(mode: ProgressMode, epoch: number, total: number): ProgressReporter {
-  const useBar = mode === 'bar' || (mode === 'auto' && process.stdout.isTTY === true && !process.env['CI']);
-  if (useBar) {
-    const bar = new SingleBar({ format: `epoch ${epoch} [{bar}] {value}/{total} batches | loss {loss}`, hideCursor: true }, Presets.shades_classic);
-    bar.start(total, 0, { loss: '-' });
+  const { terminal } = platform;
+  if (mode === 'bar' || (mode === 'auto' && terminal.interactive)) {
+    const bar = terminal.bar(`epoch ${epoch} [{bar}] {value}/{total} batches | loss {loss}`, total);
     return {
-      batch: (done, loss) => bar.update(done, { loss: loss.toFixed(4) }),
+      batch: (done, loss) => bar.update(done, loss.toFixed(4)),
       end: (summary) => {
         bar.stop();
-        process.stdout.write(`${summary}\n`);
+        terminal.write(summary);
       },
     };
   }
   return {
     batch: () => undefined,
     end: (summary) => {
-      if (mode !== 'none') process.stdout.write(`${summary}\n`);
+      if (mode !== 'none') terminal.write(summary);
     },
   };
 }

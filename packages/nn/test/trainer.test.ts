@@ -6,11 +6,14 @@ import { ChainruleError, tensor, uniformInit, zeros } from '@chainrule/graph';
 import {
   Trainer,
   batches,
+  checkpointToText,
   binaryCrossEntropyFromLogits,
   crossEntropyFromLogits,
   dense,
   dropout,
   misclassification,
+  restoreCheckpoint,
+  saveCheckpoint,
   sequential,
   type CheckpointJSON,
   type Dataset,
@@ -268,6 +271,21 @@ describe('checkpoints', () => {
     folder.cleanup();
   });
   const fit = (t: Trainer, epochs: number): EpochRecord[] => t.fit(TRAIN, { epochs, batchSize: 8, validation: VALIDATION, ...quiet });
+
+  it('a checkpoint is text: saveCheckpoint writes exactly checkpointToText, and restoreCheckpoint reads it back', () => {
+    const trained = makeTrainer();
+    fit(trained, 2);
+    const path = join(folder.dir, 'run.ckpt.json');
+    saveCheckpoint(trained.graph, path, { epoch: 2 });
+    const text = checkpointToText(trained.graph, { epoch: 2 });
+    expect(fs.readFileSync(path, 'utf8')).toBe(text);
+    const copy = makeTrainer();
+    expect(restoreCheckpoint(copy.graph, text)).toEqual({ epoch: 2 });
+    expectSameState(snapshot(copy.graph), snapshot(trained.graph));
+    const damaged = text.replace(/"progress":\{"epoch":2\}/, '"progress":{"epoch":3}');
+    expect(damaged).not.toBe(text);
+    expect(() => restoreCheckpoint(copy.graph, damaged, 'the saved run')).toThrow(/^the saved run: is damaged/);
+  });
 
   it('4 epochs straight = 2 epochs, save, a new trainer, load, 2 more epochs — bit for bit (dropout masks and Adam state included)', () => {
     const straight = makeTrainer();
