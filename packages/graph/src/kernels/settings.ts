@@ -45,12 +45,17 @@ export interface ResolvedKernelOptions {
   readonly wasmSimd: boolean;
 }
 
-let current: KernelOptions = { backend: 'auto', threads: Math.min(MAX_THREADS, platform.cores) };
+/** The most threads this runtime can use: one where workers cannot share memory (a page that is not cross-origin isolated). */
+const usableThreads = platform.sharedWorkers ? MAX_THREADS : 1;
+
+let current: KernelOptions = { backend: 'auto', threads: Math.min(usableThreads, platform.cores) };
 
 /**
  * Changes the kernel settings for the whole process; unspecified fields keep their values. Takes
  * effect at the next run of any executor; results do not depend on the thread count (each element
- * of a product is summed in the same order however the work is split).
+ * of a product is summed in the same order however the work is split). Where workers cannot share
+ * memory (a browser page that is not cross-origin isolated) the thread count stays 1, and the
+ * returned settings say so.
  *
  * @param options - the fields to change.
  * @returns the settings now in effect.
@@ -73,7 +78,7 @@ export function setKernelOptions(options: Partial<KernelOptions>): ResolvedKerne
   if (next.backend === 'wasm' && !wasmKernelsAvailable()) {
     throw new ChainruleError(`setKernelOptions: backend 'wasm' needs WebAssembly SIMD and shared memory, which this runtime lacks`);
   }
-  current = next;
+  current = { ...next, threads: Math.min(next.threads, usableThreads) };
   return kernelOptions();
 }
 

@@ -7,6 +7,7 @@ interface BrowserGlobals {
   readonly Blob?: new (parts: string[], options: { type: string }) => object;
   readonly URL: { createObjectURL(blob: object): string };
   readonly document?: object;
+  readonly crossOriginIsolated?: boolean;
 }
 
 const web = globalThis as unknown as BrowserGlobals;
@@ -14,7 +15,8 @@ const web = globalThis as unknown as BrowserGlobals;
 /**
  * Browsers: cores from `navigator.hardwareConcurrency`, Web Workers started from a Blob of the
  * worker's source (the data goes in the first message), and a main thread that must not block
- * (`Atomics.wait` throws there), while a worker may.
+ * (`Atomics.wait` throws there), while a worker may. Workers share the kernels' memory only on a
+ * cross-origin isolated page.
  *
  * @example
  * ```ts
@@ -24,6 +26,7 @@ const web = globalThis as unknown as BrowserGlobals;
 export const platform: Platform = {
   cores: Math.max(1, web.navigator?.hardwareConcurrency ?? 1),
   canBlock: web.document === undefined,
+  sharedWorkers: web.crossOriginIsolated === true,
   startWorker(body, data) {
     if (web.Worker === undefined || web.Blob === undefined) return false;
     try {

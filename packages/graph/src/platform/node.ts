@@ -14,6 +14,7 @@ import type { Platform } from './platform.js';
 export const platform: Platform = {
   cores: availableParallelism(),
   canBlock: true,
+  sharedWorkers: true,
   startWorker(body, data) {
     try {
       const source = `'use strict';\nconst { workerData } = require('node:worker_threads');\n(${body})(workerData);\n`;

@@ -19,6 +19,12 @@ export interface Platform {
    */
   readonly canBlock: boolean;
   /**
+   * Whether workers can share memory with this thread: always in Node; in a browser only on a
+   * cross-origin isolated page (COOP/COEP headers), where SharedArrayBuffer can be posted to them.
+   * Without it the kernels keep every product on the calling thread.
+   */
+  readonly sharedWorkers: boolean;
+  /**
    * Starts a worker that runs `body`, the source of a function of one argument, with `data`
    * (structured-cloned: a WebAssembly module, a shared memory, numbers). The worker never keeps
    * the process alive and its errors are swallowed: a worker that dies only stops taking work.

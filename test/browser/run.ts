@@ -1,0 +1,134 @@
+// `pnpm test:browser`: chainrule in a real headless Chromium (Debian's `chromium`, or the browser
+// named by CHROMIUM_PATH; never one an npm install downloads). The page (page.ts) is bundled with
+// Vite for the browser and served on 127.0.0.1 twice: cross-origin isolated (COOP/COEP, so
+// SharedArrayBuffer and the threaded WebAssembly kernels are there) and not (so the kernels must
+// fall back, correctly, and say so). Its results are compared with Node's.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { build } from 'vite';
+import { adam } from '@chainrule/optim';
+import { Trainer, checkpointToText, crossEntropyFromLogits, dense, dropout, misclassificationFromLogits, restoreCheckpoint, sequential } from '@chainrule/nn';
+import { exactComputations, mlpProblem } from './shared.js';
+
+function findChromium(): string {
+  const candidates = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
+  for (const path of candidates) if (existsSync(path)) return path;
+  try {
+    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
+  } catch {
+    console.error('pnpm test:browser needs Chromium: install it with `apt-get install -y chromium` (Debian), or set CHROMIUM_PATH to a Chromium or Chrome binary.');
+    process.exit(1);
+  }
+}
+
+const executablePath = findChromium();
+const here = fileURLToPath(new URL('.', import.meta.url));
+const out = fileURLToPath(new URL('../../node_modules/.cache/browser-page/', import.meta.url));
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+await build({
+  configFile: false,
+  logLevel: 'warn',
+  root: here,
+  resolve: { conditions: ['@chainrule/source', 'browser', 'module', 'import', 'default'] },
+  build: { outDir: out, emptyOutDir: true, minify: false, lib: { entry: join(here, 'page.ts'), formats: ['es'], fileName: 'page' } },
+});
+const script = readFileSync(join(out, 'page.js'));
+const html = '<!doctype html><meta charset="utf-8"><title>chainrule</title><script type="module" src="page.js"></script>';
+
+const server = createServer((request, response) => {
+  const isolated = request.url?.startsWith('/isolated/') === true;
+  const headers: Record<string, string> = isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
+  if (request.url?.endsWith('/page.js')) {
+    response.writeHead(200, { ...headers, 'Content-Type': 'text/javascript' }).end(script);
+  } else if (request.url?.endsWith('/')) {
+    response.writeHead(200, { ...headers, 'Content-Type': 'text/html' }).end(html);
+  } else {
+    response.writeHead(404).end();
+  }
+});
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+// Node's side: the same exact computations, and a checkpoint of the same classifier for the page.
+const nodeExact = exactComputations();
+const { data } = mlpProblem();
+const classifier = () =>
+  new Trainer({
+    model: sequential([dense(32, { activation: 'relu' }), dropout(0.9), dense(3)]),
+    inputUnits: 2, targetUnits: 3, loss: crossEntropyFromLogits, rule: adam({ lr: 0.02 }),
+    metrics: { error: misclassificationFromLogits }, seed: 11,
+  });
+const nodeTrainer = classifier();
+nodeTrainer.fit(data, { epochs: 3, batchSize: 32, progress: 'none' });
+const nodeCheckpoint = checkpointToText(nodeTrainer.graph, { epoch: nodeTrainer.epoch });
+
+let passed = 0;
+const failures: string[] = [];
+function check(what: string, assertion: () => void): void {
+  try {
+    assertion();
+    passed++;
+    console.log(`ok   ${what}`);
+  } catch (e) {
+    failures.push(what);
+    console.log(`FAIL ${what}\n     ${(e as Error).message.split('\n').join('\n     ')}`);
+  }
+}
+
+const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
+try {
+  for (const mode of ['isolated', 'plain'] as const) {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${origin}/${mode}/`);
+    await page.waitForFunction(() => 'chainruleChecks' in globalThis, undefined, { timeout: 30_000 });
+    const started = Date.now();
+    const r = (await page.evaluate((text) => (globalThis as unknown as { chainruleChecks: (t: string) => Promise<unknown> }).chainruleChecks(text), nodeCheckpoint)) as Record<string, any>;
+    console.log(`\n${mode}: crossOriginIsolated ${r['crossOriginIsolated']}, kernels ${JSON.stringify(r['kernels'])}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    check(`${mode}: the page ran without an uncaught error`, () => assert.deepEqual(errors, []));
+    if (mode === 'isolated') {
+      check('isolated: cross-origin isolated, with the WebAssembly SIMD kernels on every core', () => {
+        assert.equal(r['crossOriginIsolated'], true);
+        assert.equal(r['kernels'].backend, 'wasm');
+        assert.equal(r['kernels'].wasmSimd, true);
+        assert.equal(r['threadsAfterAskingFour'], 4);
+      });
+    } else {
+      check('plain: not isolated, so workers cannot share memory: the WebAssembly kernels on one thread, and kernelOptions() says so', () => {
+        assert.equal(r['crossOriginIsolated'], false);
+        assert.equal(r['kernels'].backend, 'wasm');
+        assert.equal(r['kernels'].threads, 1);
+        assert.equal(r['threadsAfterAskingFour'], 1);
+      });
+    }
+    check(`${mode}: a float64 product is bit-identical on the JavaScript and the chosen kernels`, () => assert.equal(r['sameProduct'], true));
+    check(`${mode}: exactly rounded computations and seeded streams are bit-identical to Node's`, () => assert.deepEqual(r['exact'], nodeExact));
+    check(`${mode}: autodiff in the page (d/dx Σx² at [1, 2, 3] = [2, 4, 6])`, () => assert.deepEqual(r['gradient'], [2, 4, 6]));
+    check(`${mode}: a 2-32-3 classifier with dropout and Adam trains in the page to under 5% test error`, () => {
+      assert.equal(r['epochs'], 30);
+      assert.ok(r['lastLoss'] < r['firstLoss'] / 4, `loss ${r['firstLoss']} → ${r['lastLoss']}`);
+      assert.ok(r['testError'] < 0.05, `test error ${r['testError']}`);
+    });
+    check(`${mode}: checkpoints round-trip between the page and Node as the same text`, () => {
+      assert.equal(r['pageCheckpointAgain'], r['pageCheckpoint']);
+      assert.equal(r['nodeCheckpointAgain'], nodeCheckpoint);
+      const inNode = classifier();
+      const progress = restoreCheckpoint(inNode.graph, r['pageCheckpoint']);
+      assert.equal(checkpointToText(inNode.graph, progress), r['pageCheckpoint']);
+    });
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+console.log(`\nbrowser: ${passed} passed, ${failures.length} failed (Chromium at ${executablePath})`);
+if (failures.length > 0) process.exitCode = 1;
