@@ -4,7 +4,7 @@ import { Graph, Tensor, kernelOptions, setKernelOptions, tensor } from '@chainru
 import { grad } from '@chainrule/autodiff';
 import { adam } from '@chainrule/optim';
 import { Trainer, checkpointToText, crossEntropyFromLogits, dense, dropout, misclassificationFromLogits, restoreCheckpoint, sequential } from '@chainrule/nn';
-import { exactComputations, mlpProblem } from './shared.js';
+import { engineMathResults, exactComputations, mlpProblem } from './shared.js';
 
 /** Every result as plain data (bits of floats as hex, so nothing is lost on the way to Node). */
 async function checks(nodeCheckpoint: string): Promise<Record<string, unknown>> {
@@ -52,6 +52,7 @@ async function checks(nodeCheckpoint: string): Promise<Record<string, unknown>> 
     threadsAfterAskingFour,
     crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
     exact,
+    engineMath: engineMathResults(),
     sameProduct,
     epochs: seen.length,
     firstLoss: seen[0],

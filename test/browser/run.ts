@@ -14,7 +14,7 @@ import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { adam } from '@chainrule/optim';
 import { Trainer, checkpointToText, crossEntropyFromLogits, dense, dropout, misclassificationFromLogits, restoreCheckpoint, sequential } from '@chainrule/nn';
-import { exactComputations, mlpProblem } from './shared.js';
+import { ENGINE_MATH_OPS, engineMathResults, exactComputations, mlpProblem, ulpDistance } from './shared.js';
 
 function findChromium(): string {
   const candidates = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
@@ -58,6 +58,7 @@ const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 // Node's side: the same exact computations, and a checkpoint of the same classifier for the page.
 const nodeExact = exactComputations();
+const nodeMath = engineMathResults();
 const { data } = mlpProblem();
 const classifier = () =>
   new Trainer({
@@ -68,6 +69,12 @@ const classifier = () =>
 const nodeTrainer = classifier();
 nodeTrainer.fit(data, { epochs: 3, batchSize: 32, progress: 'none' });
 const nodeCheckpoint = checkpointToText(nodeTrainer.graph, { epoch: nodeTrainer.epoch });
+
+/**
+ * The documented bound for ops through an engine Math function, Node 20 against Chromium
+ * (docs/in-the-browser.md): measured at most 1 ulp apart; the test allows 2.
+ */
+const MAX_ULP = 2;
 
 let passed = 0;
 const failures: string[] = [];
@@ -111,6 +118,21 @@ try {
     }
     check(`${mode}: a float64 product is bit-identical on the JavaScript and the chosen kernels`, () => assert.equal(r['sameProduct'], true));
     check(`${mode}: exactly rounded computations and seeded streams are bit-identical to Node's`, () => assert.deepEqual(r['exact'], nodeExact));
+    check(`${mode}: ops through an engine Math function agree with Node's within ${MAX_ULP} ulp`, () => {
+      const report: string[] = [];
+      let worst = 0;
+      for (const op of ENGINE_MATH_OPS) {
+        const here = nodeMath[op]!;
+        const there = r['engineMath'][op] as string[];
+        const distances = here.map((h, i) => ulpDistance(h, there[i]!));
+        const differing = distances.filter((d) => d > 0).length;
+        const max = Math.max(...distances);
+        worst = Math.max(worst, max);
+        report.push(`${op} ${differing}/${here.length} differ, max ${max} ulp`);
+      }
+      console.log(`     ${report.join('; ')}`);
+      assert.ok(worst <= MAX_ULP, `worst ${worst} ulp`);
+    });
     check(`${mode}: autodiff in the page (d/dx Σx² at [1, 2, 3] = [2, 4, 6])`, () => assert.deepEqual(r['gradient'], [2, 4, 6]));
     check(`${mode}: a 2-32-3 classifier with dropout and Adam trains in the page to under 5% test error`, () => {
       assert.equal(r['epochs'], 30);

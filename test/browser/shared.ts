@@ -1,5 +1,6 @@
 // Computations run both in Node and in the page by `pnpm test:browser`.
-import { Graph, tensor, type Tensor } from '@chainrule/graph';
+import { Graph, Tensor, tensor } from '@chainrule/graph';
+import { minimize, polyak } from '@chainrule/optim';
 
 /** Float bits as hex, so that the comparison is exact and survives JSON. */
 export const bits = (t: { data: ArrayLike<number> }): string[] =>
@@ -28,7 +29,22 @@ export function exactComputations(): Record<string, string[]> {
     mean: h.mean(),
   };
   const values = g.run(Object.values(out), {}, { executor: 'compiled' });
-  return Object.fromEntries(Object.keys(out).map((k, i) => [k, bits(values[i]!)]));
+  return { ...Object.fromEntries(Object.keys(out).map((k, i) => [k, bits(values[i]!)])), trainedWeights: trainReluNetwork() };
+}
+
+/** 50 momentum steps of a ReLU network with a squared loss: exact operations only, end to end. */
+function trainReluNetwork(): string[] {
+  const g = new Graph();
+  const x = g.randomUniform([64, 8], { seed: 21, low: -1, high: 1 });
+  // Weights from a formula of exact sixteenths, so the starting point is the same everywhere.
+  const init = (shape: readonly number[]): Tensor => new Tensor(Float64Array.from({ length: shape[0]! * shape[1]! }, (_, i) => (((i * 37) % 17) - 8) / 16), shape);
+  const w1 = g.variable('w1', init([8, 16]));
+  const w2 = g.variable('w2', init([16, 1]));
+  const target = x.sum(1, true).relu();
+  const loss = x.matmul(w1).relu().matmul(w2).sub(target).square().mean();
+  const step = g.compile({ outputs: [loss], updates: minimize(loss, [w1, w2], polyak({ lr: 0.05, momentum: 0.9 })), executor: 'compiled' });
+  for (let i = 0; i < 50; i++) step();
+  return [...bits(g.getVariable('w1')), ...bits(g.getVariable('w2'))];
 }
 
 /** Three interleaved spirals' worth of points in the plane: 3 classes, a train and a test split. */
@@ -46,4 +62,34 @@ export function mlpProblem(): { data: { x: Tensor; y: Tensor }; test: { x: Tenso
     return { x: tensor(x), y: tensor(y) };
   };
   return { data: make(384, 0), test: make(96, 41) };
+}
+
+/** The elementwise ops that go through an engine `Math` function, and the points they are measured at. */
+export const ENGINE_MATH_OPS = ['exp', 'log', 'log1p', 'sin', 'cos', 'tanh', 'sigmoid', 'softplus', 'pow'] as const;
+
+/** Each of {@link ENGINE_MATH_OPS} on 4,000 points of its domain (pow: x^1.7), as float64 bits. */
+export function engineMathResults(): Record<string, string[]> {
+  const n = 4000;
+  const grid = (low: number, high: number): number[] => Array.from({ length: n }, (_, i) => low + ((high - low) * (i * 0.618034 % 1)));
+  const domains: Record<(typeof ENGINE_MATH_OPS)[number], [number, number]> = {
+    exp: [-700, 700], log: [1e-300, 1e300], log1p: [-0.999, 1e6], sin: [-100, 100], cos: [-100, 100],
+    tanh: [-20, 20], sigmoid: [-40, 40], softplus: [-40, 40], pow: [0.001, 1e3],
+  };
+  const g = new Graph();
+  const nodes = ENGINE_MATH_OPS.map((op) => {
+    const x = g.constant(grid(...domains[op]));
+    return op === 'pow' ? x.pow(1.7) : g.apply(op, [x]);
+  });
+  const values = g.run(nodes);
+  return Object.fromEntries(ENGINE_MATH_OPS.map((op, i) => [op, bits(values[i]!)]));
+}
+
+/** The distance in units in the last place between two float64s given as bit strings (0 for equal NaNs). */
+export function ulpDistance(a: string, b: string): number {
+  const ordered = (hex: string): bigint => {
+    const v = BigInt(`0x${hex}`);
+    return v >> 63n ? -(v & 0x7fffffffffffffffn) : v;
+  };
+  const d = ordered(a) - ordered(b);
+  return Number(d < 0n ? -d : d);
 }
