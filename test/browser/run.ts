@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
+import { readdirSync } from 'node:fs';
 import { adam } from '@chainrule/optim';
 import { Trainer, checkpointToText, crossEntropyFromLogits, dense, dropout, misclassificationFromLogits, restoreCheckpoint, sequential } from '@chainrule/nn';
 import { ENGINE_MATH_OPS, engineMathResults, exactComputations, mlpProblem, ulpDistance } from './shared.js';
@@ -41,11 +42,20 @@ await build({
 });
 const script = readFileSync(join(out, 'page.js'));
 const html = '<!doctype html><meta charset="utf-8"><title>chainrule</title><script type="module" src="page.js"></script>';
+// The browser example (examples/browser), built as `pnpm --filter @chainrule/examples browser:build` builds it.
+const example = fileURLToPath(new URL('../../node_modules/.cache/browser-example/', import.meta.url));
+await build({ configFile: fileURLToPath(new URL('../../examples/browser/vite.config.ts', import.meta.url)), logLevel: 'warn', build: { outDir: example, emptyOutDir: true } });
+const exampleFiles = new Map<string, Buffer>([['/example/', readFileSync(join(example, 'index.html'))]]);
+for (const name of readdirSync(join(example, 'assets'))) exampleFiles.set(`/example/assets/${name}`, readFileSync(join(example, 'assets', name)));
 
 const server = createServer((request, response) => {
-  const isolated = request.url?.startsWith('/isolated/') === true;
+  const isolated = request.url?.startsWith('/isolated/') === true || request.url?.startsWith('/example/') === true;
   const headers: Record<string, string> = isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
-  if (request.url?.endsWith('/page.js')) {
+  const exampleFile = exampleFiles.get(request.url ?? '');
+  if (exampleFile !== undefined) {
+    const type = request.url!.endsWith('.js') ? 'text/javascript' : 'text/html';
+    response.writeHead(200, { ...headers, 'Content-Type': type }).end(exampleFile);
+  } else if (request.url?.endsWith('/page.js')) {
     response.writeHead(200, { ...headers, 'Content-Type': 'text/javascript' }).end(script);
   } else if (request.url?.endsWith('/')) {
     response.writeHead(200, { ...headers, 'Content-Type': 'text/html' }).end(html);
@@ -148,6 +158,23 @@ try {
     });
     await page.close();
   }
+  // The example page: both networks train in the page, with their loss curves drawn.
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${origin}/example/`);
+  const started = Date.now();
+  await page.waitForFunction(() => 'exampleResults' in globalThis, undefined, { timeout: 120_000, polling: 500 });
+  const r = (await page.evaluate(() => (globalThis as unknown as { exampleResults: unknown }).exampleResults)) as Record<string, any>;
+  const curves = await page.evaluate(() => [...document.querySelectorAll('canvas')].map((c) => c.width * c.height));
+  console.log(`\nexample page: ${JSON.stringify(r)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  check('example page: trains XOR (all four points right) and MNIST (3,000 digits, 12 epochs) to at least 88% held-out accuracy, drawing both curves', () => {
+    assert.deepEqual(errors, []);
+    assert.equal(r['xor'].error, 0);
+    assert.ok(r['mnist'].accuracy >= 0.88, `accuracy ${r['mnist'].accuracy}`);
+    assert.equal(curves.length, 2);
+    assert.ok(curves.every((area) => area > 10_000));
+  });
 } finally {
   await browser.close();
   server.close();
