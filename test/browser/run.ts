@@ -166,7 +166,7 @@ try {
   const started = Date.now();
   await page.waitForFunction(() => 'exampleResults' in globalThis, undefined, { timeout: 120_000, polling: 500 });
   const r = (await page.evaluate(() => (globalThis as unknown as { exampleResults: unknown }).exampleResults)) as Record<string, any>;
-  const curves = await page.evaluate(() => [...document.querySelectorAll('canvas')].map((c) => c.width * c.height));
+  const curves = await page.$$eval('canvas', (canvases) => canvases.map((c) => (c as unknown as { width: number; height: number }).width * (c as unknown as { height: number }).height));
   console.log(`\nexample page: ${JSON.stringify(r)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   check('example page: trains XOR (all four points right) and MNIST (3,000 digits, 12 epochs) to at least 88% held-out accuracy, drawing both curves', () => {
     assert.deepEqual(errors, []);
