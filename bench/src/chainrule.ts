@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { Graph, kernelOptions, type Executable, type ExecutableOptions, type KernelOptions } from '@chainrule/graph';
 
 /** Which chainrule executor runs a compiled request. */
@@ -75,8 +74,8 @@ export interface KernelVariant {
   readonly options: KernelOptions;
 }
 
-/** The machine's cores, capped at what the kernels accept: the thread count of `wasm_mt`. */
-export const ALL_THREADS = Math.min(64, os.availableParallelism());
+/** The kernels' default thread count (the cores, capped; 1 on a page that is not cross-origin isolated): that of `wasm_mt`. */
+export const ALL_THREADS = kernelOptions().threads;
 
 /** Every kernel variant this runtime can run (`js` always; the WebAssembly ones when available). */
 export function kernelVariants(): KernelVariant[] {

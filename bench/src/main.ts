@@ -13,6 +13,8 @@ import { canCollect } from './memory.js';
 import { Figures } from './report.js';
 import { runMatmul, runMemory, runMlp, runSmallGraph, type Lineup, type Plan } from './items.js';
 import { setupTfjs, TF_KEYS } from './tfjs.js';
+import { tfjsWasmFolder } from './tfjs-files.js';
+import { runBrowserBench } from './browser.js';
 import { ORT_THREADS, ortKey } from './onnx.js';
 
 const ITEMS = ['mlp', 'small', 'matmul', 'memory'] as const;
@@ -24,6 +26,7 @@ interface Args {
   readonly only: readonly Item[];
   readonly memorySteps: number | undefined;
   readonly contenders: readonly string[] | undefined;
+  readonly browser: boolean;
 }
 
 const CONTENDERS = [
@@ -40,7 +43,7 @@ const CONTENDERS = [
   ...ORT_THREADS.map(ortKey),
 ];
 
-const USAGE = `usage: pnpm bench [--quick] [--json FILE] [--only ${ITEMS.join(',')}] [--contenders ${CONTENDERS.join(',')}] [--memory-steps N] (see bench/README.md)`;
+const USAGE = `usage: pnpm bench [--browser] [--quick] [--json FILE] [--only ${ITEMS.join(',')}] [--contenders ${CONTENDERS.join(',')}] [--memory-steps N] (see bench/README.md)`;
 
 function parseArgs(argv: readonly string[]): Args {
   let quick = false;
@@ -48,6 +51,7 @@ function parseArgs(argv: readonly string[]): Args {
   let only: readonly Item[] = ITEMS;
   let memorySteps: number | undefined;
   let contenders: readonly string[] | undefined;
+  let browser = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -57,6 +61,7 @@ function parseArgs(argv: readonly string[]): Args {
     };
     if (a === '--') continue; // pnpm passes the separator through
     else if (a === '--quick') quick = true;
+    else if (a === '--browser') browser = true;
     else if (a === '--json') json = path.resolve(process.env['INIT_CWD'] ?? process.cwd(), value()); // relative to where pnpm was run
     else if (a === '--only') {
       const names = value().split(',');
@@ -75,7 +80,7 @@ function parseArgs(argv: readonly string[]): Args {
       process.exit(0);
     } else throw new Error(`unknown argument ${a}; ${USAGE}`);
   }
-  return { quick, json, only, memorySteps, contenders };
+  return { quick, json, only, memorySteps, contenders, browser };
 }
 
 const FULL: Plan = {
@@ -104,6 +109,10 @@ async function main(): Promise<void> {
     console.error((e as Error).message);
     process.exit(2);
   }
+  if (args.browser) {
+    await runBrowserBench(args.quick);
+    return;
+  }
   const base = args.quick ? QUICK : FULL;
   const plan: Plan = args.memorySteps === undefined ? base : { ...base, memorySteps: args.memorySteps, memoryBudgetS: Infinity };
   const figures = new Figures();
@@ -120,7 +129,7 @@ async function main(): Promise<void> {
     closure: wanted('closure'),
     ortThreads: ORT_THREADS.filter((t) => wanted(ortKey(t))),
   };
-  const tfInfo = await setupTfjs();
+  const tfInfo = await setupTfjs(tfjsWasmFolder());
 
   console.log(`chainrule bench (${args.quick ? 'quick' : 'full'} mode)`);
   console.log(`machine: ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} logical cores, ${os.platform()}/${os.arch()}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`);

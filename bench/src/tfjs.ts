@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
@@ -17,15 +15,15 @@ export interface TfInfo {
 }
 
 /**
- * Prepares both backends: the wasm backend loads its .wasm binaries from the installed package
- * (under Node the default location is not resolvable), then each backend is initialised once.
+ * Prepares both backends: the wasm backend loads its .wasm binaries from `wasmPrefix` (a folder
+ * path under Node, a URL in a page: the default location resolves in neither), then each backend
+ * is initialised once.
  *
+ * @param wasmPrefix - where tfjs-backend-wasm's .wasm files are, ending with a separator.
  * @returns versions and wasm features in use.
  */
-export async function setupTfjs(): Promise<TfInfo> {
-  const require = createRequire(import.meta.url);
-  const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
-  setWasmPaths(wasmDir + path.sep);
+export async function setupTfjs(wasmPrefix: string): Promise<TfInfo> {
+  setWasmPaths(wasmPrefix);
   for (const b of ['wasm', 'cpu'] as const) await useBackend(b);
   // The cpu backend's first tensor prints a banner recommending tfjs-node (not a peer here: it is
   // native code); keep it out of the report.
