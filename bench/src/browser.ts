@@ -49,6 +49,7 @@ export async function runBrowserBench(quick: boolean): Promise<void> {
   const wasmFolder = tfjsWasmFolder();
   for (const name of readdirSync(wasmFolder).filter((f) => f.endsWith('.wasm'))) files.set(`/tfjs/${name}`, [readFileSync(join(wasmFolder, name)), 'application/wasm']);
   const server = createServer((request, response) => {
+    if (request.url === '/favicon.ico') return void response.writeHead(204).end();
     const file = files.get(request.url ?? '');
     if (file === undefined) return void response.writeHead(404).end();
     response.writeHead(200, { 'Content-Type': file[1], 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }).end(file[0]);
