@@ -3,9 +3,6 @@
  * of a graph's whole state (every variable and the random counters) for bit-for-bit comparisons,
  * and small synthetic data sets.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { Tensor, tensor, type Graph, type Node } from '@chainrule/graph';
@@ -103,12 +100,6 @@ export function variablesUnder(node: Node): Set<Node> {
 /** A data set from plain rows. */
 export function dataset(x: readonly (readonly number[])[], y: readonly (readonly number[])[]): Dataset {
   return { x: tensor(x as number[][]), y: tensor(y as number[][]) };
-}
-
-/** A fresh folder under the OS temp dir and a function that removes it. */
-export function temporaryFolder(prefix: string): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), `chainrule-nn-${prefix}-`));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Mean and (population) variance of an array. */

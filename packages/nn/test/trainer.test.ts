@@ -21,7 +21,8 @@ import {
   type Layer,
 } from '@chainrule/nn';
 import { adam, sgd, type UpdateRule } from '@chainrule/optim';
-import { expectSameState, snapshot, temporaryFolder, type GraphState } from './helpers.js';
+import { temporaryFolder } from './files.js';
+import { expectSameState, snapshot, type GraphState } from './helpers.js';
 
 // The checkpoint writer's file calls pass through these hooks, so the tests can look at the disk
 // at the moment of the rename and simulate a failing write.
