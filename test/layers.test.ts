@@ -59,26 +59,16 @@ describe('@chainrule/graph is built in layers', () => {
     expect(unknown).toEqual([]);
   });
 
+  /** The imports `from → to` between rooms `a` (the importer's) and `b` for which `breaks` holds. */
+  const imports = (breaks: (a: Room, b: Room) => boolean): string[] =>
+    [...edges].flatMap(([from, tos]) => tos.filter((to) => breaks(roomOf(from), roomOf(to))).map((to) => `${from} → ${to}`));
+
   it('imports only from its own layer or the ones below', () => {
-    const upward: string[] = [];
-    for (const [from, tos] of edges) {
-      for (const to of tos) {
-        const [a, b] = [roomOf(from), roomOf(to)];
-        if (floorOf(b) > floorOf(a)) upward.push(`${from} → ${to}`);
-      }
-    }
-    expect(upward).toEqual([]);
+    expect(imports((a, b) => floorOf(b) > floorOf(a))).toEqual([]);
   });
 
   it('keeps rewrite, exec and io apart: none imports another', () => {
-    const across: string[] = [];
-    for (const [from, tos] of edges) {
-      for (const to of tos) {
-        const [a, b] = [roomOf(from), roomOf(to)];
-        if (a !== b && floorOf(a) === floorOf(b)) across.push(`${from} → ${to}`);
-      }
-    }
-    expect(across).toEqual([]);
+    expect(imports((a, b) => a !== b && floorOf(a) === floorOf(b))).toEqual([]);
   });
 
   it('has no import circle except the fluent builder unit (graph, node, composites)', () => {

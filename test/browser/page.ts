@@ -2,9 +2,8 @@
 // run.mjs to compare with Node. Bundled by Vite with the `browser` condition, as a user's app is.
 import { Graph, Tensor, kernelOptions, setKernelOptions, tensor } from '@chainrule/graph';
 import { grad } from '@chainrule/autodiff';
-import { adam } from '@chainrule/optim';
-import { Trainer, checkpointToText, crossEntropyFromLogits, dense, dropout, misclassificationFromLogits, restoreCheckpoint, sequential } from '@chainrule/nn';
-import { engineMathResults, exactComputations, mlpProblem } from './shared.js';
+import { checkpointToText, restoreCheckpoint } from '@chainrule/nn';
+import { classifier, engineMathResults, exactComputations, mlpProblem } from './shared.js';
 
 /** Every result as plain data (bits of floats as hex, so nothing is lost on the way to Node). */
 async function checks(nodeCheckpoint: string): Promise<Record<string, unknown>> {
@@ -26,12 +25,7 @@ async function checks(nodeCheckpoint: string): Promise<Record<string, unknown>> 
   const sameProduct = viaJs.every((v, i) => Object.is(v, viaAuto[i]));
   // A small classifier with dropout and Adam, trained in the page.
   const { data, test } = mlpProblem();
-  const make = () =>
-    new Trainer({
-      model: sequential([dense(32, { activation: 'relu' }), dropout(0.9), dense(3)]),
-      inputUnits: 2, targetUnits: 3, loss: crossEntropyFromLogits, rule: adam({ lr: 0.02 }),
-      metrics: { error: misclassificationFromLogits }, seed: 11,
-    });
+  const make = classifier;
   const trainer = make();
   const seen: number[] = [];
   trainer.fit(data, { epochs: 30, batchSize: 32, progress: 'none', callbacks: [(r) => void seen.push(r.loss)] });

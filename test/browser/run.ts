@@ -13,9 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { readdirSync } from 'node:fs';
-import { adam } from '@chainrule/optim';
-import { Trainer, checkpointToText, crossEntropyFromLogits, dense, dropout, misclassificationFromLogits, restoreCheckpoint, sequential } from '@chainrule/nn';
-import { ENGINE_MATH_OPS, engineMathResults, exactComputations, mlpProblem, ulpDistance } from './shared.js';
+import { checkpointToText, restoreCheckpoint } from '@chainrule/nn';
+import { ENGINE_MATH_OPS, classifier, engineMathResults, exactComputations, mlpProblem, ulpDistance } from './shared.js';
 
 function findChromium(): string {
   const candidates = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
@@ -70,12 +69,6 @@ const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const nodeExact = exactComputations();
 const nodeMath = engineMathResults();
 const { data } = mlpProblem();
-const classifier = () =>
-  new Trainer({
-    model: sequential([dense(32, { activation: 'relu' }), dropout(0.9), dense(3)]),
-    inputUnits: 2, targetUnits: 3, loss: crossEntropyFromLogits, rule: adam({ lr: 0.02 }),
-    metrics: { error: misclassificationFromLogits }, seed: 11,
-  });
 const nodeTrainer = classifier();
 nodeTrainer.fit(data, { epochs: 3, batchSize: 32, progress: 'none' });
 const nodeCheckpoint = checkpointToText(nodeTrainer.graph, { epoch: nodeTrainer.epoch });

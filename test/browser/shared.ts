@@ -1,6 +1,7 @@
 // Computations run both in Node and in the page by `pnpm test:browser`.
 import { Graph, Tensor, tensor } from '@chainrule/graph';
-import { minimize, polyak } from '@chainrule/optim';
+import { adam, minimize, polyak } from '@chainrule/optim';
+import { Trainer, crossEntropyFromLogits, dense, dropout, misclassificationFromLogits, sequential } from '@chainrule/nn';
 
 /** Float bits as hex, so that the comparison is exact and survives JSON. */
 export const bits = (t: { data: ArrayLike<number> }): string[] =>
@@ -92,4 +93,13 @@ export function ulpDistance(a: string, b: string): number {
   };
   const d = ordered(a) - ordered(b);
   return Number(d < 0n ? -d : d);
+}
+
+/** The 2-32-3 classifier with dropout and Adam that the page trains and Node checkpoints. */
+export function classifier(): Trainer {
+  return new Trainer({
+    model: sequential([dense(32, { activation: 'relu' }), dropout(0.9), dense(3)]),
+    inputUnits: 2, targetUnits: 3, loss: crossEntropyFromLogits, rule: adam({ lr: 0.02 }),
+    metrics: { error: misclassificationFromLogits }, seed: 11,
+  });
 }
