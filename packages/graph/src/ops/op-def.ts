@@ -2,6 +2,7 @@ import type { DType, TypedArray } from '../core/dtype.js';
 import type { RandomStream } from '../core/random.js';
 import type { Shape, SymbolicShape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
+import { ChainruleError } from '../core/errors.js';
 import type { AttrReader } from './attrs.js';
 
 /**
@@ -36,6 +37,25 @@ export interface KernelContext {
   random(): RandomStream;
   /** The fed value of an input, or the stored value of a variable (those two ops only). */
   external(): Tensor;
+}
+
+/**
+ * The context of a kernel evaluated outside any run (a constant or a fill computed once, a folded
+ * value): it has an output shape, and reading a feed, a variable or a random stream is an error.
+ *
+ * @param outShape - the concrete output shape.
+ * @param what - what is evaluating, for the error.
+ * @returns the context.
+ * @example
+ * ```ts
+ * OPS.fill.kernel([], { shape: [2], value: 1, dtype: 'float64' }, contextWithoutRun([2], 'simplify')); // [1, 1]
+ * ```
+ */
+export function contextWithoutRun(outShape: Shape, what: string): KernelContext {
+  const none = (): never => {
+    throw new ChainruleError(`${what}: the kernel asked for run-time values outside a run`);
+  };
+  return { outShape, random: none, external: none };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ChainruleError } from '../core/errors.js';
 import type { Node } from '../ir/node.js';
+import { contextWithoutRun } from '../ops/op-def.js';
 import { getOp, type Primitive } from '../ops/registry.js';
 import { isConcrete, sizeOf } from '../core/shape.js';
 import { schedule } from '../ir/structure.js';
@@ -34,10 +35,7 @@ const constantLike = (n: Node): boolean => {
 
 /** The value of a constant-like node: its kernel needs nothing but its attributes and shape. */
 function valueOf(n: Node): Tensor {
-  const noRun = (): never => {
-    throw new ChainruleError(`simplify: ${n} reads run-time values`);
-  };
-  return getOp(n.op)!.kernel([], n.attrs, { outShape: n.shape as number[], random: noRun, external: noRun });
+  return getOp(n.op)!.kernel([], n.attrs, contextWithoutRun(n.shape as number[], `simplify: ${n}`));
 }
 
 function keyOf(op: string, attrs: Readonly<Record<string, unknown>>, inputs: readonly Node[]): string {
@@ -95,15 +93,7 @@ export function simplify(outputs: readonly Node[], options: SimplifyOptions = {}
     if (!fold || def.kind === 'source' || def.kind === 'random' || !inputs.every(constantLike)) return undefined;
     if (!isConcrete(n.shape) || sizeOf(n.shape) > maxFoldSize) return undefined;
     try {
-      const value = def.kernel(inputs.map(valueOf), n.attrs, {
-        outShape: n.shape,
-        random: () => {
-          throw new ChainruleError('not random');
-        },
-        external: () => {
-          throw new ChainruleError('not external');
-        },
-      });
+      const value = def.kernel(inputs.map(valueOf), n.attrs, contextWithoutRun(n.shape as number[], `simplify: ${n}`));
       return graph.constant(value);
     } catch (e) {
       if (e instanceof ChainruleError) return undefined; // it fails at run time too, where it is reported

@@ -5,7 +5,7 @@ import type { Executable, ExecutableOptions, Feeds, GraphCore } from '../../ir/g
 import type { Node } from '../../ir/node.js';
 import type { RunState } from '../../ir/state.js';
 import { compileInterpreter } from '../interpreter.js';
-import type { KernelContext, OpDef } from '../../ops/op-def.js';
+import { contextWithoutRun, type KernelContext, type OpDef } from '../../ops/op-def.js';
 import { getOp } from '../../ops/registry.js';
 import { bindShape, checkShape, formatShape, sizeOf, type DimBindings, type Shape } from '../../core/shape.js';
 import { Tensor } from '../../core/tensor.js';
@@ -174,7 +174,7 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
       external.push(node);
     } else if (def.kind === 'source') {
       // fixed by its attributes and this specialisation's shapes: computed once, here
-      slots[here] = def.kernel([], node.attrs, fixedContext(shape)).data;
+      slots[here] = def.kernel([], node.attrs, contextWithoutRun(shape, describe(node))).data;
     } else {
       const out = take(node);
       slots[here] = out;
@@ -219,14 +219,6 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
       return results;
     },
   };
-}
-
-/** The context of a source kernel evaluated once per specialisation (constants, fills). */
-function fixedContext(outShape: Shape): KernelContext {
-  const none = (): never => {
-    throw new ChainruleError('a fixed source reads no run state');
-  };
-  return { outShape, random: none, external: none };
 }
 
 function prepareStep(
