@@ -11,6 +11,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { grad } from '@chainrule/autodiff';
 import { NETWORKS, buildNetwork, matrixOf } from '../../docs/playground/src/backprop/network.js';
 import { PAGES } from '../../docs/playground/vite.config.js';
 import { Checklist } from './checklist.js';
@@ -209,7 +210,7 @@ try {
       const all = await hookOf(page, 'backprop');
       const net = buildNetwork(spec);
       const values = net.graph.compile({ outputs: net.gradients })();
-      check(`backprop (${spec.id}): the stepper's ∂ℓ/∂W equal grad's in Node, and so do the lecture's δ-recursion formulas`, () => {
+      check(`backprop (${spec.id}): the stepper's ∂ℓ/∂W equal grad's in Node, and so do the lecture's formulas for ∂ℓ/∂W and each δ⁽ˡ⁾`, () => {
         assert.equal(one['position'], 1);
         assert.deepEqual(one['stepValues'], {});
         net.params.forEach((p, i) => {
@@ -217,6 +218,13 @@ try {
           assert.deepEqual(all['stepValues'][p.node.name!], expected, p.node.name!);
           const lecture = all['lecture'][p.node.name!] as number[][];
           lecture.flat().forEach((v, k) => assert.ok(Math.abs(v - expected.flat()[k]!) <= 1e-12 * Math.max(1, Math.abs(v)), `${p.node.name} entry ${k}: ${v} vs ${expected.flat()[k]}`));
+        });
+        // δ⁽ˡ⁾ = (∂ℓ/∂y⁽ˡ⁾)ᵀ: the lecture's recursion against grad with respect to each layer's output.
+        const deltas = net.graph.compile({ outputs: grad(net.loss, net.outputs) })();
+        deltas.forEach((d, i) => {
+          const lecture = (all['lecture'][`delta${i + 1}`] as number[][])[0]!;
+          assert.deepEqual(all['grads'][`delta${i + 1}`], [Array.from(d.data)]);
+          lecture.forEach((v, k) => assert.ok(Math.abs(v - d.data[k]!) <= 1e-12 * Math.max(1, Math.abs(v)), `δ⁽${i + 1}⁾ entry ${k}: ${v} vs ${d.data[k]}`));
         });
         assert.deepEqual(messages, []);
       });

@@ -3,6 +3,7 @@
 // drawn with Graphviz and stepped through node by node.
 import { instance } from '@viz-js/viz';
 import { toDot, type Node, type Tensor } from '@chainrule/graph';
+import { grad } from '@chainrule/autodiff';
 import { choice } from '../shared/controls.js';
 import { byId, el, formatNumber } from '../shared/dom.js';
 import { hook, markReady, showKernels } from '../shared/page.js';
@@ -23,6 +24,8 @@ interface Session {
   readonly steps: readonly Node[];
   readonly values: ReadonlyMap<number, Tensor>;
   readonly names: ReadonlyMap<number, string>;
+  /** ∂ℓ/∂y⁽ˡ⁾ by grad (columns): the lecture's δ⁽ˡ⁾ are their transposes. */
+  readonly deltas: readonly Tensor[];
   position: number;
   selected: Node | undefined;
 }
@@ -57,7 +60,9 @@ function start(spec: NetworkSpec): void {
   const all = [...needed].sort((a, b) => a.id - b.id);
   const outputs = net.graph.compile({ outputs: all })();
   const values = new Map(all.map((n, i) => [n.id, outputs[i]!]));
-  session = { spec, net, steps, values, names, position: 0, selected: undefined };
+  // δ⁽ˡ⁾ by grad too, ∂ℓ/∂y⁽ˡ⁾: nodes of their own, not drawn (the drawing holds what ∂ℓ/∂W needs).
+  const deltas = net.graph.compile({ outputs: grad(net.loss, net.outputs) })();
+  session = { spec, net, steps, values, names, deltas, position: 0, selected: undefined };
   state.network = spec.id;
   drawForward();
   drawLecture();
@@ -83,8 +88,10 @@ function drawLecture(): void {
   b.delta.forEach((d, i) => {
     const l = i + 1;
     const formula = l === L ? `\\boldsymbol\\delta^{(${l})} = J_{y^{(${l})}}(\\ell) = ${spec.lossScale === 1 ? '2' : ''}(y^{(${l})} - y)^{\\top}` : `\\boldsymbol\\delta^{(${l})} = \\boldsymbol\\delta^{(${l + 1})}\\operatorname{diag}(a'_{${l + 1}}(h^{(${l + 1})}))\\,W^{(${l})}`;
+    const fromGrad = [Array.from(session.deltas[i]!.data)]; // (∂ℓ/∂y⁽ˡ⁾)ᵀ, a row like δ⁽ˡ⁾
     state.lecture[`delta${l}`] = [d];
-    rows.push(el('tr', { id: `row-delta${l}` }, el('td', {}, texElement(formula)), el('td', {}, texElement(matrixTex([d]))), el('td', {}, '(a row vector, the transpose of the cotangent of y⁽ˡ⁾)')));
+    state.grads[`delta${l}`] = fromGrad;
+    rows.push(el('tr', { id: `row-delta${l}` }, el('td', {}, texElement(formula)), el('td', {}, texElement(matrixTex([d]))), el('td', {}, texElement(`\left(\tfrac{\partial\ell}{\partial y^{(${l})}}\right)^{\!\top} = ${matrixTex(fromGrad)}`))));
   });
   net.params.forEach((p, i) => {
     const isBias = p.tex.startsWith('b');
@@ -109,6 +116,14 @@ function svgNode(node: Node): SVGGElement | undefined {
 function drawGraph(): void {
   const { net } = session;
   const svg = viz.renderSVGElement(toDot(net.graph, { outputs: net.gradients, title: '∂ℓ/∂W built by grad (dashed nodes)' }));
+  // Scaled to the column (Graphviz sizes it in points; its viewBox keeps the proportions), never
+  // larger than drawn.
+  const natural = svg.getAttribute('width');
+  svg.removeAttribute('width');
+  svg.removeAttribute('height');
+  svg.style.width = '100%';
+  svg.style.height = 'auto';
+  if (natural !== null) svg.style.maxWidth = natural;
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', 'the backward graph: forward nodes solid, nodes built by grad dashed');
   byId('graph').replaceChildren(svg);
