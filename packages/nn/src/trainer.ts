@@ -1,6 +1,8 @@
-import { ChainruleError, Graph, type DType, type Executable, type Node, type Tensor } from '@chainrule/graph';
+import { ChainruleError, Graph, Tensor, randomStream, type DType, type Executable, type Node, type RunState } from '@chainrule/graph';
 import { minimize, type Minimization, type UpdateRule } from '@chainrule/optim';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import type { Augmentation } from './augment.js';
+import { averageOutputs, type Averaging } from './averaging.js';
 import { batches, exampleCount, type Dataset } from './data.js';
 import type { Model } from './layers/sequential.js';
 import { empiricalRisk } from './losses.js';
@@ -102,6 +104,65 @@ export interface FitOptions {
   readonly callbacks?: readonly EpochCallback[];
   /** Progress display (default `auto`: a bar on a terminal, lines elsewhere). */
   readonly progress?: ProgressMode;
+  /**
+   * Data augmentation applied to every batch (`per: 'batch'`, the default) or to the whole training
+   * set once per epoch before it is cut into batches (`per: 'epoch'`). Its random stream comes from
+   * the trainer's seed, the epoch and the batch index, so a resumed run stays the same bit for bit.
+   */
+  readonly augmentation?: { readonly apply: Augmentation; readonly per?: 'batch' | 'epoch' };
+}
+
+/**
+ * Options of {@link Trainer.predictSampled}.
+ *
+ * @example
+ * ```ts
+ * trainer.predictSampled(x, { samples: 100, average: 'probabilities', seed: 2 });
+ * ```
+ */
+export interface SampledPredictionOptions {
+  /** k, the number of sampled thinned networks (masks) averaged. */
+  readonly samples: number;
+  /** What is averaged (default `outputs`; `probabilities` for classifiers trained on logits). */
+  readonly average?: Averaging;
+  /** Which masks: the same seed gives the same prediction (default 0). */
+  readonly seed?: number;
+}
+
+/**
+ * Random streams of augmentations: counters from 2·2³² on, apart from the graph's own random nodes
+ * (counters from 0) and the shuffling (from 2³²): epoch e, batch b uses 2·2³² + e·2²⁰ + b.
+ */
+const AUGMENTATION_STREAMS = 2 * 2 ** 32;
+const BATCHES_PER_EPOCH_LIMIT = 2 ** 20;
+/** Counters of the masks of sampled predictions: from 2⁴⁸ + seed·2³² on, never those of training. */
+const SAMPLED_STREAMS = 2 ** 48;
+/** Rows per run of a sampled prediction (copies of the inputs, each with its own masks). */
+const SAMPLED_ROWS = 4096;
+
+/**
+ * A run state for sampled predictions: variables read from the graph's own store, random counters
+ * of its own (starting far from the training masks'), nothing committed to the graph.
+ */
+class SampledState implements RunState {
+  private readonly runs = new Map<number, number>();
+  private offset = SAMPLED_STREAMS;
+  constructor(private readonly graph: Graph) {}
+  /** Starts the counters afresh at an offset (each prediction draws the same masks for the same seed). */
+  reset(offset: number): void {
+    this.offset = offset;
+    this.runs.clear();
+  }
+  variable(name: string): Tensor {
+    return this.graph.state.variable(name);
+  }
+  randomRuns(id: number): number {
+    return this.offset + (this.runs.get(id) ?? 0);
+  }
+  commit(assignments: ReadonlyMap<string, unknown>, drew: readonly { readonly id: number }[]): void {
+    if (assignments.size > 0) throw new ChainruleError('predictSampled: a sampled prediction must not assign variables');
+    for (const { id } of drew) this.runs.set(id, (this.runs.get(id) ?? 0) + 1);
+  }
 }
 
 /**
@@ -130,6 +191,10 @@ export class Trainer {
   private readonly evaluateRun: Executable;
   private readonly predictRun: Executable;
   private readonly metricNames: string[];
+  private readonly seed: number;
+  /** The training-mode output (dropout and noise active), for sampled predictions. */
+  private readonly trainingOutput: Node;
+  private sampled: { readonly state: SampledState; readonly run: Executable } | undefined;
 
   /**
    * Builds the model in a new graph, and the training and evaluation graphs on its variables.
@@ -139,12 +204,14 @@ export class Trainer {
    */
   constructor(options: TrainerOptions) {
     const dtype = options.dtype ?? 'float64';
-    this.model = options.model.build(this.graph, options.inputUnits, { seed: options.seed ?? 1, dtype });
+    this.seed = options.seed ?? 1;
+    this.model = options.model.build(this.graph, options.inputUnits, { seed: this.seed, dtype });
     const x = this.graph.input('x', ['batch', options.inputUnits], dtype);
     const y = this.graph.input('y', ['batch', options.targetUnits], dtype);
     const params = [...this.model.parameters.values()];
     const penalty = options.regularization?.(params);
-    const trainLoss = empiricalRisk(options.loss(this.model.forward(x, { training: true }), y), penalty);
+    this.trainingOutput = this.model.forward(x, { training: true });
+    const trainLoss = empiricalRisk(options.loss(this.trainingOutput, y), penalty);
     this.update = minimize(trainLoss, params, options.rule);
     const executor = options.executor ?? 'compiled';
     this.trainStep = this.graph.compile({ outputs: [trainLoss], updates: this.update, executor });
@@ -208,11 +275,55 @@ export class Trainer {
   }
 
   /**
+   * Dropout as model averaging, sampled: the mean of the outputs of k thinned networks, each the
+   * training-mode network with its own masks (and input noise, if the model has some), on the same
+   * inputs. The lecture's test-time network (`predict`, weights scaled by p) approximates this
+   * average; for a network whose output is linear in the dropped units the two agree in expectation,
+   * and the sampled mean converges to the exact average over all masks at the 1/√k rate. The masks
+   * come from streams apart from the training masks, and nothing of the trainer changes.
+   *
+   * @param x - inputs [n, inputUnits].
+   * @param options - k, what is averaged, and the seed of the masks.
+   * @returns the average [n, outputUnits] (log-probabilities when averaging probabilities).
+   * @throws ChainruleError when k is not a positive integer; FeedError when `x` does not fit.
+   * @example
+   * ```ts
+   * const logits = trainer.predictSampled(xTest, { samples: 50, average: 'probabilities' });
+   * ```
+   */
+  predictSampled(x: Tensor, options: SampledPredictionOptions): Tensor {
+    const { samples, average = 'outputs', seed = 0 } = options;
+    if (!Number.isSafeInteger(samples) || samples < 1) throw new ChainruleError(`predictSampled: samples must be a positive integer, got ${String(samples)}`);
+    if (!Number.isSafeInteger(seed) || seed < 0 || seed >= 2 ** 16) throw new ChainruleError(`predictSampled: seed must be an integer in [0, 65536), got ${String(seed)}`);
+    if (x.rank !== 2) throw new ChainruleError(`predictSampled: x must be [n, inputUnits], got [${x.shape.join(', ')}]`);
+    if (this.sampled === undefined) {
+      const state = new SampledState(this.graph);
+      this.sampled = { state, run: this.graph.compile({ outputs: [this.trainingOutput], state }) };
+    }
+    const { state, run } = this.sampled;
+    state.reset(SAMPLED_STREAMS + seed * 2 ** 32);
+    // Each run takes x repeated as many times as fit in SAMPLED_ROWS rows: every row draws its own
+    // masks, so each copy is one thinned network.
+    const [n, d] = x.shape as [number, number];
+    const copies = Math.max(1, Math.min(samples, Math.floor(SAMPLED_ROWS / Math.max(n, 1))));
+    const outputs: Tensor[] = [];
+    for (let done = 0; done < samples; done += copies) {
+      const k = Math.min(copies, samples - done);
+      const tiled = new (x.data.constructor as Float64ArrayConstructor)(k * n * d);
+      for (let i = 0; i < k; i++) tiled.set(x.data, i * n * d);
+      const out = run({ x: new Tensor(tiled, [k * n, d]) })[0]!;
+      const c = out.shape[1]!;
+      for (let i = 0; i < k; i++) outputs.push(new Tensor(out.data.slice(i * n * c, (i + 1) * n * c), [n, c]));
+    }
+    return averageOutputs(outputs, average);
+  }
+
+  /**
    * Trains for epochs of shuffled mini-batches (the last batch smaller when needed), evaluating on
    * validation data after each, with optional early stopping on the validation loss.
    *
    * @param train - the training examples.
-   * @param options - epochs, batch size, validation, early stopping, callbacks, progress.
+   * @param options - epochs, batch size, validation, early stopping, callbacks, progress, augmentation.
    * @returns one record per epoch run.
    * @throws ChainruleError when early stopping is asked for without validation data, or the data are malformed.
    * @example
@@ -222,19 +333,33 @@ export class Trainer {
    * ```
    */
   fit(train: Dataset, options: FitOptions): EpochRecord[] {
-    const { epochs, batchSize, shuffleSeed = 1, validation, earlyStopping, callbacks = [], progress = 'auto' } = options;
+    const { epochs, batchSize, shuffleSeed = 1, validation, earlyStopping, callbacks = [], progress = 'auto', augmentation } = options;
     if (earlyStopping && !validation) throw new ChainruleError('fit: early stopping needs validation data');
+    if (augmentation !== undefined && (typeof augmentation.apply !== 'function' || (augmentation.per !== undefined && augmentation.per !== 'batch' && augmentation.per !== 'epoch'))) {
+      throw new ChainruleError("fit: augmentation must be { apply: (batch, context) => batch, per?: 'batch' | 'epoch' }");
+    }
+    const augment = (data: Dataset, epoch: number, index: number): Dataset => {
+      if (index >= BATCHES_PER_EPOCH_LIMIT) throw new ChainruleError(`fit: augmentation supports up to ${BATCHES_PER_EPOCH_LIMIT} batches per epoch`);
+      const random = randomStream(this.seed, AUGMENTATION_STREAMS + epoch * BATCHES_PER_EPOCH_LIMIT + index);
+      const out = augmentation!.apply(data, { epoch, batch: index, random });
+      if (out.x.shape.join() !== data.x.shape.join() || out.y.shape.join() !== data.y.shape.join()) {
+        throw new ChainruleError(`fit: the augmentation changed the shapes: x [${data.x.shape.join(', ')}] → [${out.x.shape.join(', ')}], y [${data.y.shape.join(', ')}] → [${out.y.shape.join(', ')}]`);
+      }
+      return out;
+    };
     const history: EpochRecord[] = [];
     let best = Infinity;
     let bestValues: Map<string, Tensor> | undefined;
     let waited = 0;
     while (this.epoch < epochs) {
       const started = performance.now();
-      const parts = batches(train, { batchSize, ...(shuffleSeed === null ? {} : { seed: shuffleSeed }), epoch: this.epoch });
+      const epochData = augmentation?.per === 'epoch' ? augment(train, this.epoch + 1, 0) : train;
+      const parts = batches(epochData, { batchSize, ...(shuffleSeed === null ? {} : { seed: shuffleSeed }), epoch: this.epoch });
       const reporter = epochProgress(progress, this.epoch + 1, parts.length);
       let sum = 0;
       let seen = 0;
-      parts.forEach((b, i) => {
+      parts.forEach((batch, i) => {
+        const b = augmentation !== undefined && augmentation.per !== 'epoch' ? augment(batch, this.epoch + 1, i) : batch;
         const n = b.x.shape[0]!;
         sum += this.step(b) * n;
         seen += n;
