@@ -9,8 +9,7 @@
 //   pnpm --filter @chainrule/examples mnist -- --full       full: up to 40 epochs of shifted digits (~3.5 min)
 //   pnpm --filter @chainrule/examples mnist -- --optimizers sgd, Polyak momentum, RMSProp and Adam on a
 //                                                           3,000-digit subset, 4 epochs each (~40 s)
-import { createRequire } from 'node:module';
-import { Tensor } from '@chainrule/graph';
+import { argmaxRow, loadDigits, mnist } from './mnist-data.js';
 import { adam, exponentialDecay, polyak, rmsprop, sgd, type UpdateRule } from '@chainrule/optim';
 import { Trainer, crossEntropyFromLogits, dense, dropout, exampleCount, misclassification, randomShift, sequential, takeRows, trainValidationSplit, type Dataset, type EpochRecord } from '@chainrule/nn';
 
@@ -34,34 +33,6 @@ const VALIDATION_SIZE = 1000;
 const SHORT = smoke ? { digits: 1000, epochs: 1 } : { digits: 7500, epochs: 5 }; // the default run
 const COMPARE = { digits: 3000, epochs: 4 }; // each row of --optimizers
 
-// ---------------------------------------------------------------------------------------------
-// Data: the package's per-digit arrays, read by index (never `mnist.set`/`mnist.get`, which draw
-// from Math.random), 28×28 grey levels in [0, 1] and one-hot targets.
-// ---------------------------------------------------------------------------------------------
-interface MnistDigit {
-  /** Number of samples of this digit. */
-  readonly length: number;
-  /** Sample `i` as 784 grey levels (row-major 28×28); NOTE: a Math.random one when i < 0 or i > length. */
-  get(i: number): number[];
-}
-const mnist = createRequire(import.meta.url)('mnist') as readonly MnistDigit[];
-
-function loadDigits(): Dataset & { readonly labels: readonly number[] } {
-  const labels: number[] = [];
-  for (let d = 0; d < 10; d++) for (let i = 0; i < mnist[d]!.length; i++) labels.push(d);
-  const m = labels.length;
-  const x = new Float64Array(m * 784);
-  const y = new Float64Array(m * 10);
-  let row = 0;
-  for (let d = 0; d < 10; d++) {
-    for (let i = 0; i < mnist[d]!.length; i++, row++) {
-      x.set(mnist[d]!.get(i), row * 784);
-      y[row * 10 + d] = 1;
-    }
-  }
-  return { x: new Tensor(x, [m, 784]), y: new Tensor(y, [m, 10]), labels };
-}
-
 const all = loadDigits();
 const m = exampleCount(all);
 const held = trainValidationSplit(all, TEST_SIZE / m, SPLIT_SEED);
@@ -81,12 +52,6 @@ const firstRows = (data: Dataset, k: number): Dataset => {
   return { x: takeRows(data.x, idx), y: takeRows(data.y, idx) };
 };
 
-function argmaxRow(t: Tensor, row: number): number {
-  const n = t.shape[1]!;
-  let best = 0;
-  for (let j = 1; j < n; j++) if (t.data[row * n + j]! > t.data[row * n + best]!) best = j;
-  return best;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Model and training.
