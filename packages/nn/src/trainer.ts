@@ -1,5 +1,6 @@
-import { ChainruleError, Graph, Tensor, randomStream, type DType, type Executable, type Node, type RunState } from '@chainrule/graph';
+import { ChainruleError, Graph, InferenceModel, Tensor, modelToJSON, randomStream, type DType, type Executable, type ModelJSON, type Node, type RunState } from '@chainrule/graph';
 import { minimize, type Minimization, type UpdateRule } from '@chainrule/optim';
+import { platform } from '#platform';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { Augmentation } from './augment.js';
 import { averageOutputs, type Averaging } from './averaging.js';
@@ -195,6 +196,8 @@ export class Trainer {
   /** The training-mode output (dropout and noise active), for sampled predictions. */
   private readonly trainingOutput: Node;
   private sampled: { readonly state: SampledState; readonly run: Executable } | undefined;
+  /** The evaluation output (no dropout or noise), what `predict` runs. */
+  private readonly evaluationOutput: Node;
 
   /**
    * Builds the model in a new graph, and the training and evaluation graphs on its variables.
@@ -220,6 +223,7 @@ export class Trainer {
     const metricNodes = this.metricNames.map((name) => options.metrics![name]!(out, y).mean());
     this.evaluateRun = this.graph.compile({ outputs: [empiricalRisk(options.loss(out, y), penalty), ...metricNodes], executor });
     this.predictRun = this.graph.compile({ outputs: [out], executor });
+    this.evaluationOutput = out;
   }
 
   /**
@@ -387,6 +391,43 @@ export class Trainer {
   }
 
   /**
+   * The trained model for inference as JSON data: the evaluation network (no dropout or noise) with
+   * its current weights, input `x` and output `output` — and `probabilities`, its softmax, when
+   * asked. Nothing of training (optimizer state, loss) is in it. {@link InferenceModel} reads it,
+   * in Node or a browser.
+   *
+   * @param options - `probabilities: true` adds a softmax output (for classifiers trained on logits).
+   * @returns the {@link ModelJSON} document.
+   * @example
+   * ```ts
+   * const model = InferenceModel.fromJSON(trainer.exportModel({ probabilities: true }));
+   * model.run({ x }).probabilities;
+   * ```
+   */
+  exportModel(options: { readonly probabilities?: boolean } = {}): ModelJSON {
+    const outputs: Record<string, Node> = { output: this.evaluationOutput };
+    if (options.probabilities === true) outputs['probabilities'] = this.evaluationOutput.softmax(-1);
+    return modelToJSON(this.graph, outputs);
+  }
+
+  /**
+   * Saves the trained model for inference to one file ({@link Trainer.exportModel}), atomically;
+   * {@link loadModel} reads it back in one call. Needs Node (in a browser, keep
+   * `JSON.stringify(trainer.exportModel())` and read it with `InferenceModel.fromJSON`).
+   *
+   * @param path - the file.
+   * @param options - `probabilities: true` adds a softmax output.
+   * @throws ChainruleError where the runtime has no files.
+   * @example
+   * ```ts
+   * trainer.saveModel('digits.model.json', { probabilities: true });
+   * ```
+   */
+  saveModel(path: string, options: { readonly probabilities?: boolean } = {}): void {
+    modelFiles('saveModel').writeTextAtomically(path, JSON.stringify(this.exportModel(options)));
+  }
+
+  /**
    * Saves parameters, optimizer state, step counter, random state and completed epochs, atomically.
    *
    * @param path - the checkpoint file.
@@ -415,4 +456,33 @@ export class Trainer {
     const { epoch } = loadCheckpoint(this.graph, path);
     this.epoch = epoch ?? 0;
   }
+}
+
+function modelFiles(what: string): NonNullable<typeof platform.files> {
+  if (platform.files === undefined) throw new ChainruleError(`${what} needs files, which this runtime does not have: use exportModel and InferenceModel.fromJSON`);
+  return platform.files;
+}
+
+/**
+ * Loads a model saved by {@link Trainer.saveModel} (or any {@link ModelJSON} file) for prediction,
+ * in one call: `loadModel(path).run({ x })` gives every named output. Needs Node; in a browser,
+ * pass the file's bytes or text to `InferenceModel.fromJSON`.
+ *
+ * @param path - the file.
+ * @returns the model.
+ * @throws ChainruleError when the file cannot be read; GraphFormatError (with the offending path) when it is not a valid model.
+ * @example
+ * ```ts
+ * const { probabilities } = loadModel('digits.model.json').run({ x: images });
+ * ```
+ */
+export function loadModel(path: string): InferenceModel {
+  let text: string;
+  try {
+    text = modelFiles('loadModel').readText(path);
+  } catch (e) {
+    if (e instanceof ChainruleError) throw e;
+    throw new ChainruleError(`model ${path}: cannot be read (${(e as Error).message})`, { cause: e });
+  }
+  return InferenceModel.fromJSON(text);
 }
