@@ -24,7 +24,7 @@ export type { DenseOptions } from './layers/dense.js';
 export { dropout, dropoutRate } from './layers/dropout.js';
 export { gaussianNoise } from './layers/noise.js';
 export type { NoiseOptions } from './layers/noise.js';
-export type { DropoutMode, DropoutOptions } from './layers/dropout.js';
+export type { DropoutMode, DropoutOptions, DropoutSpec } from './layers/dropout.js';
 export { Model, sequential } from './layers/sequential.js';
 export type { ModelBuildOptions } from './layers/sequential.js';
 export { binaryCrossEntropy, binaryCrossEntropyFromLogits, crossEntropy, crossEntropyFromLogits, empiricalRisk, klDivergence, misclassification, misclassificationFromLogits, squaredLoss } from './losses.js';
