@@ -17,6 +17,8 @@ import type { Schedule } from './schedule.js';
  * ```
  */
 export function inRange(rule: string, name: string, value: number, range: '[0, 1)' | '[0, 1]' | '(0, ∞)' | '[0, ∞)'): number {
+  if (typeof value === 'function') throw new ChainruleError(`${rule}: ${name} takes a number in ${range}, not a schedule (only step sizes take schedules here)`);
+  if (typeof value !== 'number') throw new ChainruleError(`${rule}: ${name} must be a number in ${range}, got ${describe(value)}`);
   const ok =
     Number.isFinite(value) &&
     (range === '[0, 1)' ? value >= 0 && value < 1 : range === '[0, 1]' ? value >= 0 && value <= 1 : range === '(0, ∞)' ? value > 0 : value >= 0);
@@ -37,6 +39,66 @@ export function inRange(rule: string, name: string, value: number, range: '[0, 1
  * ```
  */
 export function stepSizeOption(rule: string, lr: Schedule): Schedule {
-  if (typeof lr === 'number' && !Number.isFinite(lr)) throw new ChainruleError(`${rule}: lr must be a finite number or a schedule, got ${lr}`);
+  if (typeof lr === 'function') return lr;
+  if (typeof lr !== 'number') throw new ChainruleError(`${rule}: lr must be a number or a schedule (a function of the step counter t), got ${describe(lr)}`);
+  if (!Number.isFinite(lr) || lr <= 0) throw new ChainruleError(`${rule}: lr must be a finite number > 0 (a step size; ≤ 0 would not descend), got ${lr}`);
   return lr;
+}
+
+/** A value as an error message shows it: strings quoted, with their type. */
+function describe(v: unknown): string {
+  if (typeof v === 'string') return `the string '${v}'`;
+  if (v === null || v === undefined) return String(v);
+  return typeof v === 'object' ? `an ${Array.isArray(v) ? 'array' : 'object'}` : `${typeof v} ${String(v)}`;
+}
+
+/** Names other libraries give the options, and chainrule's name for each. */
+const ALIASES: Readonly<Record<string, string>> = {
+  learningRate: 'lr', learning_rate: 'lr', stepSize: 'lr', step_size: 'lr', eta: 'lr', alpha: 'lr', rate: 'lr',
+  eps: 'epsilon', beta_1: 'beta1', beta_2: 'beta2', b1: 'beta1', b2: 'beta2', decay: 'beta', rho: 'beta',
+  gamma: 'momentum', mu: 'momentum', weightDecay: 'addRegularization(l2Squared, λ)', weight_decay: 'addRegularization(l2Squared, λ)',
+};
+
+/** Levenshtein distance, for suggestions. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+/**
+ * Checks a rule's options object when the rule is built: it must be an object, and every key one
+ * the rule knows; an unknown key is named with a suggestion (a name from another library, or a
+ * near miss), so that `sgd({ learningRate: 0.5 })` fails at once instead of training with lr 0.01.
+ *
+ * @param rule - the rule's name.
+ * @param options - what the caller passed.
+ * @param known - the rule's option names.
+ * @returns the options.
+ * @throws ChainruleError naming the unknown option and what was probably meant.
+ * @example
+ * ```ts
+ * knownOptions('sgd', options, ['lr']);
+ * ```
+ */
+export function knownOptions<T>(rule: string, options: T, known: readonly string[]): T {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ChainruleError(`${rule}: options must be an object such as { ${known.map((k) => `${k}: …`).join(', ')} }, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const alias = ALIASES[key];
+    const near = known.map((k) => [k, distance(key, k)] as const).filter(([, d]) => d <= Math.max(1, Math.floor(key.length / 3))).sort((a, b) => a[1] - b[1])[0]?.[0];
+    const meant = alias !== undefined && (known.includes(alias) || alias.includes('(')) ? alias : near;
+    throw new ChainruleError(`${rule}: unknown option ${key}${meant === undefined ? '' : `; did you mean ${meant}?`} (${rule} takes ${known.join(', ')})`);
+  }
+  return options;
 }

@@ -1,6 +1,6 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
-import { inRange, stepSizeOption } from '../validate.js';
+import { inRange, knownOptions, stepSizeOption } from '../validate.js';
 
 /**
  * Options of {@link adagrad}.
@@ -34,6 +34,7 @@ export interface AdagradOptions {
  * ```
  */
 export function adagrad(options: AdagradOptions = {}): UpdateRule {
+  knownOptions('adagrad', options, ['lr', 'epsilon']);
   const lr = stepSizeOption('adagrad', options.lr ?? 0.01);
   const epsilon = inRange('adagrad', 'epsilon', options.epsilon ?? 1e-10, '[0, ∞)');
   return {

@@ -1,6 +1,6 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
-import { inRange, stepSizeOption } from '../validate.js';
+import { inRange, knownOptions, stepSizeOption } from '../validate.js';
 
 /**
  * Options of {@link adam}.
@@ -45,6 +45,7 @@ export interface AdamOptions {
  * ```
  */
 export function adam(options: AdamOptions = {}): UpdateRule {
+  knownOptions('adam', options, ['lr', 'beta1', 'beta2', 'epsilon', 'epsilonPlacement']);
   const lr = stepSizeOption('adam', options.lr ?? 0.001);
   const beta1 = inRange('adam', 'beta1', options.beta1 ?? 0.9, '[0, 1)');
   const beta2 = inRange('adam', 'beta2', options.beta2 ?? 0.999, '[0, 1)');

@@ -1,6 +1,6 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
-import { inRange, stepSizeOption } from '../validate.js';
+import { inRange, knownOptions, stepSizeOption } from '../validate.js';
 
 /**
  * Options of {@link sgd}.
@@ -29,6 +29,7 @@ export interface SgdOptions {
  * ```
  */
 export function sgd(options: SgdOptions = {}): UpdateRule {
+  knownOptions('sgd', options, ['lr']);
   const lr = stepSizeOption('sgd', options.lr ?? 0.01);
   return {
     name: 'sgd',

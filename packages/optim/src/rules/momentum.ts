@@ -1,6 +1,6 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
-import { inRange, stepSizeOption } from '../validate.js';
+import { inRange, knownOptions, stepSizeOption } from '../validate.js';
 
 /**
  * Options of the momentum rules.
@@ -33,6 +33,7 @@ export interface MomentumOptions {
  * ```
  */
 export function polyak(options: MomentumOptions = {}): UpdateRule {
+  knownOptions('polyak', options, ['lr', 'momentum']);
   const lr = stepSizeOption('polyak', options.lr ?? 0.01);
   const gamma = inRange('polyak', 'momentum', options.momentum ?? 0.9, '[0, 1]');
   return {
@@ -63,6 +64,7 @@ export function polyak(options: MomentumOptions = {}): UpdateRule {
  * ```
  */
 export function bufferMomentum(options: MomentumOptions = {}): UpdateRule {
+  knownOptions('bufferMomentum', options, ['lr', 'momentum']);
   const lr = stepSizeOption('bufferMomentum', options.lr ?? 0.01);
   const gamma = inRange('bufferMomentum', 'momentum', options.momentum ?? 0.9, '[0, 1]');
   return {

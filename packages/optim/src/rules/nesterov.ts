@@ -1,6 +1,6 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
-import { inRange, stepSizeOption } from '../validate.js';
+import { inRange, knownOptions, stepSizeOption } from '../validate.js';
 
 /**
  * Options of {@link nesterov}.
@@ -36,6 +36,7 @@ export interface NesterovOptions {
  * ```
  */
 export function nesterov(options: NesterovOptions = {}): UpdateRule {
+  knownOptions('nesterov', options, ['lr']);
   const lr = stepSizeOption('nesterov', options.lr ?? 0.01);
   return {
     name: 'nesterov',

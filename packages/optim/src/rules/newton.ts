@@ -2,7 +2,7 @@ import { ChainruleError, isConcrete, type Node } from '@chainrule/graph';
 import { jacobian } from '@chainrule/autodiff';
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
-import { inRange, stepSizeOption } from '../validate.js';
+import { inRange, knownOptions, stepSizeOption } from '../validate.js';
 
 /**
  * Options of {@link newton}.
@@ -42,6 +42,7 @@ const sizeOf = (n: Node): number => (n.shape as number[]).reduce((a, d) => a * d
  * ```
  */
 export function newton(options: NewtonOptions = {}): UpdateRule {
+  knownOptions('newton', options, ['lr', 'damping']);
   const lr = stepSizeOption('newton', options.lr ?? 1);
   const damping = inRange('newton', 'damping', options.damping ?? 0, '[0, ∞)');
   return {

@@ -1,6 +1,6 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
-import { inRange, stepSizeOption } from '../validate.js';
+import { inRange, knownOptions, stepSizeOption } from '../validate.js';
 
 /**
  * Options of {@link rmsprop}.
@@ -38,6 +38,7 @@ export interface RmspropOptions {
  * ```
  */
 export function rmsprop(options: RmspropOptions = {}): UpdateRule {
+  knownOptions('rmsprop', options, ['lr', 'beta', 'epsilon']);
   const lr = stepSizeOption('rmsprop', options.lr ?? 0.001);
   const beta = inRange('rmsprop', 'beta', options.beta ?? 0.9, '[0, 1)');
   const epsilon = inRange('rmsprop', 'epsilon', options.epsilon ?? 1e-8, '[0, ∞)');
@@ -87,6 +88,7 @@ export interface RmspropGravesOptions extends RmspropOptions {
  * ```
  */
 export function rmspropGraves(options: RmspropGravesOptions = {}): UpdateRule {
+  knownOptions('rmspropGraves', options, ['lr', 'beta', 'momentum', 'epsilon']);
   const lr = stepSizeOption('rmspropGraves', options.lr ?? 0.0001);
   const beta = inRange('rmspropGraves', 'beta', options.beta ?? 0.95, '[0, 1)');
   const mu = inRange('rmspropGraves', 'momentum', options.momentum ?? 0.9, '[0, 1]');

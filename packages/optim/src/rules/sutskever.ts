@@ -1,7 +1,7 @@
 import { stepSize } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
 import type { MomentumOptions } from './momentum.js';
-import { inRange, stepSizeOption } from '../validate.js';
+import { inRange, knownOptions, stepSizeOption } from '../validate.js';
 
 /**
  * Sutskever et al.'s momentum, which takes the gradient at the look-ahead point:
@@ -22,6 +22,7 @@ import { inRange, stepSizeOption } from '../validate.js';
  * ```
  */
 export function sutskever(options: MomentumOptions = {}): UpdateRule {
+  knownOptions('sutskever', options, ['lr', 'momentum']);
   const lr = stepSizeOption('sutskever', options.lr ?? 0.01);
   const gamma = inRange('sutskever', 'momentum', options.momentum ?? 0.9, '[0, 1]');
   return {
