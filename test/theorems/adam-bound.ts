@@ -64,13 +64,15 @@ export function diameters(points: readonly Vec[]): { readonly two: number; reado
  * @param run - the online run.
  * @param T - the horizon.
  * @param comparator - w*, the best fixed point for horizon T.
+ * @param deltaOver - the points δ₂, δ∞ are measured over: the iterates and w* (what the proof needs,
+ *   default), or the iterates alone (the slide's wording).
  * @returns the terms and the measured constants.
  */
-export function boundTerms(s: AdamSetting, run: OnlineRun, T: number, comparator: Vec): BoundTerms {
+export function boundTerms(s: AdamSetting, run: OnlineRun, T: number, comparator: Vec, deltaOver: 'iterates and w*' | 'iterates' = 'iterates and w*'): BoundTerms {
   const { eta, beta1, beta2, lambda } = s;
   const gamma = (beta1 * beta1) / Math.sqrt(beta2);
   const n = comparator.length;
-  const { two: delta2, inf: deltaInf } = diameters([...run.iterates.slice(0, T), comparator]);
+  const { two: delta2, inf: deltaInf } = diameters([...run.iterates.slice(0, T), ...(deltaOver === 'iterates' ? [] : [comparator])]);
   let mu = 0;
   const columnNorms = new Array<number>(n).fill(0); // ‖(∂ᵢf₁(w⁽¹⁾), …, ∂ᵢf_T(w⁽ᵀ⁾))‖₂²
   for (const g of run.gradients.slice(0, T)) g.forEach((x, i) => ((mu = Math.max(mu, Math.abs(x))), (columnNorms[i]! += x * x)));
