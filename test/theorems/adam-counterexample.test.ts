@@ -19,7 +19,7 @@
  * λ = 0.5, T = 10⁴ through the online harness), the numbers that `docs/lecture-errata.md` quotes:
  *
  * - Adam with β₁ = 0, with β₁ = 0.3 constant, and with the lecture's decaying β₁ = 0.3·λ^(t−1) and
- *   0.5·λ^(t−1): x⁽ᵀ⁾ = 1, R(T)/T ≈ 0.671 at T = 10⁴ (the most any learner can lose is 2/3 per step),
+ *   0.5·λ^(t−1): x⁽ᵀ⁾ = 1, R(T)/T ≈ 0.671 at T = 10⁴ (staying at the worst fixed point, x = +1, costs 2/3 per step),
  *   R(T) growing like T¹ (fitted exponent ≈ 1.0 over [10³, 10⁴]); with β₁ = 0.3·λ^(t−1) the regret
  *   already exceeds the bound computed with the measured constants (6708 against 2801). The effective
  *   step grows in 2 steps out of 3.

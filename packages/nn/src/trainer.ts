@@ -47,6 +47,12 @@ export interface TrainerOptions {
   readonly dtype?: DType;
   /** Which executor runs the graphs (default `'compiled'`; `'interpreter'` is the readable reference). */
   readonly executor?: 'interpreter' | 'compiled';
+  /**
+   * Evaluate and predict at an average of the parameters that the rule keeps — `'average'` for
+   * `averageIterates(rule)`, `'ema'` for `emaIterates(rule)` — instead of at the parameters themselves
+   * (training is unchanged). Early stopping then watches, and `restoreBest` restores, the average.
+   */
+  readonly evaluateAt?: string;
 }
 
 /**
@@ -130,12 +136,15 @@ export class Trainer {
   private readonly evaluateRun: Executable;
   private readonly predictRun: Executable;
   private readonly metricNames: string[];
+  /** The variables evaluation reads: the parameters, or the average of them it is set to. */
+  private readonly evaluated: readonly Node[];
 
   /**
    * Builds the model in a new graph, and the training and evaluation graphs on its variables.
    *
    * @param options - model, data sizes, loss, rule, metrics, seed.
-   * @throws ChainruleError when the model is already built or the rule's options do not fit.
+   * @throws ChainruleError when the model is already built, the rule's options do not fit, or
+   *   `evaluateAt` names an average the rule does not keep.
    */
   constructor(options: TrainerOptions) {
     const dtype = options.dtype ?? 'float64';
@@ -148,11 +157,14 @@ export class Trainer {
     this.update = minimize(trainLoss, params, options.rule);
     const executor = options.executor ?? 'compiled';
     this.trainStep = this.graph.compile({ outputs: [trainLoss], updates: this.update, executor });
-    const out = this.model.forward(x, { training: false });
+    const forward = this.model.forward(x, { training: false });
     this.metricNames = Object.keys(options.metrics ?? {});
-    const metricNodes = this.metricNames.map((name) => options.metrics![name]!(out, y).mean());
-    this.evaluateRun = this.graph.compile({ outputs: [empiricalRisk(options.loss(out, y), penalty), ...metricNodes], executor });
-    this.predictRun = this.graph.compile({ outputs: [out], executor });
+    const evaluated = [forward, empiricalRisk(options.loss(forward, y), penalty), ...this.metricNames.map((name) => options.metrics![name]!(forward, y).mean())];
+    // At an average w̄ of the parameters: the same nodes with w̄ substituted for w.
+    const [out, ...scores] = options.evaluateAt === undefined ? evaluated : this.update.atAverage(evaluated, options.evaluateAt);
+    this.evaluated = options.evaluateAt === undefined ? params : this.update.averages[options.evaluateAt]!;
+    this.evaluateRun = this.graph.compile({ outputs: scores, executor });
+    this.predictRun = this.graph.compile({ outputs: [out!], executor });
   }
 
   /**
@@ -252,7 +264,7 @@ export class Trainer {
         if (scores['loss']! < best - (earlyStopping.minDelta ?? 0)) {
           best = scores['loss']!;
           waited = 0;
-          if (earlyStopping.restoreBest) bestValues = new Map([...this.model.parameters.keys()].map((k) => [k, this.graph.getVariable(k)] as const));
+          if (earlyStopping.restoreBest) bestValues = new Map(this.evaluated.map((v) => [v.name!, this.graph.getVariable(v.name!)] as const));
         } else if (++waited >= earlyStopping.patience) stop = true;
       }
       if (stop) break;
