@@ -21,8 +21,8 @@ const norm = (x: readonly number[]): number => Math.sqrt(x.reduce((a, v) => a + 
 describe('projectOntoBall', () => {
   it('keeps every iterate in the ball ‖w − c‖₂ ≤ R around w⁽⁰⁾ or 0, over all parameters together', () => {
     fc.assert(
-      fc.property(problem(), bigLr, logUniform(0.01, 2), fc.constantFrom<'initial' | 'origin'>('initial', 'origin'), steps, (p, lr, R, center) => {
-        const tr = trajectory(p, optim.chain(optim.polyak({ lr, momentum: 0.9 }), optim.projectOntoBall(R, { center })), 5);
+      fc.property(problem(), bigLr, logUniform(0.01, 2), fc.constantFrom<'initial' | 'origin'>('initial', 'origin'), steps, (p, lr, R, center, n) => {
+        const tr = trajectory(p, optim.chain(optim.polyak({ lr, momentum: 0.9 }), optim.projectOntoBall(R, { center })), n);
         const names = ['w', 'U'];
         const c = center === 'initial' ? flat(tr[0]!, names) : flat(tr[0]!, names).map(() => 0);
         for (const step of tr.slice(1)) expect(norm(flat(step, names).map((x, i) => x - c[i]!))).toBeLessThanOrEqual(R * (1 + 1e-12));

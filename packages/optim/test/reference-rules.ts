@@ -298,7 +298,7 @@ export function clipByValue(limit: number): RefRule {
  */
 export function projectOntoBall(radius: number, center: 'initial' | 'origin'): RefRule {
   return {
-    init: (w) => (center === 'initial' ? { 'ball.center': map(w, (x) => x) } : {}),
+    init: (w): RefState => (center === 'initial' ? { 'ball.center': map(w, (x) => x) } : {}),
     update: (d, s, { w }) => {
       const c = center === 'initial' ? vecs(s, 'ball.center') : zerosLike(w);
       const u = map2(w, d, (w, d) => w + d);
