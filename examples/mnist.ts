@@ -9,10 +9,9 @@
 //   pnpm --filter @chainrule/examples mnist -- --full       full: up to 40 epochs of shifted digits (~3.5 min)
 //   pnpm --filter @chainrule/examples mnist -- --optimizers sgd, Polyak momentum, RMSProp and Adam on a
 //                                                           3,000-digit subset, 4 epochs each (~40 s)
-import { createRequire } from 'node:module';
-import { Tensor, randomStream } from '@chainrule/graph';
+import { argmaxRow, loadDigits, mnist } from './mnist-data.js';
 import { adam, exponentialDecay, polyak, rmsprop, sgd, type UpdateRule } from '@chainrule/optim';
-import { Trainer, crossEntropyFromLogits, dense, dropout, exampleCount, misclassification, sequential, takeRows, trainValidationSplit, type Dataset, type EpochRecord } from '@chainrule/nn';
+import { Trainer, crossEntropyFromLogits, dense, dropout, exampleCount, misclassification, randomShift, sequential, takeRows, trainValidationSplit, type Dataset, type EpochRecord } from '@chainrule/nn';
 
 const started = performance.now();
 const seconds = (since: number): string => `${((performance.now() - since) / 1000).toFixed(1)} s`;
@@ -34,34 +33,6 @@ const VALIDATION_SIZE = 1000;
 const SHORT = smoke ? { digits: 1000, epochs: 1 } : { digits: 7500, epochs: 5 }; // the default run
 const COMPARE = { digits: 3000, epochs: 4 }; // each row of --optimizers
 
-// ---------------------------------------------------------------------------------------------
-// Data: the package's per-digit arrays, read by index (never `mnist.set`/`mnist.get`, which draw
-// from Math.random), 28×28 grey levels in [0, 1] and one-hot targets.
-// ---------------------------------------------------------------------------------------------
-interface MnistDigit {
-  /** Number of samples of this digit. */
-  readonly length: number;
-  /** Sample `i` as 784 grey levels (row-major 28×28); NOTE: a Math.random one when i < 0 or i > length. */
-  get(i: number): number[];
-}
-const mnist = createRequire(import.meta.url)('mnist') as readonly MnistDigit[];
-
-function loadDigits(): Dataset & { readonly labels: readonly number[] } {
-  const labels: number[] = [];
-  for (let d = 0; d < 10; d++) for (let i = 0; i < mnist[d]!.length; i++) labels.push(d);
-  const m = labels.length;
-  const x = new Float64Array(m * 784);
-  const y = new Float64Array(m * 10);
-  let row = 0;
-  for (let d = 0; d < 10; d++) {
-    for (let i = 0; i < mnist[d]!.length; i++, row++) {
-      x.set(mnist[d]!.get(i), row * 784);
-      y[row * 10 + d] = 1;
-    }
-  }
-  return { x: new Tensor(x, [m, 784]), y: new Tensor(y, [m, 10]), labels };
-}
-
 const all = loadDigits();
 const m = exampleCount(all);
 const held = trainValidationSplit(all, TEST_SIZE / m, SPLIT_SEED);
@@ -81,32 +52,6 @@ const firstRows = (data: Dataset, k: number): Dataset => {
   return { x: takeRows(data.x, idx), y: takeRows(data.y, idx) };
 };
 
-/**
- * Data augmentation: every image moved by its own offset (dx, dy) ∈ {−2, …, 2}², drawn from a seeded
- * stream per epoch; pixels moved in from outside the frame are 0 (the background).
- */
-function shifted(data: Dataset, seed: number, epoch: number): Dataset {
-  const rng = randomStream(seed, 1000 + epoch);
-  const src = data.x.data;
-  const out = new Float64Array(src.length);
-  for (let i = 0; i < exampleCount(data); i++) {
-    const r = rng.next() >>> 0;
-    const dx = (r % 5) - 2;
-    const dy = (Math.floor(r / 5) % 5) - 2;
-    const o = i * 784;
-    for (let row = Math.max(0, dy); row < Math.min(28, 28 + dy); row++) {
-      for (let col = Math.max(0, dx); col < Math.min(28, 28 + dx); col++) out[o + row * 28 + col] = src[o + (row - dy) * 28 + (col - dx)]!;
-    }
-  }
-  return { x: new Tensor(out, data.x.shape), y: data.y };
-}
-
-function argmaxRow(t: Tensor, row: number): number {
-  const n = t.shape[1]!;
-  let best = 0;
-  for (let j = 1; j < n; j++) if (t.data[row * n + j]! > t.data[row * n + best]!) best = j;
-  return best;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Model and training.
@@ -165,27 +110,22 @@ if (mode === 'short') {
   const patience = 8;
   const stepsPerEpoch = Math.ceil(exampleCount(train) / 64);
   console.log(
-    `\nfull run: ${exampleCount(train)} training digits, each epoch shifted by a fresh seeded offset of up to ±2 pixels, ` +
+    `\nfull run: ${exampleCount(train)} training digits, each batch shifted by fresh seeded offsets of up to ±2 pixels (randomShift), ` +
       `up to ${maxEpochs} epochs, batch 64, dropout p = ${KEEP},\nAdam with η = 1e-3 · 0.5^(epoch/10), early stopping on the validation loss ` +
       `(patience ${patience}, best weights restored)`,
   );
   const trainer = makeTrainer(adam({ lr: exponentialDecay(1e-3, 0.5, 10 * stepsPerEpoch) }));
   const t0 = performance.now();
-  const history: EpochRecord[] = [];
-  let best: { loss: number; epoch: number; values: Map<string, Tensor> } = { loss: Infinity, epoch: 0, values: new Map() };
-  for (let epoch = 0; epoch < maxEpochs && epoch - best.epoch < patience; epoch++) {
-    // fit() continues the same trainer for one more epoch, on this epoch's shifted copy
-    const [record] = trainer.fit(shifted(train, SEED, epoch), { epochs: epoch + 1, batchSize: 64, shuffleSeed: SEED, validation });
-    history.push(record!);
-    const loss = record!.validation!['loss']!;
-    if (loss < best.loss) {
-      best = { loss, epoch: record!.epoch, values: new Map([...trainer.model.parameters.keys()].map((k) => [k, trainer.graph.getVariable(k)])) };
-    }
-  }
-  for (const [k, v] of best.values) trainer.graph.setVariable(k, v);
-  const bestRecord = history[best.epoch - 1]!;
+  // Every batch's digits moved by their own seeded offsets (the library's randomShift, drawn from the
+  // trainer's stream, so the run is the same every time); early stopping restores the best weights.
+  const history = trainer.fit(train, {
+    epochs: maxEpochs, batchSize: 64, shuffleSeed: SEED, validation,
+    earlyStopping: { patience, restoreBest: true },
+    augmentation: { apply: randomShift({ height: 28, width: 28, maxShift: 2 }) },
+  });
+  const best = history.reduce((a, r) => (r.validation!['loss']! < a.validation!['loss']! ? r : a));
   console.log(
-    `\nbest validation loss ${best.loss.toFixed(4)} at epoch ${best.epoch} (validation accuracy ${pct(1 - bestRecord.validation!['error']!)}): its weights are restored`,
+    `\nbest validation loss ${best.validation!['loss']!.toFixed(4)} at epoch ${best.epoch} (validation accuracy ${pct(1 - best.validation!['error']!)}): its weights are restored`,
   );
   describe(history, trainer, t0);
 } else {

@@ -4,8 +4,7 @@
 // SharedArrayBuffer and the threaded WebAssembly kernels are there) and not (so the kernels must
 // fall back, correctly, and say so). Its results are compared with Node's.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -14,18 +13,9 @@ import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { readdirSync } from 'node:fs';
 import { checkpointToText, restoreCheckpoint } from '@chainrule/nn';
+import { Checklist } from './checklist.js';
+import { findChromium } from './chromium.js';
 import { ENGINE_MATH_OPS, classifier, engineMathResults, exactComputations, mlpProblem, ulpDistance } from './shared.js';
-
-function findChromium(): string {
-  const candidates = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
-  for (const path of candidates) if (existsSync(path)) return path;
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    console.error('pnpm test:browser needs Chromium: install it with `apt-get install -y chromium` (Debian), or set CHROMIUM_PATH to a Chromium or Chrome binary.');
-    process.exit(1);
-  }
-}
 
 const executablePath = findChromium();
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -79,18 +69,8 @@ const nodeCheckpoint = checkpointToText(nodeTrainer.graph, { epoch: nodeTrainer.
  */
 const MAX_ULP = 2;
 
-let passed = 0;
-const failures: string[] = [];
-function check(what: string, assertion: () => void): void {
-  try {
-    assertion();
-    passed++;
-    console.log(`ok   ${what}`);
-  } catch (e) {
-    failures.push(what);
-    console.log(`FAIL ${what}\n     ${(e as Error).message.split('\n').join('\n     ')}`);
-  }
-}
+const checks = new Checklist();
+const check = checks.check.bind(checks);
 
 const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
 try {
@@ -172,5 +152,4 @@ try {
   await browser.close();
   server.close();
 }
-console.log(`\nbrowser: ${passed} passed, ${failures.length} failed (Chromium at ${executablePath})`);
-if (failures.length > 0) process.exitCode = 1;
+checks.finish('browser', `Chromium at ${executablePath}`);

@@ -1,6 +1,9 @@
-import { ChainruleError, Graph, type DType, type Executable, type Node, type Tensor } from '@chainrule/graph';
+import { ChainruleError, Graph, InferenceModel, Tensor, modelToJSON, randomStream, type DType, type Executable, type ModelJSON, type Node, type RunState } from '@chainrule/graph';
 import { minimize, type Minimization, type UpdateRule } from '@chainrule/optim';
+import { platform } from '#platform';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import type { Augmentation } from './augment.js';
+import { averageOutputs, type Averaging } from './averaging.js';
 import { batches, exampleCount, type Dataset } from './data.js';
 import type { Model } from './layers/sequential.js';
 import { empiricalRisk } from './losses.js';
@@ -48,9 +51,10 @@ export interface TrainerOptions {
   /** Which executor runs the graphs (default `'compiled'`; `'interpreter'` is the readable reference). */
   readonly executor?: 'interpreter' | 'compiled';
   /**
-   * Evaluate and predict at an average of the parameters that the rule keeps — `'average'` for
-   * `averageIterates(rule)`, `'ema'` for `emaIterates(rule)` — instead of at the parameters themselves
-   * (training is unchanged). Early stopping then watches, and `restoreBest` restores, the average.
+   * Evaluate, predict (also `predictSampled`) and export the model at an average of the parameters
+   * that the rule keeps — `'average'` for `averageIterates(rule)`, `'ema'` for `emaIterates(rule)` —
+   * instead of at the parameters themselves (training is unchanged). Early stopping then watches, and
+   * `restoreBest` restores, the average.
    */
   readonly evaluateAt?: string;
 }
@@ -108,6 +112,65 @@ export interface FitOptions {
   readonly callbacks?: readonly EpochCallback[];
   /** Progress display (default `auto`: a bar on a terminal, lines elsewhere). */
   readonly progress?: ProgressMode;
+  /**
+   * Data augmentation applied to every batch (`per: 'batch'`, the default) or to the whole training
+   * set once per epoch before it is cut into batches (`per: 'epoch'`). Its random stream comes from
+   * the trainer's seed, the epoch and the batch index, so a resumed run stays the same bit for bit.
+   */
+  readonly augmentation?: { readonly apply: Augmentation; readonly per?: 'batch' | 'epoch' };
+}
+
+/**
+ * Options of {@link Trainer.predictSampled}.
+ *
+ * @example
+ * ```ts
+ * trainer.predictSampled(x, { samples: 100, average: 'probabilities', seed: 2 });
+ * ```
+ */
+export interface SampledPredictionOptions {
+  /** k, the number of sampled thinned networks (masks) averaged. */
+  readonly samples: number;
+  /** What is averaged (default `outputs`; `probabilities` for classifiers trained on logits). */
+  readonly average?: Averaging;
+  /** Which masks: the same seed gives the same prediction (default 0). */
+  readonly seed?: number;
+}
+
+/**
+ * Random streams of augmentations: counters from 2·2³² on, apart from the graph's own random nodes
+ * (counters from 0) and the shuffling (from 2³²): epoch e, batch b uses 2·2³² + e·2²⁰ + b.
+ */
+const AUGMENTATION_STREAMS = 2 * 2 ** 32;
+const BATCHES_PER_EPOCH_LIMIT = 2 ** 20;
+/** Counters of the masks of sampled predictions: from 2⁴⁸ + seed·2³² on, never those of training. */
+const SAMPLED_STREAMS = 2 ** 48;
+/** Rows per run of a sampled prediction (copies of the inputs, each with its own masks). */
+const SAMPLED_ROWS = 4096;
+
+/**
+ * A run state for sampled predictions: variables read from the graph's own store, random counters
+ * of its own (starting far from the training masks'), nothing committed to the graph.
+ */
+class SampledState implements RunState {
+  private readonly runs = new Map<number, number>();
+  private offset = SAMPLED_STREAMS;
+  constructor(private readonly graph: Graph) {}
+  /** Starts the counters afresh at an offset (each prediction draws the same masks for the same seed). */
+  reset(offset: number): void {
+    this.offset = offset;
+    this.runs.clear();
+  }
+  variable(name: string): Tensor {
+    return this.graph.state.variable(name);
+  }
+  randomRuns(id: number): number {
+    return this.offset + (this.runs.get(id) ?? 0);
+  }
+  commit(assignments: ReadonlyMap<string, unknown>, drew: readonly { readonly id: number }[]): void {
+    if (assignments.size > 0) throw new ChainruleError('predictSampled: a sampled prediction must not assign variables');
+    for (const { id } of drew) this.runs.set(id, (this.runs.get(id) ?? 0) + 1);
+  }
 }
 
 /**
@@ -138,6 +201,12 @@ export class Trainer {
   private readonly metricNames: string[];
   /** The variables evaluation reads: the parameters, or the average of them it is set to. */
   private readonly evaluated: readonly Node[];
+  private readonly seed: number;
+  /** The training-mode output (dropout and noise active) at the evaluated variables, for sampled predictions. */
+  private readonly trainingOutput: Node;
+  private sampled: { readonly state: SampledState; readonly run: Executable } | undefined;
+  /** The evaluation output (no dropout or noise), what `predict` runs. */
+  private readonly evaluationOutput: Node;
 
   /**
    * Builds the model in a new graph, and the training and evaluation graphs on its variables.
@@ -148,23 +217,27 @@ export class Trainer {
    */
   constructor(options: TrainerOptions) {
     const dtype = options.dtype ?? 'float64';
-    this.model = options.model.build(this.graph, options.inputUnits, { seed: options.seed ?? 1, dtype });
+    this.seed = options.seed ?? 1;
+    this.model = options.model.build(this.graph, options.inputUnits, { seed: this.seed, dtype });
     const x = this.graph.input('x', ['batch', options.inputUnits], dtype);
     const y = this.graph.input('y', ['batch', options.targetUnits], dtype);
     const params = [...this.model.parameters.values()];
     const penalty = options.regularization?.(params);
-    const trainLoss = empiricalRisk(options.loss(this.model.forward(x, { training: true }), y), penalty);
+    const trainingOutput = this.model.forward(x, { training: true });
+    const trainLoss = empiricalRisk(options.loss(trainingOutput, y), penalty);
     this.update = minimize(trainLoss, params, options.rule);
     const executor = options.executor ?? 'compiled';
     this.trainStep = this.graph.compile({ outputs: [trainLoss], updates: this.update, executor });
     const forward = this.model.forward(x, { training: false });
     this.metricNames = Object.keys(options.metrics ?? {});
-    const evaluated = [forward, empiricalRisk(options.loss(forward, y), penalty), ...this.metricNames.map((name) => options.metrics![name]!(forward, y).mean())];
+    const evaluated = [forward, trainingOutput, empiricalRisk(options.loss(forward, y), penalty), ...this.metricNames.map((name) => options.metrics![name]!(forward, y).mean())];
     // At an average w̄ of the parameters: the same nodes with w̄ substituted for w.
-    const [out, ...scores] = options.evaluateAt === undefined ? evaluated : this.update.atAverage(evaluated, options.evaluateAt);
+    const [out, sampledOutput, ...scores] = options.evaluateAt === undefined ? evaluated : this.update.atAverage(evaluated, options.evaluateAt);
     this.evaluated = options.evaluateAt === undefined ? params : this.update.averages[options.evaluateAt]!;
     this.evaluateRun = this.graph.compile({ outputs: scores, executor });
     this.predictRun = this.graph.compile({ outputs: [out!], executor });
+    this.evaluationOutput = out!;
+    this.trainingOutput = sampledOutput!;
   }
 
   /**
@@ -220,11 +293,55 @@ export class Trainer {
   }
 
   /**
+   * Dropout as model averaging, sampled: the mean of the outputs of k thinned networks, each the
+   * training-mode network with its own masks (and input noise, if the model has some), on the same
+   * inputs. The lecture's test-time network (`predict`, weights scaled by p) approximates this
+   * average; for a network whose output is linear in the dropped units the two agree in expectation,
+   * and the sampled mean converges to the exact average over all masks at the 1/√k rate. The masks
+   * come from streams apart from the training masks, and nothing of the trainer changes.
+   *
+   * @param x - inputs [n, inputUnits].
+   * @param options - k, what is averaged, and the seed of the masks.
+   * @returns the average [n, outputUnits] (log-probabilities when averaging probabilities).
+   * @throws ChainruleError when k is not a positive integer; FeedError when `x` does not fit.
+   * @example
+   * ```ts
+   * const logits = trainer.predictSampled(xTest, { samples: 50, average: 'probabilities' });
+   * ```
+   */
+  predictSampled(x: Tensor, options: SampledPredictionOptions): Tensor {
+    const { samples, average = 'outputs', seed = 0 } = options;
+    if (!Number.isSafeInteger(samples) || samples < 1) throw new ChainruleError(`predictSampled: samples must be a positive integer, got ${String(samples)}`);
+    if (!Number.isSafeInteger(seed) || seed < 0 || seed >= 2 ** 16) throw new ChainruleError(`predictSampled: seed must be an integer in [0, 65536), got ${String(seed)}`);
+    if (x.rank !== 2) throw new ChainruleError(`predictSampled: x must be [n, inputUnits], got [${x.shape.join(', ')}]`);
+    if (this.sampled === undefined) {
+      const state = new SampledState(this.graph);
+      this.sampled = { state, run: this.graph.compile({ outputs: [this.trainingOutput], state }) };
+    }
+    const { state, run } = this.sampled;
+    state.reset(SAMPLED_STREAMS + seed * 2 ** 32);
+    // Each run takes x repeated as many times as fit in SAMPLED_ROWS rows: every row draws its own
+    // masks, so each copy is one thinned network.
+    const [n, d] = x.shape as [number, number];
+    const copies = Math.max(1, Math.min(samples, Math.floor(SAMPLED_ROWS / Math.max(n, 1))));
+    const outputs: Tensor[] = [];
+    for (let done = 0; done < samples; done += copies) {
+      const k = Math.min(copies, samples - done);
+      const tiled = new (x.data.constructor as Float64ArrayConstructor)(k * n * d);
+      for (let i = 0; i < k; i++) tiled.set(x.data, i * n * d);
+      const out = run({ x: new Tensor(tiled, [k * n, d]) })[0]!;
+      const c = out.shape[1]!;
+      for (let i = 0; i < k; i++) outputs.push(new Tensor(out.data.slice(i * n * c, (i + 1) * n * c), [n, c]));
+    }
+    return averageOutputs(outputs, average);
+  }
+
+  /**
    * Trains for epochs of shuffled mini-batches (the last batch smaller when needed), evaluating on
    * validation data after each, with optional early stopping on the validation loss.
    *
    * @param train - the training examples.
-   * @param options - epochs, batch size, validation, early stopping, callbacks, progress.
+   * @param options - epochs, batch size, validation, early stopping, callbacks, progress, augmentation.
    * @returns one record per epoch run.
    * @throws ChainruleError when early stopping is asked for without validation data, or the data are malformed.
    * @example
@@ -234,19 +351,33 @@ export class Trainer {
    * ```
    */
   fit(train: Dataset, options: FitOptions): EpochRecord[] {
-    const { epochs, batchSize, shuffleSeed = 1, validation, earlyStopping, callbacks = [], progress = 'auto' } = options;
+    const { epochs, batchSize, shuffleSeed = 1, validation, earlyStopping, callbacks = [], progress = 'auto', augmentation } = options;
     if (earlyStopping && !validation) throw new ChainruleError('fit: early stopping needs validation data');
+    if (augmentation !== undefined && (typeof augmentation.apply !== 'function' || (augmentation.per !== undefined && augmentation.per !== 'batch' && augmentation.per !== 'epoch'))) {
+      throw new ChainruleError("fit: augmentation must be { apply: (batch, context) => batch, per?: 'batch' | 'epoch' }");
+    }
+    const augment = (data: Dataset, epoch: number, index: number): Dataset => {
+      if (index >= BATCHES_PER_EPOCH_LIMIT) throw new ChainruleError(`fit: augmentation supports up to ${BATCHES_PER_EPOCH_LIMIT} batches per epoch`);
+      const random = randomStream(this.seed, AUGMENTATION_STREAMS + epoch * BATCHES_PER_EPOCH_LIMIT + index);
+      const out = augmentation!.apply(data, { epoch, batch: index, random });
+      if (out.x.shape.join() !== data.x.shape.join() || out.y.shape.join() !== data.y.shape.join()) {
+        throw new ChainruleError(`fit: the augmentation changed the shapes: x [${data.x.shape.join(', ')}] → [${out.x.shape.join(', ')}], y [${data.y.shape.join(', ')}] → [${out.y.shape.join(', ')}]`);
+      }
+      return out;
+    };
     const history: EpochRecord[] = [];
     let best = Infinity;
     let bestValues: Map<string, Tensor> | undefined;
     let waited = 0;
     while (this.epoch < epochs) {
       const started = performance.now();
-      const parts = batches(train, { batchSize, ...(shuffleSeed === null ? {} : { seed: shuffleSeed }), epoch: this.epoch });
+      const epochData = augmentation?.per === 'epoch' ? augment(train, this.epoch + 1, 0) : train;
+      const parts = batches(epochData, { batchSize, ...(shuffleSeed === null ? {} : { seed: shuffleSeed }), epoch: this.epoch });
       const reporter = epochProgress(progress, this.epoch + 1, parts.length);
       let sum = 0;
       let seen = 0;
-      parts.forEach((b, i) => {
+      parts.forEach((batch, i) => {
+        const b = augmentation !== undefined && augmentation.per !== 'epoch' ? augment(batch, this.epoch + 1, i) : batch;
         const n = b.x.shape[0]!;
         sum += this.step(b) * n;
         seen += n;
@@ -271,6 +402,43 @@ export class Trainer {
     }
     if (bestValues) for (const [k, v] of bestValues) this.graph.setVariable(k, v);
     return history;
+  }
+
+  /**
+   * The trained model for inference as JSON data: the evaluation network (no dropout or noise) with
+   * its current weights, input `x` and output `output` — and `probabilities`, its softmax, when
+   * asked. Nothing of training (optimizer state, loss) is in it. {@link InferenceModel} reads it,
+   * in Node or a browser.
+   *
+   * @param options - `probabilities: true` adds a softmax output (for classifiers trained on logits).
+   * @returns the {@link ModelJSON} document.
+   * @example
+   * ```ts
+   * const model = InferenceModel.fromJSON(trainer.exportModel({ probabilities: true }));
+   * model.run({ x }).probabilities;
+   * ```
+   */
+  exportModel(options: { readonly probabilities?: boolean } = {}): ModelJSON {
+    const outputs: Record<string, Node> = { output: this.evaluationOutput };
+    if (options.probabilities === true) outputs['probabilities'] = this.evaluationOutput.softmax(-1);
+    return modelToJSON(this.graph, outputs);
+  }
+
+  /**
+   * Saves the trained model for inference to one file ({@link Trainer.exportModel}), atomically;
+   * {@link loadModel} reads it back in one call. Needs Node (in a browser, keep
+   * `JSON.stringify(trainer.exportModel())` and read it with `InferenceModel.fromJSON`).
+   *
+   * @param path - the file.
+   * @param options - `probabilities: true` adds a softmax output.
+   * @throws ChainruleError where the runtime has no files.
+   * @example
+   * ```ts
+   * trainer.saveModel('digits.model.json', { probabilities: true });
+   * ```
+   */
+  saveModel(path: string, options: { readonly probabilities?: boolean } = {}): void {
+    modelFiles('saveModel').writeTextAtomically(path, JSON.stringify(this.exportModel(options)));
   }
 
   /**
@@ -302,4 +470,33 @@ export class Trainer {
     const { epoch } = loadCheckpoint(this.graph, path);
     this.epoch = epoch ?? 0;
   }
+}
+
+function modelFiles(what: string): NonNullable<typeof platform.files> {
+  if (platform.files === undefined) throw new ChainruleError(`${what} needs files, which this runtime does not have: use exportModel and InferenceModel.fromJSON`);
+  return platform.files;
+}
+
+/**
+ * Loads a model saved by {@link Trainer.saveModel} (or any {@link ModelJSON} file) for prediction,
+ * in one call: `loadModel(path).run({ x })` gives every named output. Needs Node; in a browser,
+ * pass the file's bytes or text to `InferenceModel.fromJSON`.
+ *
+ * @param path - the file.
+ * @returns the model.
+ * @throws ChainruleError when the file cannot be read; GraphFormatError (with the offending path) when it is not a valid model.
+ * @example
+ * ```ts
+ * const { probabilities } = loadModel('digits.model.json').run({ x: images });
+ * ```
+ */
+export function loadModel(path: string): InferenceModel {
+  let text: string;
+  try {
+    text = modelFiles('loadModel').readText(path);
+  } catch (e) {
+    if (e instanceof ChainruleError) throw e;
+    throw new ChainruleError(`model ${path}: cannot be read (${(e as Error).message})`, { cause: e });
+  }
+  return InferenceModel.fromJSON(text);
 }

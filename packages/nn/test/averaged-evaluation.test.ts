@@ -3,8 +3,8 @@
  * same as without it, and evaluation and prediction read the average that the rule keeps.
  */
 import { describe, expect, it } from 'vitest';
-import { ChainruleError, uniformInit, zeros } from '@chainrule/graph';
-import { Trainer, crossEntropyFromLogits, dense, misclassificationFromLogits, sequential, type Dataset, type TrainerOptions } from '@chainrule/nn';
+import { ChainruleError, InferenceModel, uniformInit, zeros } from '@chainrule/graph';
+import { Trainer, crossEntropyFromLogits, dense, dropout, misclassificationFromLogits, sequential, type Dataset, type TrainerOptions } from '@chainrule/nn';
 import { adam, averageIterates, emaIterates, sgd } from '@chainrule/optim';
 
 /** m points in [−1, 1]², class 1 where x₀·x₁ > 0, one-hot targets. */
@@ -46,6 +46,17 @@ describe('Trainer evaluateAt', () => {
       expect(plain.evaluate(test)).toEqual(averaged.evaluate(test));
     });
   }
+
+  it('exports the model, and samples dropout predictions, at the average', () => {
+    const options = (): TrainerOptions => setup({ model: sequential([dense(8, { activation: 'tanh' }), dropout({ keep: 0.8 }), dense(2)]), rule: emaIterates(adam({ lr: 0.05 }), { decay: 0.9 }) });
+    const averaged = new Trainer({ ...options(), evaluateAt: 'ema' });
+    const plain = new Trainer(options());
+    averaged.fit(train, { epochs: 2, batchSize: 16, progress: 'none' });
+    plain.fit(train, { epochs: 2, batchSize: 16, progress: 'none' });
+    expect(InferenceModel.fromJSON(averaged.exportModel()).run({ x: test.x })['output']!.data).toEqual(averaged.predict(test.x).data);
+    for (const p of plain.model.parameters.keys()) plain.graph.setVariable(p, averaged.graph.getVariable(`optim/ema.wtilde/${p}`));
+    expect(plain.predictSampled(test.x, { samples: 4 }).data).toEqual(averaged.predictSampled(test.x, { samples: 4 }).data);
+  });
 
   it('restoreBest restores the average it evaluates', () => {
     const trainer = new Trainer(setup({ rule: emaIterates(adam({ lr: 0.5 }), { decay: 0.3 }), evaluateAt: 'ema' }));

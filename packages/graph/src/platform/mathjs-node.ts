@@ -10,6 +10,6 @@ import { createRequire } from 'node:module';
  * const { create, all } = loadMathjs();
  * ```
  */
-export function loadMathjs(): typeof import('mathjs') {
+export function loadMathjs(): Pick<typeof import('mathjs'), 'create' | 'all'> {
   return createRequire(import.meta.url)('mathjs') as typeof import('mathjs');
 }

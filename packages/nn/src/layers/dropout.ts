@@ -32,6 +32,24 @@ export interface DropoutOptions {
 }
 
 /**
+ * {@link dropout} with the meaning of its number spelled out: `{ keep: p }` (the lecture's p, the
+ * probability of keeping a unit) or `{ rate: q }` (the probability of dropping one, as TensorFlow and
+ * PyTorch take it: keep = 1 − q, inverted scaling unless `mode` says otherwise). Exactly one of the two.
+ *
+ * @example
+ * ```ts
+ * dropout({ keep: 0.8 });            // the lecture's p = 0.8
+ * dropout({ rate: 0.2, seed: 3 });   // drops 20%: the same layer as dropoutRate(0.2)
+ * ```
+ */
+export interface DropoutSpec extends DropoutOptions {
+  /** p ∈ (0, 1], the probability of keeping a unit. */
+  readonly keep?: number;
+  /** q ∈ [0, 1), the probability of dropping a unit. */
+  readonly rate?: number;
+}
+
+/**
  * Dropout as in the lecture, where p is the probability of KEEPING a unit: while training,
  * r ~ i.i.d. Bernoulli(p) per unit, per example and per step, and the layer passes diag(r)·y (so the
  * next layer computes W diag(r) y + b). At evaluation there is no randomness: in the lecture's mode
@@ -39,18 +57,25 @@ export interface DropoutOptions {
  * the training output is scaled by 1/p instead and evaluation is the identity. Both modes agree in
  * expectation: E[r·y] = p·y.
  *
- * @param keep - p ∈ (0, 1], the probability of keeping a unit.
- * @param options - mode and seed.
+ * To make a call say which probability it means, pass `{ keep: p }` or `{ rate: q }`
+ * ({@link DropoutSpec}); a bare number is always the keep probability p.
+ *
+ * @param keep - p ∈ (0, 1], the probability of keeping a unit; or a {@link DropoutSpec}.
+ * @param options - mode and seed (with a number).
  * @returns the layer (no trainable variables).
- * @throws ChainruleError when p is outside (0, 1].
+ * @throws ChainruleError when p is outside (0, 1], a spec gives both or neither of keep and rate,
+ *   or options are given twice.
  * @example
  * ```ts
  * sequential([dense(256, { activation: 'relu' }), dropout(0.8), dense(10)]);
+ * sequential([dense(256, { activation: 'relu' }), dropout({ keep: 0.8 }), dense(10)]);
  * ```
  */
-export function dropout(keep: number, options: DropoutOptions = {}): Layer {
-  if (!(keep > 0 && keep <= 1)) throw new ChainruleError(`dropout: keep probability p must be in (0, 1], got ${keep}`);
+export function dropout(keep: number | DropoutSpec, options: DropoutOptions = {}): Layer {
+  if (typeof keep === 'object' && keep !== null) return dropoutFromSpec(keep, options);
+  if (typeof keep !== 'number' || !(keep > 0 && keep <= 1)) throw new ChainruleError(`dropout: keep probability p must be in (0, 1], got ${String(keep)} (for a drop rate, write dropout({ rate }) or dropoutRate)`);
   const mode = options.mode ?? 'lecture';
+  if (mode !== 'lecture' && mode !== 'inverted') throw new ChainruleError(`dropout: mode must be 'lecture' or 'inverted', got ${String(mode)}`);
   let seed = options.seed;
   return {
     kind: 'dropout',
@@ -85,4 +110,19 @@ export function dropout(keep: number, options: DropoutOptions = {}): Layer {
 export function dropoutRate(rate: number, options: Omit<DropoutOptions, 'mode'> = {}): Layer {
   if (!(rate >= 0 && rate < 1)) throw new ChainruleError(`dropoutRate: rate must be in [0, 1), got ${rate}`);
   return dropout(1 - rate, { ...options, mode: 'inverted' });
+}
+
+/** {@link dropout} from a spec: exactly one of keep and rate. */
+function dropoutFromSpec(spec: DropoutSpec, options: DropoutOptions): Layer {
+  if (Object.keys(options).length > 0) throw new ChainruleError('dropout: with a spec object, give mode and seed inside it: dropout({ keep, mode, seed })');
+  for (const key of Object.keys(spec)) {
+    if (!['keep', 'rate', 'mode', 'seed'].includes(key)) throw new ChainruleError(`dropout: unknown option '${key}' (options: keep, rate, mode, seed)`);
+  }
+  const { keep, rate, ...rest } = spec;
+  if ((keep === undefined) === (rate === undefined)) {
+    throw new ChainruleError(`dropout: give exactly one of keep (the probability of keeping a unit) and rate (of dropping one), got ${keep === undefined ? 'neither' : 'both'}`);
+  }
+  if (keep !== undefined) return dropout(keep, rest);
+  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new ChainruleError(`dropout: drop rate q must be a number in [0, 1), got ${String(rate)}`);
+  return dropout(1 - rate, { mode: 'inverted', ...rest });
 }

@@ -18,7 +18,9 @@ export const platform: NnPlatform = {
     },
     write: (line) => void process.stdout.write(`${line}\n`),
     bar(format, total) {
-      const bar = new SingleBar({ format, hideCursor: true }, Presets.shades_classic);
+      // The cursor stays visible: a Ctrl-C ends the process at once (training is synchronous, so no
+      // handler could run), and a hidden cursor would stay hidden in the user's terminal.
+      const bar = new SingleBar({ format, hideCursor: false }, Presets.shades_classic);
       bar.start(total, 0, { loss: '-' });
       return { update: (done, loss) => bar.update(done, { loss }), stop: () => bar.stop() };
     },
