@@ -66,15 +66,15 @@ export function projectOntoBall(radius: number, options: BallOptions = {}): Upda
  * @param low - the lower bound (may be −∞).
  * @param high - the upper bound, ≥ low (may be +∞).
  * @returns the rule (no state).
- * @throws ChainruleError when a bound is NaN or low > high.
+ * @throws ChainruleError when a bound is not a number, low > high, low = +∞ or high = −∞ (no point in the box).
  * @example
  * ```ts
  * minimize(loss, [x], chain(adam({ lr: inverseSqrt(0.5) }), projectOntoBox(-1, 1))); // x ∈ [−1, 1]
  * ```
  */
 export function projectOntoBox(low: number, high: number): UpdateRule {
-  if (typeof low !== 'number' || typeof high !== 'number' || Number.isNaN(low) || Number.isNaN(high) || !(low <= high)) {
-    throw new ChainruleError(`projectOntoBox: need low ≤ high (numbers, possibly infinite), got [${String(low)}, ${String(high)}]`);
+  if (typeof low !== 'number' || typeof high !== 'number' || Number.isNaN(low) || Number.isNaN(high) || !(low <= high) || low === Infinity || high === -Infinity) {
+    throw new ChainruleError(`projectOntoBox: need low ≤ high (numbers; low may be −∞, high +∞), got [${String(low)}, ${String(high)}]`);
   }
   return {
     name: 'box',
