@@ -5,10 +5,11 @@
 // stopping, 7,500 for training (the full run also shifts them by up to 2 pixels, a new seeded shift
 // every epoch). Every number printed is the same on every run, except times.
 //
-//   pnpm --filter @chainrule/examples mnist                 short: 5 epochs, no shifts (~30 s on 2 cores)
-//   pnpm --filter @chainrule/examples mnist -- --full       full: up to 40 epochs of shifted digits (~3.5 min)
+//   pnpm --filter @chainrule/examples mnist                 short: 5 epochs, no shifts
+//   pnpm --filter @chainrule/examples mnist -- --full       full: up to 40 epochs of shifted digits
 //   pnpm --filter @chainrule/examples mnist -- --optimizers sgd, Polyak momentum, RMSProp and Adam on a
-//                                                           3,000-digit subset, 4 epochs each (~40 s)
+//                                                           3,000-digit subset, 4 epochs each
+// (run times, measured: examples/README.md)
 import { argmaxRow, loadDigits, mnist } from './mnist-data.js';
 import { adam, exponentialDecay, polyak, rmsprop, sgd, type UpdateRule } from '@chainrule/optim';
 import { Trainer, crossEntropyFromLogits, dense, dropout, exampleCount, misclassification, randomShift, sequential, takeRows, trainValidationSplit, type Dataset, type EpochRecord } from '@chainrule/nn';

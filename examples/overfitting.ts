@@ -4,7 +4,7 @@
 // augmentation (random shifts), early stopping, dropout, and a 5-member ensemble; the table gives
 // each one's train, validation and test error, and the plot their training and validation losses.
 //
-//   pnpm --filter @chainrule/examples overfitting                      the table (about a minute on 2 cores)
+//   pnpm --filter @chainrule/examples overfitting                      the table (run time: examples/README.md)
 //   pnpm --filter @chainrule/examples overfitting -- --out <folder>    also writes overfitting.svg and
 //                                                                      overfitting-table.md there
 //   (`pnpm run docs` writes both into docs/pictures/ for the guide "Fighting overfitting")

@@ -41,8 +41,10 @@ export function opReference(): string {
     const def = OPS[op];
     const arity = def.arity === 'variadic' ? '1+' : String(def.arity);
     const derivative = !def.differentiable ? 'none' : vjpFormulas(op) || `rule \`vjp:${op}\` (see \`packages/autodiff/src/vjp\`)`;
-    return `| \`${op}\` | ${def.kind} | ${arity} | ${cell(def.summary)} | ${cell(def.shapeRule)} | ${cell(derivative)} | ${cell(SPECS[op]?.kink ?? '')} |`;
+    return `| <a id="op-${op}"></a>\`${op}\` | ${def.kind} | ${arity} | ${cell(def.summary)} | ${cell(def.shapeRule)} | ${cell(derivative)} | ${cell(SPECS[op]?.kink ?? '')} |`;
   });
+  const kinds = [...new Set(PRIMITIVES.map((op) => OPS[op].kind))];
+  const index = kinds.map((kind) => `- ${kind}: ${PRIMITIVES.filter((op) => OPS[op].kind === kind).map((op) => `[\`${op}\`](#op-${op})`).join(' · ')}`);
   return `---
 title: Op reference
 ---
@@ -52,7 +54,9 @@ title: Op reference
 Generated from the op registry (\`OPS\`), the derivative rules (\`VJP_RULES\`) and the gradient
 spec table (\`OP_SPECS\`, for the conventions) by \`docs/scripts/op-reference.ts\`; do not edit
 by hand. Derivatives of elementwise ops are printed from the rule's own graph nodes for scalar
-operands, with \`g\` the incoming cotangent ∂ℓ/∂out.
+operands, with \`g\` the incoming cotangent ∂ℓ/∂out. Each op has an anchor, \`#op-<name>\`.
+
+${index.join('\n')}
 
 | op | kind | inputs | what it computes | output shape | derivative (VJP) | convention |
 | --- | --- | --- | --- | --- | --- | --- |

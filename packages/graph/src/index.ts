@@ -16,7 +16,7 @@
  */
 export const VERSION = '0.1.0';
 
-export { ChainruleError, ExecutionError, FeedError, GraphFormatError, ShapeError } from './core/errors.js';
+export { ChainruleError, DTypeError, ExecutionError, FeedError, GraphFormatError, ShapeError } from './core/errors.js';
 export { DTYPES, allocate, isDType } from './core/dtype.js';
 export type { DType, TypedArray } from './core/dtype.js';
 export { RESERVED_KEYS, SYMBOL_PATTERN, bindShape, broadcastShapes, checkShape, formatShape, isConcrete, normalizeAxes, sameShape, sizeOf, stridesOf } from './core/shape.js';

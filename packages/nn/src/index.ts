@@ -30,7 +30,7 @@ export type { ModelBuildOptions } from './layers/sequential.js';
 export { binaryCrossEntropy, binaryCrossEntropyFromLogits, crossEntropy, crossEntropyFromLogits, empiricalRisk, klDivergence, misclassification, misclassificationFromLogits, squaredLoss } from './losses.js';
 export { batches, exampleCount, permutation, takeRows, trainValidationSplit } from './data.js';
 export type { BatchOptions, Dataset } from './data.js';
-export { Trainer, loadModel } from './trainer.js';
+export { DivergenceError, Trainer, loadModel } from './trainer.js';
 export type { EpochCallback, EpochRecord, ExampleLoss, FitOptions, SampledPredictionOptions, TrainerOptions } from './trainer.js';
 export { randomShift } from './augment.js';
 export type { Augmentation, AugmentationContext, ShiftOptions } from './augment.js';

@@ -1,4 +1,4 @@
-import { ChainruleError, Graph, InferenceModel, Tensor, modelToJSON, randomStream, type DType, type Executable, type ModelJSON, type Node, type RunState } from '@chainrule/graph';
+import { ChainruleError, ExecutionError, Graph, InferenceModel, Tensor, modelToJSON, randomStream, type DType, type Executable, type ModelJSON, type Node, type RunState } from '@chainrule/graph';
 import { minimize, type Minimization, type UpdateRule } from '@chainrule/optim';
 import { platform } from '#platform';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
@@ -57,6 +57,11 @@ export interface TrainerOptions {
    * `restoreBest` restores, the average.
    */
   readonly evaluateAt?: string;
+  /**
+   * Check every value of every training step for NaN and ±∞ (on the interpreter, slower), so that
+   * a diverging run stops naming the node that first produced one, before the step changes anything.
+   */
+  readonly checkNumerics?: boolean;
 }
 
 /**
@@ -118,6 +123,46 @@ export interface FitOptions {
    * the trainer's seed, the epoch and the batch index, so a resumed run stays the same bit for bit.
    */
   readonly augmentation?: { readonly apply: Augmentation; readonly per?: 'batch' | 'epoch' };
+  /**
+   * When training counts as diverged and stops with a {@link DivergenceError}: a loss that is NaN or
+   * ±∞, or finite but more than `factor` times the first batch's loss of this call (default 1e6;
+   * `Infinity` keeps only the non-finite check). `false` turns both off.
+   */
+  readonly divergence?: { readonly factor?: number } | false;
+}
+
+/**
+ * Training stopped because the loss became NaN or ±∞ or grew past the limit
+ * (`FitOptions.divergence`). It names the epoch and the step, and, when the trainer checks numerics,
+ * the node that first produced a non-finite value (then the diverging step changed nothing).
+ *
+ * @example
+ * ```ts
+ * try { trainer.fit(train, { epochs: 10, batchSize: 32 }); }
+ * catch (e) { if (e instanceof DivergenceError) console.log(e.epoch, e.step, e.loss); }
+ * ```
+ */
+export class DivergenceError extends ChainruleError {
+  /** The epoch being trained, from 1. */
+  readonly epoch: number;
+  /** The step within the epoch, from 1. */
+  readonly step: number;
+  /** The loss that stopped training (NaN when the numerics check stopped it first). */
+  readonly loss: number;
+
+  /**
+   * Creates the error.
+   *
+   * @param message - the whole message.
+   * @param where - epoch, step and loss.
+   * @param options - the cause (the numerics check's error).
+   */
+  constructor(message: string, where: { readonly epoch: number; readonly step: number; readonly loss: number }, options?: { readonly cause?: unknown }) {
+    super(message, options);
+    this.epoch = where.epoch;
+    this.step = where.step;
+    this.loss = where.loss;
+  }
 }
 
 /**
@@ -207,6 +252,7 @@ export class Trainer {
   private sampled: { readonly state: SampledState; readonly run: Executable } | undefined;
   /** The evaluation output (no dropout or noise), what `predict` runs. */
   private readonly evaluationOutput: Node;
+  private readonly checksNumerics: boolean;
 
   /**
    * Builds the model in a new graph, and the training and evaluation graphs on its variables.
@@ -218,6 +264,7 @@ export class Trainer {
   constructor(options: TrainerOptions) {
     const dtype = options.dtype ?? 'float64';
     this.seed = options.seed ?? 1;
+    this.checksNumerics = options.checkNumerics === true;
     this.model = options.model.build(this.graph, options.inputUnits, { seed: this.seed, dtype });
     const x = this.graph.input('x', ['batch', options.inputUnits], dtype);
     const y = this.graph.input('y', ['batch', options.targetUnits], dtype);
@@ -227,7 +274,7 @@ export class Trainer {
     const trainLoss = empiricalRisk(options.loss(trainingOutput, y), penalty);
     this.update = minimize(trainLoss, params, options.rule);
     const executor = options.executor ?? 'compiled';
-    this.trainStep = this.graph.compile({ outputs: [trainLoss], updates: this.update, executor });
+    this.trainStep = this.graph.compile({ outputs: [trainLoss], updates: this.update, executor, checkNumerics: options.checkNumerics === true });
     const forward = this.model.forward(x, { training: false });
     this.metricNames = Object.keys(options.metrics ?? {});
     const evaluated = [forward, trainingOutput, empiricalRisk(options.loss(forward, y), penalty), ...this.metricNames.map((name) => options.metrics![name]!(forward, y).mean())];
@@ -344,6 +391,7 @@ export class Trainer {
    * @param options - epochs, batch size, validation, early stopping, callbacks, progress, augmentation.
    * @returns one record per epoch run.
    * @throws ChainruleError when early stopping is asked for without validation data, or the data are malformed.
+   * @throws DivergenceError when the loss becomes NaN or ±∞ or grows past `divergence.factor` times the first batch's.
    * @example
    * ```ts
    * const history = trainer.fit(train, { epochs: 10, batchSize: 64, validation, earlyStopping: { patience: 2, restoreBest: true } });
@@ -351,7 +399,10 @@ export class Trainer {
    * ```
    */
   fit(train: Dataset, options: FitOptions): EpochRecord[] {
-    const { epochs, batchSize, shuffleSeed = 1, validation, earlyStopping, callbacks = [], progress = 'auto', augmentation } = options;
+    const { epochs, batchSize, shuffleSeed = 1, validation, earlyStopping, callbacks = [], progress = 'auto', augmentation, divergence = {} } = options;
+    const factor = divergence === false ? Infinity : (divergence.factor ?? 1e6);
+    if (!(factor > 1)) throw new ChainruleError(`fit: divergence.factor must be a number > 1, got ${String(factor)}`);
+    let firstLoss: number | undefined;
     if (earlyStopping && !validation) throw new ChainruleError('fit: early stopping needs validation data');
     if (augmentation !== undefined && (typeof augmentation.apply !== 'function' || (augmentation.per !== undefined && augmentation.per !== 'batch' && augmentation.per !== 'epoch'))) {
       throw new ChainruleError("fit: augmentation must be { apply: (batch, context) => batch, per?: 'batch' | 'epoch' }");
@@ -379,7 +430,26 @@ export class Trainer {
       parts.forEach((batch, i) => {
         const b = augmentation !== undefined && augmentation.per !== 'epoch' ? augment(batch, this.epoch + 1, i) : batch;
         const n = b.x.shape[0]!;
-        sum += this.step(b) * n;
+        const where = { epoch: this.epoch + 1, step: i + 1 };
+        let loss: number;
+        try {
+          loss = this.step(b);
+        } catch (e) {
+          if (this.checksNumerics && e instanceof ExecutionError) {
+            throw new DivergenceError(`fit: training diverged at epoch ${where.epoch}, step ${where.step}: ${e.message}; the step changed nothing. The step size is probably too large: try a smaller one.`, { ...where, loss: Number.NaN }, { cause: e });
+          }
+          throw e;
+        }
+        firstLoss ??= loss;
+        if (divergence !== false && (!Number.isFinite(loss) || Math.abs(loss) > factor * Math.abs(firstLoss))) {
+          const what = Number.isFinite(loss) ? `the loss ${loss.toExponential(3)} is more than ${factor} times the first batch's (${firstLoss.toExponential(3)})` : `the loss is ${loss}`;
+          throw new DivergenceError(
+            `fit: training diverged at epoch ${where.epoch}, step ${where.step}: ${what}. The step size is probably too large: try a smaller one; ` +
+              'to find the node that first produced a non-finite value, build the Trainer with checkNumerics: true. The parameters hold the diverged step: restore a checkpoint to continue.',
+            { ...where, loss },
+          );
+        }
+        sum += loss * n;
         seen += n;
         reporter.batch(i + 1, sum / seen);
       });

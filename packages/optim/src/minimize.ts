@@ -1,4 +1,4 @@
-import { ChainruleError, simplify, substitute, type Node } from '@chainrule/graph';
+import { ChainruleError, DTypeError, ShapeError, formatShape, simplify, substitute, type Node } from '@chainrule/graph';
 import { grad } from '@chainrule/autodiff';
 import { createContext } from './context.js';
 import type { UpdateRule } from './transform.js';
@@ -124,8 +124,9 @@ export class Minimization implements Iterable<readonly [Node, Node]> {
  * @param options - name prefix and simplification.
  * @returns the update, iterable as assignments.
  * @throws ChainruleError when there are no parameters, a parameter is not a variable of the loss's
- *   graph, dtypes are mixed, or the rule returns the wrong number of directions.
- * @throws ShapeError when the loss is not a scalar.
+ *   graph, or the rule returns the wrong number of directions.
+ * @throws ShapeError when the loss is not a scalar (the message suggests `.mean()` or `.sum()`).
+ * @throws DTypeError when the parameters' dtypes differ from each other or from the loss's.
  * @example
  * ```ts
  * const step = minimize(loss, [w, b], adam({ lr: 1e-2 }));
@@ -136,11 +137,15 @@ export class Minimization implements Iterable<readonly [Node, Node]> {
 export function minimize(loss: Node, params: readonly Node[], rule: UpdateRule, options: MinimizeOptions = {}): Minimization {
   const { prefix = 'optim/', simplify: simplifyGraph = true } = options;
   const graph = loss.graph;
+  if (loss.rank !== 0) {
+    throw new ShapeError(`minimize: the loss must be a scalar, got shape ${formatShape(loss.shape)}; reduce it first: loss.mean() for the empirical risk (1/m)Σℓ, or loss.sum()`);
+  }
   if (params.length === 0) throw new ChainruleError('minimize: no parameters to optimise');
   for (const p of params) {
     if (p.graph !== graph || p.op !== 'variable') throw new ChainruleError(`minimize: ${p} is not a variable of the loss's graph`);
-    if (p.dtype !== params[0]!.dtype) throw new ChainruleError(`minimize: parameters mix dtypes ${params[0]!.dtype} and ${p.dtype}`);
+    if (p.dtype !== params[0]!.dtype) throw new DTypeError(`minimize: parameters mix dtypes ${params[0]!.dtype} and ${p.dtype}`);
   }
+  if (loss.dtype !== params[0]!.dtype) throw new DTypeError(`minimize: the loss is ${loss.dtype} but the parameters are ${params[0]!.dtype}; cast one of them`);
   const dtype = params[0]!.dtype;
   const counter = graph.variable(`${prefix}step`, [], 0, dtype);
   const state: Node[] = [];

@@ -32,6 +32,18 @@ export class ChainruleError extends Error {
 export class ShapeError extends ChainruleError {}
 
 /**
+ * A graph was built with operands of different dtypes where an op needs one (chainrule never converts
+ * silently: cast one explicitly). A kind of {@link ShapeError}, since a node's type is its shape and
+ * dtype, but named for what is wrong.
+ *
+ * @example
+ * ```ts
+ * g.input('a', [2], 'float32').add(g.input('b', [2])); // DTypeError: add: operands have dtypes float32 and float64 …
+ * ```
+ */
+export class DTypeError extends ShapeError {}
+
+/**
  * A run was given feeds that do not fit the graph: a missing or unknown input name, or a value of the
  * wrong shape or dtype. The message names the input.
  *

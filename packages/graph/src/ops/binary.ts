@@ -1,5 +1,5 @@
 import { noAttrs } from './attrs.js';
-import { ShapeError } from '../core/errors.js';
+import { DTypeError } from '../core/errors.js';
 import { mapBinary, mapBroadcast } from '../kernels/broadcast.js';
 import { broadcastShapes } from '../core/shape.js';
 import { defineOp, type NodeType, type OpDef } from './op-def.js';
@@ -9,7 +9,7 @@ export function inferBroadcast(op: string, inputs: readonly NodeType[]): NodeTyp
   const dtype = inputs[0]!.dtype;
   for (const t of inputs) {
     if (t.dtype !== dtype) {
-      throw new ShapeError(`${op}: operands have dtypes ${inputs.map((i) => i.dtype).join(' and ')}; cast one of them explicitly`);
+      throw new DTypeError(`${op}: operands have dtypes ${inputs.map((i) => i.dtype).join(' and ')}; cast one of them explicitly`);
     }
   }
   let shape = inputs[0]!.shape;

@@ -1,5 +1,5 @@
 import { allocate } from '../core/dtype.js';
-import { ShapeError } from '../core/errors.js';
+import { DTypeError, ShapeError } from '../core/errors.js';
 import { batchOffsets } from '../kernels/broadcast.js';
 import { gemmFor } from '../kernels/gemm.js';
 import { broadcastShapes, formatShape, sizeOf, type Dim } from '../core/shape.js';
@@ -34,7 +34,7 @@ function matrixView(op: string, which: string, t: NodeType, transpose: boolean):
 
 /** Output type of matmul; batch axes broadcast, inner dimensions must agree. */
 export function inferMatmul(a: NodeType, b: NodeType, attrs: MatmulAttrs): NodeType {
-  if (a.dtype !== b.dtype) throw new ShapeError(`matmul: operands have dtypes ${a.dtype} and ${b.dtype}; cast one of them explicitly`);
+  if (a.dtype !== b.dtype) throw new DTypeError(`matmul: operands have dtypes ${a.dtype} and ${b.dtype}; cast one of them explicitly`);
   const va = matrixView('matmul', 'A', a, attrs.transposeA);
   const vb = matrixView('matmul', 'B', b, attrs.transposeB);
   if (va.cols !== vb.rows) {

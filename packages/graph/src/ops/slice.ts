@@ -1,5 +1,5 @@
 import { allocate } from '../core/dtype.js';
-import { ShapeError } from '../core/errors.js';
+import { DTypeError, ShapeError } from '../core/errors.js';
 import { formatShape, sizeOf, stridesOf, type Dim, type Shape } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { AttrError } from './attrs.js';
@@ -201,7 +201,7 @@ export const concatOp = defineOp<ConcatAttrs>({
     let total: Dim = 0;
     for (const t of inputs) {
       if (t.dtype !== first.dtype) {
-        throw new ShapeError(`concat: inputs ${shapes} have dtypes ${inputs.map((i) => i.dtype).join(', ')}; cast them to one dtype explicitly`);
+        throw new DTypeError(`concat: inputs ${shapes} have dtypes ${inputs.map((i) => i.dtype).join(', ')}; cast them to one dtype explicitly`);
       }
       const agree = t.shape.length === rank && t.shape.every((d, i) => i === ax || d === first.shape[i]);
       if (!agree) {

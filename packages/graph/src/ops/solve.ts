@@ -1,6 +1,6 @@
 import { noAttrs } from './attrs.js';
 import { allocate } from '../core/dtype.js';
-import { ExecutionError, ShapeError } from '../core/errors.js';
+import { ExecutionError, DTypeError, ShapeError } from '../core/errors.js';
 import { batchOffsets } from '../kernels/broadcast.js';
 import { broadcastShapes, formatShape, sizeOf } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
@@ -25,7 +25,7 @@ export const solveOp = defineOp<Record<string, never>>({
   shapeRule: '[...batch axes broadcast, n, k] for A [..., n, n] and B [..., n, k]',
   parseAttrs: noAttrs,
   infer([a, b]) {
-    if (a!.dtype !== b!.dtype) throw new ShapeError(`solve: operands have dtypes ${a!.dtype} and ${b!.dtype}; cast one of them explicitly`);
+    if (a!.dtype !== b!.dtype) throw new DTypeError(`solve: operands have dtypes ${a!.dtype} and ${b!.dtype}; cast one of them explicitly`);
     const ra = a!.shape.length;
     const rb = b!.shape.length;
     if (ra < 2 || a!.shape[ra - 1] !== a!.shape[ra - 2]) {
