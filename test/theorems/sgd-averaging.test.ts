@@ -84,7 +84,7 @@ function objective(g: Graph, s: Setting, w: Node): Node {
   return logCosh.mul(g.constant(column(s.lambdas))).sum();
 }
 
-/** Replicas per graph: building a minimisation costs time in proportion to the graph it is added to. */
+/** Replicas per graph: building a minimisation costs more the larger the graph it is added to. */
 const PER_GRAPH = 32;
 
 /**
@@ -106,7 +106,7 @@ function samples(s: Setting, replicas: number, seed: number): { excess: number[]
       const w = g.variable(`w${r}`, column(s.w0));
       const f = objective(g, s, w);
       const xi = g.randomNormal([n, 1], { seed: (seed + r) % 2 ** 32, std: s.sigma / Math.sqrt(n) }); // ∇̂f = ∇f + ξ
-      // NOTE: simplify off: it schedules the whole graph for each minimisation, which costs more than the run.
+      // NOTE: simplify off: in a graph of many minimisations it costs far more than the few runs it would speed up.
       const update = minimize(f.add(xi.mul(w).sum()), [w], averageIterates(chain(sgd({ lr: stepSize(s) }), projectOntoBall(s.R))), { prefix: `r${r}/`, simplify: false });
       updates.push(update);
       atAverage.push(...update.atAverage([f])); // f(w̄)
