@@ -69,7 +69,7 @@ describe("Adam's regret with β₁⁽ᵗ⁾ = β₁λ^(t−1), η⁽ᵗ⁾ = η/
           expect(R).toBeLessThanOrEqual(terms.slideFirst + terms.second + terms.slideThird);
         }
       }),
-      { numRuns: runs(8) },
+      { numRuns: runs(8, 1000) }, // ≈ 0.5 s a run
     );
   });
 
@@ -88,7 +88,7 @@ describe("Adam's regret with β₁⁽ᵗ⁾ = β₁λ^(t−1), η⁽ᵗ⁾ = η/
         fc.pre(mean.every(([, r]) => r > 0));
         expect(growthExponent(mean)).toBeLessThanOrEqual(0.6);
       }),
-      { numRuns: runs(6) },
+      { numRuns: runs(6, 400) }, // ≈ 2 s a run
     );
   });
 });

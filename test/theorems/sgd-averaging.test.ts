@@ -137,7 +137,7 @@ const settings: fc.Arbitrary<Setting> = fc
       reach: family === 'quadratic' ? real(0, 4) : real(0, 1), // ‖c − w⁽⁰⁾‖ / R
       R: logUniform(-1, 0.5),
       sigma: logUniform(-2, 0.5),
-      T: fc.integer({ min: 100, max: 400 }),
+      T: fc.integer({ min: 100, max: 300 }),
     }),
   )
   .map(({ family, theta, spectrum, beta, w0, direction, reach, R, sigma, T }) => {
@@ -165,7 +165,7 @@ describe('SGD on a β-smooth convex f, kept in W, averaged: E[f(w̄⁽ᵗ⁾)] �
         const { capital, mean, std } = evidenceAgainst(excess, B);
         if (capital >= 1 / DELTA) expect.fail(`evidence ${capital.toExponential(2)} against E[X] ≤ ${B}: mean ${mean} ± ${std} over ${excess.length} runs`);
       }),
-      { numRuns: runs(10) },
+      { numRuns: runs(8, 400) }, // ≈ 2 s a run
     );
   });
 
