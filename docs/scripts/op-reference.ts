@@ -22,7 +22,7 @@ function vjpFormulas(op: string): string {
   const lazy = rule(ct, out);
   const name = (n: Node): string | undefined => (n === out ? `${op}(${args.map((a) => a.name).join(', ')})` : undefined);
   return lazy
-    .map((make, i) => (make ? `∂/∂${args[i]!.name}: \`${toExpression(make(), { name, calls: true })}\`` : null))
+    .map((make, i) => (make ? `∂/∂${args[i]!.name}: \`${toExpression(make(), { name, calls: true, form: 'mathjs' })}\`` : null))
     .filter((s) => s !== null)
     .join('<br>');
 }

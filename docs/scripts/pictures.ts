@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { instance } from '@viz-js/viz';
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
-import { Graph, tensor, toDot, uniformInit } from '@chainrule/graph';
+import { Graph, tensor, toDot, toTex, uniformInit } from '@chainrule/graph';
 import { grad } from '@chainrule/autodiff';
 import { Trainer, crossEntropyFromLogits, dense, sequential } from '@chainrule/nn';
 import { adam, minimize, nesterov, polyak, rmsprop, sgd, sutskever, type UpdateRule } from '@chainrule/optim';
@@ -81,5 +81,15 @@ async function lineChart(title: string, x: string, y: string, series: Record<str
     'Adam (η = 0.01)': curve(adam({ lr: 0.01 })),
   };
   write('optimisers.svg', await lineChart('training loss per epoch, MLP 2-16-2 on two rings (same seed)', 'epoch', 'loss', series));
+}
+// 4. The README's first model: its loss and gradient as toTex prints them, for the guides.
+{
+  const g = new Graph();
+  const x = g.input('x', ['batch', 2]);
+  const y = g.input('y', ['batch', 1]);
+  const w = g.variable('w', [2, 1], 0.1);
+  const loss = x.matmul(w).sigmoid().sub(y).square().mean();
+  const [dw] = grad(loss, [w]);
+  writeFileSync(new URL('readme-model.md', out), `$$\n\\ell = ${toTex(loss)}\n$$\n\n$$\n\\frac{\\partial \\ell}{\\partial w} = ${toTex(dw!)}\n$$\n`);
 }
 console.log(`pictures written to ${out.pathname}`);

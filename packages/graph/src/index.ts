@@ -59,6 +59,8 @@ export { ExpressionError } from './core/errors.js';
 // The mathjs bridge, also at '@chainrule/graph/mathjs'; mathjs itself loads on first use.
 export { fromExpression } from './io/mathjs/from-expression.js';
 export { mathScope, scalarScope, toExpression, toMathNode, toTex } from './io/mathjs/to-math.js';
+export { notation, notationTex, notationText } from './io/notation.js';
+export type { Notation, NotationDefinition, NotationOptions } from './io/notation.js';
 export type { MathRenderOptions } from './io/mathjs/to-math.js';
 export { graphToJSON } from './io/json.js';
 export type { GraphJSON, NodeJSON } from './ir/graph-json.js';

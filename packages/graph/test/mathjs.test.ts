@@ -142,7 +142,7 @@ describe('fromExpression against mathjs (property)', () => {
     fc.assert(
       fc.property(formulaCase, (c) => {
         const { node, out, feeds } = build(c);
-        const rendered = toExpression(node);
+        const rendered = toExpression(node, { form: 'mathjs' });
         expectMathjsAgrees(rendered, out, feeds);
         expect(unparenthesized(math.parse(rendered)).equals(unparenthesized(toMathNode(node))), rendered).toBe(true);
       }),
@@ -264,23 +264,23 @@ describe('toMathNode / toExpression', () => {
     const x = g.input('x', [3]);
     const w = g.variable('w', tensor([1, 2, 3]));
     const s = x.sum();
-    expect(toExpression(x.mul(-2).add(w.square()).sub(x.reciprocal()))).toBe('x * -2 + w ^ 2 - 1 / x');
-    expect(toExpression(s.add(x.cast('float32').cast('float64').identity()))).toBe(`n${s.id} + x`);
-    expect(toExpression(s.mul(x), { name: (leaf) => (leaf === s ? 'total' : undefined) })).toBe('total * x');
-    expect(toExpression(x.stopGradient().maximum(0).minimum(g.scalar(-Infinity)))).toBe('min(max(stopGradient(x), 0), -Infinity)');
-    expect(toExpression(g.where(x.greater(0), x, x.mul(0.01)))).toBe('(x > 0) ? x : (x * 0.01)');
-    expect(toExpression(x.neg().sigmoid().relu().softplus().log1p().sign().abs())).toBe('abs(sign(log1p(softplus(relu(sigmoid(-x))))))');
+    expect(toExpression(x.mul(-2).add(w.square()).sub(x.reciprocal()), { form: 'mathjs' })).toBe('x * -2 + w ^ 2 - 1 / x');
+    expect(toExpression(s.add(x.cast('float32').cast('float64').identity()), { form: 'mathjs' })).toBe(`n${s.id} + x`);
+    expect(toExpression(s.mul(x), { form: 'mathjs', name: (leaf) => (leaf === s ? 'total' : undefined) })).toBe('total * x');
+    expect(toExpression(x.stopGradient().maximum(0).minimum(g.scalar(-Infinity)), { form: 'mathjs' })).toBe('min(max(stopGradient(x), 0), -Infinity)');
+    expect(toExpression(g.where(x.greater(0), x, x.mul(0.01)), { form: 'mathjs' })).toBe('(x > 0) ? x : (x * 0.01)');
+    expect(toExpression(x.neg().sigmoid().relu().softplus().log1p().sign().abs(), { form: 'mathjs' })).toBe('abs(sign(log1p(softplus(relu(sigmoid(-x))))))');
     expect(toMathNode(g.scalar(-0.5)).toString()).toBe('-0.5');
   });
 
   it('keeps the parentheses mathjs would drop: a + (b + c), a * (b / c), (a < b) < c', () => {
     const g = new Graph();
     const [a, b, c] = ['a', 'b', 'c'].map((n) => g.input(n, [])) as [Node, Node, Node];
-    expect(toExpression(a.add(b.add(c)))).toBe('a + (b + c)');
-    expect(toExpression(a.mul(b.div(c)))).toBe('a * (b / c)');
-    expect(toExpression(a.less(b).less(c))).toBe('(a < b) < c');
-    expect(toExpression(a.add(b).add(c))).toBe('a + b + c');
-    expect(toExpression(a.pow(b).pow(c))).toBe('(a ^ b) ^ c');
+    expect(toExpression(a.add(b.add(c)), { form: 'mathjs' })).toBe('a + (b + c)');
+    expect(toExpression(a.mul(b.div(c)), { form: 'mathjs' })).toBe('a * (b / c)');
+    expect(toExpression(a.less(b).less(c), { form: 'mathjs' })).toBe('(a < b) < c');
+    expect(toExpression(a.add(b).add(c), { form: 'mathjs' })).toBe('a + b + c');
+    expect(toExpression(a.pow(b).pow(c), { form: 'mathjs' })).toBe('(a ^ b) ^ c');
     // a + (b + c) with a = 1e308, b = 1e308, c = −1e308 is finite; (a + b) + c is not.
     const n = fromExpression(g, toExpression(a.add(b.add(c))), { a, b, c });
     expect(g.run([n], { a: tensor(1e308), b: tensor(1e308), c: tensor(-1e308) })[0]!.item()).toBe(1e308);
@@ -315,8 +315,8 @@ describe('toTex', () => {
     const g = new Graph();
     const x = g.input('x', []);
     const w = g.input('w', []);
-    expect(toTex(x.sigmoid().mul(w))).toContain('\\sigma\\left(');
-    const tex = toTex(x.relu().add(x.softplus()).add(x.log1p()).mul(x.stopGradient()));
+    expect(toTex(x.sigmoid().mul(w), { form: 'mathjs' })).toContain('\\sigma\\left(');
+    const tex = toTex(x.relu().add(x.softplus()).add(x.log1p()).mul(x.stopGradient()), { form: 'mathjs' });
     for (const part of ['\\operatorname{relu}\\left(', '\\operatorname{softplus}\\left(', '\\ln\\left(1+', '\\operatorname{sg}\\left(']) {
       expect(tex).toContain(part);
     }

@@ -16,9 +16,9 @@ import type { UpdateRule } from './transform.js';
 export interface RuleFormula {
   /** The variable assigned, e.g. `w` or `v`. */
   readonly variable: string;
-  /** Its new value as plain text (mathjs syntax). */
+  /** Its new value as plain text: exact mathjs syntax, which mathjs evaluates with `scalarScope()`. */
   readonly text: string;
-  /** Its new value as TeX. */
+  /** Its new value as TeX, as the lecture writes it (`toTex`'s notation). */
   readonly tex: string;
 }
 
@@ -60,7 +60,7 @@ export function ruleFormulas(rule: UpdateRule): RuleFormula[] {
   };
   return targets.map((target, i) => ({
     variable: short(target) ?? target.name!,
-    text: toExpression(values[i]!, { name: short, calls: true }),
-    tex: toTex(values[i]!, { name: short, calls: true }),
+    text: toExpression(values[i]!, { name: short, calls: true, form: 'mathjs' }),
+    tex: toTex(values[i]!, { name: short, share: false }),
   }));
 }

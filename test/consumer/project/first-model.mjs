@@ -1,6 +1,6 @@
 // The README's first model, as a consumer runs it: plain Node ESM against the installed tarballs.
 import assert from 'node:assert/strict';
-import { Graph, tensor } from '@chainrule/graph';
+import { Graph, tensor, toExpression } from '@chainrule/graph';
 import { grad } from '@chainrule/autodiff';
 import { adam, minimize } from '@chainrule/optim';
 
@@ -10,6 +10,10 @@ const y = g.input('y', ['batch', 1]);
 const w = g.variable('w', [2, 1], 0.1);
 const loss = x.matmul(w).sigmoid().sub(y).square().mean();
 const [dw] = grad(loss, [w]);
+console.log(toExpression(loss));
+console.log(toExpression(dw));
+assert.equal(toExpression(loss), 'mean((sigmoid(x · w) - y) ^ 2)');
+assert.equal(toExpression(dw), 'σ = sigmoid(x · w)\nxᵀ · (1 / n * ((σ - y) * 2) * (σ * (-σ + 1)))');
 const update = minimize(loss, [w], adam({ lr: 1e-2 }));
 const step = g.compile({ outputs: [loss], updates: update });
 const feeds = { x: tensor([[0, 1], [1, 0]]), y: tensor([[1], [0]]) };

@@ -5,6 +5,7 @@ import type { KernelContext, OpDef } from '../../ops/op-def.js';
 import { OPS, PRIMITIVES, getOp, type Primitive } from '../../ops/registry.js';
 import { Tensor } from '../../core/tensor.js';
 import { mathjs } from './instance.js';
+import { notation, notationTex, notationText, type NotationOptions } from '../notation.js';
 
 /**
  * Options of {@link toMathNode}, {@link toExpression} and {@link toTex}.
@@ -15,7 +16,14 @@ import { mathjs } from './instance.js';
  * toExpression(w.square().sum(), { calls: true }); // 'reduceSum(w ^ 2)'
  * ```
  */
-export interface MathRenderOptions {
+export interface MathRenderOptions extends NotationOptions {
+  /**
+   * `notation` (default): mathematics as the lecture writes it ({@link notation}: matrix products,
+   * transposes, sums over named axes, shared subexpressions named, guards hidden). `mathjs`: the
+   * exact mathjs form of the elementwise subgraph, which parses back to the same operations one for
+   * one (other ops as symbols `n<id>`, or as calls with `calls`).
+   */
+  readonly form?: 'notation' | 'mathjs';
   /**
    * The symbol for a leaf: an input or variable (default: its name) or a node outside the
    * elementwise subgraph (default: `n<id>`). Return `undefined` to keep the default.
@@ -108,21 +116,27 @@ export function toMathNode(node: Node, options: MathRenderOptions = {}): MathNod
 }
 
 /**
- * Writes the elementwise subgraph rooted at `node` as a mathjs formula string. Parsing the string
- * gives the same tree back (so the same values, operation for operation); evaluate it with mathjs by
- * adding {@link mathScope} to the values.
+ * Writes a node as a formula. By default as mathematics ({@link notation}): the whole graph, matrix
+ * products as `·` with `ᵀ`, sums as `Σ[axis]`, means as `mean`, reshapes and broadcasts implicit,
+ * guards hidden, and a subexpression used more than once defined once on its own line
+ * (`σ = sigmoid(x · w)`). Elementwise formulas are mathjs syntax, which `fromExpression` reads back.
+ * With `form: 'mathjs'`, the exact mathjs form of the elementwise subgraph: parsing it gives the same
+ * tree back (the same values, operation for operation); evaluate it with mathjs by adding
+ * {@link mathScope} to the values.
  *
  * @param node - the root of the formula.
- * @param options - how to name leaves (see {@link toMathNode}).
- * @returns the formula, e.g. `'sin(x) * y + x ^ 2'`.
+ * @param options - the form, leaf names, guards, sharing (see {@link MathRenderOptions}).
+ * @returns the formula, e.g. `'mean((sigmoid(x · w) - y) ^ 2)'`.
  * @throws never for a node of a graph.
  * @example
  * ```ts
- * const s = toExpression(x.sin().mul(y).add(x.square())); // 'sin(x) * y + x ^ 2'
+ * toExpression(loss); // 'mean((sigmoid(x · w) - y) ^ 2)'
+ * const s = toExpression(x.sin().mul(y).add(x.square()), { form: 'mathjs' }); // 'sin(x) * y + x ^ 2'
  * math.evaluate(s, { x: 1, y: 2, ...mathScope() });
  * ```
  */
 export function toExpression(node: Node, options: MathRenderOptions = {}): string {
+  if (options.form !== 'mathjs') return notationText(notation(node, options));
   // 'keep' prints the ParenthesisNodes toMathNode inserts; mathjs adds the others it needs itself.
   return toMathNode(node, options).toString({ parenthesis: 'keep', implicit: 'show' });
 }
@@ -144,19 +158,22 @@ function texHandler(node: MathNode, options: object): string | undefined {
 }
 
 /**
- * Writes the elementwise subgraph rooted at `node` as TeX: sigmoid as σ(x), relu and softplus as
- * operator names, log1p as ln(1+x), stopGradient as sg(x), the rest as mathjs writes it.
+ * Writes a node as TeX. By default as mathematics ({@link notation}: matrix products as ·, ⊙ for
+ * elementwise products, Σ over named axes, (1/n)Σ for means, shared subexpressions defined after
+ * `\text{where}`); with `form: 'mathjs'`, the elementwise subgraph as mathjs writes it, with sigmoid
+ * as σ(x), relu and softplus as operator names, log1p as ln(1+x), stopGradient as sg(x).
  *
  * @param node - the root of the formula.
- * @param options - how to name leaves (see {@link toMathNode}).
+ * @param options - the form, leaf names, guards, sharing (see {@link MathRenderOptions}).
  * @returns the TeX source (math mode, without delimiters).
  * @throws never for a node of a graph.
  * @example
  * ```ts
- * toTex(x.sigmoid().mul(w)); // '\\sigma\\left( x\\right)\\cdot w'
+ * toTex(x.sigmoid().mul(w), { form: 'mathjs' }); // '\\sigma\\left( x\\right)\\cdot w'
  * ```
  */
 export function toTex(node: Node, options: MathRenderOptions = {}): string {
+  if (options.form !== 'mathjs') return notationTex(notation(node, options));
   return toMathNode(node, options).toTex({ parenthesis: 'keep', implicit: 'show', handler: texHandler });
 }
 
