@@ -4,9 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 const { scripts } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
-// This runner, a docs generator that writes a file, and the browser example's dev server (which
+// This runner, the docs generators that write files, and the browser example's dev server (which
 // serves until stopped; pnpm test:browser builds that page and runs it in Chromium).
-const skip = new Set(['smoke', 'op-reference', 'browser']);
+const skip = new Set(['smoke', 'op-reference', 'rule-reference', 'browser']);
 const failures: string[] = [];
 for (const name of Object.keys(scripts).filter((n) => !skip.has(n))) {
   const args = name === 'mnist' || name === 'overfitting' ? ['--smoke'] : [];

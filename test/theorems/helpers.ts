@@ -83,9 +83,10 @@ export const spectralNormSquared = (A: Mat): number => {
 
 /**
  * numRuns for an expensive property: `ci` runs at the default global setting (100), scaled in
- * proportion when FC_NUM_RUNS asks for a harder search (`pnpm test:props`).
+ * proportion when FC_NUM_RUNS asks for a harder search (`pnpm test:props`), up to `max` (for
+ * properties whose every run takes seconds, so that the harder search ends within the test timeout).
  */
-export const runs = (ci: number): number => Math.max(1, Math.round((ci * (fc.readConfigureGlobal().numRuns ?? 100)) / 100));
+export const runs = (ci: number, max = Infinity): number => Math.min(max, Math.max(1, Math.round((ci * (fc.readConfigureGlobal().numRuns ?? 100)) / 100)));
 
 /** A bounded finite double. */
 export const real = (min: number, max: number): fc.Arbitrary<number> => fc.double({ min, max, noNaN: true, noDefaultInfinity: true });

@@ -51,6 +51,13 @@ export interface TrainerOptions {
   /** Which executor runs the graphs (default `'compiled'`; `'interpreter'` is the readable reference). */
   readonly executor?: 'interpreter' | 'compiled';
   /**
+   * Evaluate, predict (also `predictSampled`) and export the model at an average of the parameters
+   * that the rule keeps — `'average'` for `averageIterates(rule)`, `'ema'` for `emaIterates(rule)` —
+   * instead of at the parameters themselves (training is unchanged). Early stopping then watches, and
+   * `restoreBest` restores, the average.
+   */
+  readonly evaluateAt?: string;
+  /**
    * Check every value of every training step for NaN and ±∞ (on the interpreter, slower), so that
    * a diverging run stops naming the node that first produced one, before the step changes anything.
    */
@@ -237,8 +244,10 @@ export class Trainer {
   private readonly evaluateRun: Executable;
   private readonly predictRun: Executable;
   private readonly metricNames: string[];
+  /** The variables evaluation reads: the parameters, or the average of them it is set to. */
+  private readonly evaluated: readonly Node[];
   private readonly seed: number;
-  /** The training-mode output (dropout and noise active), for sampled predictions. */
+  /** The training-mode output (dropout and noise active) at the evaluated variables, for sampled predictions. */
   private readonly trainingOutput: Node;
   private sampled: { readonly state: SampledState; readonly run: Executable } | undefined;
   /** The evaluation output (no dropout or noise), what `predict` runs. */
@@ -249,7 +258,8 @@ export class Trainer {
    * Builds the model in a new graph, and the training and evaluation graphs on its variables.
    *
    * @param options - model, data sizes, loss, rule, metrics, seed.
-   * @throws ChainruleError when the model is already built or the rule's options do not fit.
+   * @throws ChainruleError when the model is already built, the rule's options do not fit, or
+   *   `evaluateAt` names an average the rule does not keep.
    */
   constructor(options: TrainerOptions) {
     const dtype = options.dtype ?? 'float64';
@@ -260,17 +270,21 @@ export class Trainer {
     const y = this.graph.input('y', ['batch', options.targetUnits], dtype);
     const params = [...this.model.parameters.values()];
     const penalty = options.regularization?.(params);
-    this.trainingOutput = this.model.forward(x, { training: true });
-    const trainLoss = empiricalRisk(options.loss(this.trainingOutput, y), penalty);
+    const trainingOutput = this.model.forward(x, { training: true });
+    const trainLoss = empiricalRisk(options.loss(trainingOutput, y), penalty);
     this.update = minimize(trainLoss, params, options.rule);
     const executor = options.executor ?? 'compiled';
     this.trainStep = this.graph.compile({ outputs: [trainLoss], updates: this.update, executor, checkNumerics: options.checkNumerics === true });
-    const out = this.model.forward(x, { training: false });
+    const forward = this.model.forward(x, { training: false });
     this.metricNames = Object.keys(options.metrics ?? {});
-    const metricNodes = this.metricNames.map((name) => options.metrics![name]!(out, y).mean());
-    this.evaluateRun = this.graph.compile({ outputs: [empiricalRisk(options.loss(out, y), penalty), ...metricNodes], executor });
-    this.predictRun = this.graph.compile({ outputs: [out], executor });
-    this.evaluationOutput = out;
+    const evaluated = [forward, trainingOutput, empiricalRisk(options.loss(forward, y), penalty), ...this.metricNames.map((name) => options.metrics![name]!(forward, y).mean())];
+    // At an average w̄ of the parameters: the same nodes with w̄ substituted for w.
+    const [out, sampledOutput, ...scores] = options.evaluateAt === undefined ? evaluated : this.update.atAverage(evaluated, options.evaluateAt);
+    this.evaluated = options.evaluateAt === undefined ? params : this.update.averages[options.evaluateAt]!;
+    this.evaluateRun = this.graph.compile({ outputs: scores, executor });
+    this.predictRun = this.graph.compile({ outputs: [out!], executor });
+    this.evaluationOutput = out!;
+    this.trainingOutput = sampledOutput!;
   }
 
   /**
@@ -451,7 +465,7 @@ export class Trainer {
         if (scores['loss']! < best - (earlyStopping.minDelta ?? 0)) {
           best = scores['loss']!;
           waited = 0;
-          if (earlyStopping.restoreBest) bestValues = new Map([...this.model.parameters.keys()].map((k) => [k, this.graph.getVariable(k)] as const));
+          if (earlyStopping.restoreBest) bestValues = new Map(this.evaluated.map((v) => [v.name!, this.graph.getVariable(v.name!)] as const));
         } else if (++waited >= earlyStopping.patience) stop = true;
       }
       if (stop) break;

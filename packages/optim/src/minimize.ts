@@ -1,4 +1,4 @@
-import { ChainruleError, DTypeError, ShapeError, formatShape, simplify, type Node } from '@chainrule/graph';
+import { ChainruleError, DTypeError, ShapeError, formatShape, simplify, substitute, type Node } from '@chainrule/graph';
 import { grad } from '@chainrule/autodiff';
 import { createContext } from './context.js';
 import type { UpdateRule } from './transform.js';
@@ -40,6 +40,8 @@ export class Minimization implements Iterable<readonly [Node, Node]> {
    * @param step - the step counter variable (the number of updates applied so far).
    * @param state - the rule's state variables, in creation order.
    * @param assignments - every assignment of the step, parameters first.
+   * @param averages - the averages of the parameters the rule keeps, by name (see
+   *   {@link Minimization.atAverage}); none by default.
    */
   constructor(
     readonly loss: Node,
@@ -48,6 +50,7 @@ export class Minimization implements Iterable<readonly [Node, Node]> {
     readonly step: Node,
     readonly state: readonly Node[],
     readonly assignments: readonly (readonly [Node, Node])[],
+    readonly averages: Readonly<Record<string, readonly Node[]>> = {},
   ) {}
 
   /**
@@ -78,6 +81,34 @@ export class Minimization implements Iterable<readonly [Node, Node]> {
     const found = this.assignments.find(([v]) => v === variable);
     if (found === undefined) throw new ChainruleError(`${variable} is not assigned by this update`);
     return found[1];
+  }
+
+  /**
+   * Nodes evaluated at averaged parameters: the graph of `nodes` with every parameter replaced by
+   * its average (a rewrite; the parameters and the original nodes are untouched). Run the returned
+   * nodes to evaluate a model, a loss or a metric at the Polyak–Ruppert mean w̄ kept by
+   * `averageIterates`, or at the exponential moving average kept by `emaIterates`.
+   *
+   * @param nodes - nodes of the loss's graph (outputs of the model, the loss, …).
+   * @param name - which average: `'average'` or `'ema'`; may be left out when the rule keeps one.
+   * @returns one node per node given, in order.
+   * @throws ChainruleError when the rule keeps no average of that name (or several, and no name is given).
+   * @example
+   * ```ts
+   * const update = minimize(loss, [W, b], averageIterates(sgd({ lr: 0.01 })));
+   * const [yAverage] = update.atAverage([y]); // the model's output at (W̄, b̄)
+   * g.run([yAverage], { x: X });
+   * ```
+   */
+  atAverage(nodes: readonly Node[], name?: string): Node[] {
+    const names = Object.keys(this.averages);
+    const chosen = name ?? (names.length === 1 ? names[0]! : undefined);
+    if (chosen === undefined) {
+      throw new ChainruleError(names.length === 0 ? 'atAverage: the rule keeps no average of the parameters (wrap it in averageIterates or emaIterates)' : `atAverage: the rule keeps the averages ${names.join(', ')}; name one`);
+    }
+    const averaged = this.averages[chosen];
+    if (averaged === undefined) throw new ChainruleError(`atAverage: the rule keeps no average named '${chosen}' (it keeps: ${names.join(', ') || 'none'})`);
+    return substitute(nodes, new Map(this.params.map((p, i) => [p, averaged[i]!])));
   }
 }
 
@@ -120,9 +151,9 @@ export function minimize(loss: Node, params: readonly Node[], rule: UpdateRule, 
   const state: Node[] = [];
   const ctx = createContext(graph, params, loss, counter.add(1), prefix, state);
   const gradients = grad(loss, params);
-  const { directions, assignments } = rule.apply(gradients, ctx);
+  const { directions, assignments, averages = {} } = rule.apply(gradients, ctx);
   if (directions.length !== params.length) throw new ChainruleError(`minimize: rule ${rule.name} returned ${directions.length} directions for ${params.length} parameters`);
   const all: [Node, Node][] = [...params.map((p, i): [Node, Node] => [p, p.add(directions[i]!)]), ...assignments.map(([v, x]): [Node, Node] => [v, x]), [counter, counter.add(1)]];
   const values = simplifyGraph ? simplify(all.map(([, x]) => x)) : all.map(([, x]) => x);
-  return new Minimization(loss, params, gradients, counter, state, all.map(([v], i) => [v, values[i]!]));
+  return new Minimization(loss, params, gradients, counter, state, all.map(([v], i) => [v, values[i]!]), averages);
 }

@@ -1,9 +1,10 @@
 import { ChainruleError, type Node } from '@chainrule/graph';
 
 /**
- * A step size η⁽ᵗ⁾: a constant, or a function of the step counter t (a scalar node, 1 on the first
- * update) that builds η⁽ᵗ⁾ as graph nodes — so a schedule runs inside the update graph and prints
- * as part of its formula.
+ * A step size η⁽ᵗ⁾ — or another hyperparameter that may change over the steps, such as Adam's decay
+ * rates β⁽ᵗ⁾: a constant, or a function of the step counter t (a scalar node, 1 on the first update)
+ * that builds the value as graph nodes — so a schedule runs inside the update graph and prints as part
+ * of its formula.
  *
  * @example
  * ```ts
@@ -76,7 +77,8 @@ export function robbinsMonro(c: number, t0: number, p: number): Schedule {
 }
 
 /**
- * η⁽ᵗ⁾ = η₀ · r^((t − 1)/k): exponential decay by a factor r every k steps (η⁽¹⁾ = η₀).
+ * η⁽ᵗ⁾ = η₀ · r^((t − 1)/k): exponential decay by a factor r every k steps (η⁽¹⁾ = η₀). As a decay
+ * rate, `exponentialDecay(β₁, λ)` is the lecture's discounting β₁⁽ᵗ⁾ = β₁λ^(t−1) of Adam's regret theorem.
  *
  * @param eta0 - the first step size.
  * @param rate - the factor r per k steps, in (0, 1].
@@ -85,6 +87,7 @@ export function robbinsMonro(c: number, t0: number, p: number): Schedule {
  * @example
  * ```ts
  * adam({ lr: exponentialDecay(1e-3, 0.5, 1000) });
+ * adam({ lr: inverseSqrt(0.1), beta1: exponentialDecay(0.9, 0.99) }); // β₁⁽ᵗ⁾ = 0.9·0.99^(t−1)
  * ```
  */
 export function exponentialDecay(eta0: number, rate: number, every = 1): Schedule {

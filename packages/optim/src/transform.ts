@@ -81,6 +81,12 @@ export interface RuleResult {
   readonly directions: readonly Node[];
   /** New values of the rule's state variables (state ← value), applied with the parameters. */
   readonly assignments: readonly (readonly [Node, Node])[];
+  /**
+   * Averages of the parameters that the rule keeps, by name — one state variable per parameter, e.g.
+   * `average` for {@link averageIterates}, `ema` for {@link emaIterates}. `minimize` hands them to
+   * `Minimization.atAverage`, which evaluates any node at them.
+   */
+  readonly averages?: Readonly<Record<string, readonly Node[]>>;
 }
 
 /**
@@ -124,14 +130,43 @@ export function chain(...rules: readonly UpdateRule[]): UpdateRule {
     apply(directions, ctx) {
       let d = directions;
       const assignments: (readonly [Node, Node])[] = [];
+      let averages: Readonly<Record<string, readonly Node[]>> = {};
       rules.forEach((rule, k) => {
         const result = rule.apply(d, { ...ctx, directionsAt: (points) => directionsThrough(rules.slice(0, k), points, ctx) });
         d = result.directions;
         assignments.push(...result.assignments);
+        averages = mergeAverages(averages, result.averages ?? {}, rule.name);
+        if (Object.keys(result.averages ?? {}).length > 0 && k < rules.length - 1) {
+          throw new ChainruleError(`chain: ${rule.name} averages the points the parameters move to, so it must come last (${rules[k + 1]!.name} after it would move them elsewhere)`);
+        }
       });
-      return { directions: d, assignments };
+      return { directions: d, assignments, ...(Object.keys(averages).length > 0 ? { averages } : {}) };
     },
   };
+}
+
+/**
+ * The averages of two parts of a rule together.
+ *
+ * @param kept - the averages so far.
+ * @param added - a part's averages.
+ * @param rule - the part's name, for the error.
+ * @returns both sets of averages.
+ * @throws ChainruleError when both have an average of the same name.
+ * @example
+ * ```ts
+ * mergeAverages({ average: wbar }, { ema: wTilde }, 'ema'); // { average: wbar, ema: wTilde }
+ * ```
+ */
+export function mergeAverages(
+  kept: Readonly<Record<string, readonly Node[]>>,
+  added: Readonly<Record<string, readonly Node[]>>,
+  rule: string,
+): Readonly<Record<string, readonly Node[]>> {
+  for (const name of Object.keys(added)) {
+    if (name in kept) throw new ChainruleError(`${rule}: the rule already keeps an average named '${name}' (one averaging of each kind per update)`);
+  }
+  return { ...kept, ...added };
 }
 
 /** ∇f at `points`, passed through stateless `rules` evaluated with the parameters at `points`. */

@@ -102,3 +102,25 @@ export function knownOptions<T>(rule: string, options: T, known: readonly string
   }
   return options;
 }
+
+/**
+ * Checks a decay rate that may be a schedule (β₁⁽ᵗ⁾ of Adam, the decay of an exponential moving
+ * average): a number is checked against `range` when the rule is made; a schedule function is taken
+ * as it is (its values are graph nodes, known only when the update runs), and must keep to the range.
+ *
+ * @param rule - the rule's name, e.g. `adam`.
+ * @param name - the hyperparameter, e.g. `beta1`.
+ * @param value - a number or a schedule.
+ * @param range - the interval a number must lie in.
+ * @returns the value.
+ * @throws ChainruleError when a number is outside the range, or the value is neither a number nor a function.
+ * @example
+ * ```ts
+ * const beta1 = rateOption('adam', 'beta1', options.beta1 ?? 0.9, '[0, 1)'); // 0.9, or exponentialDecay(0.9, 0.99)
+ * ```
+ */
+export function rateOption(rule: string, name: string, value: Schedule, range: '[0, 1)' | '[0, 1]'): Schedule {
+  if (typeof value === 'function') return value;
+  if (typeof value !== 'number') throw new ChainruleError(`${rule}: ${name} must be a number or a schedule (t) => node, got ${typeof value}`);
+  return inRange(rule, name, value, range);
+}

@@ -243,6 +243,46 @@ const adamCase = (placement: 'inside' | 'outside'): RuleCase => ({
 export const adamInsideCase = adamCase('inside');
 export const adamOutsideCase = adamCase('outside');
 
+/** A decay rate for both sides: a constant, or the lecture's discounting β·λ^(t−1) = `exponentialDecay(β, λ)`. */
+interface RatePair {
+  readonly rate: optim.Schedule;
+  readonly ref: ref.RefRate;
+  readonly label: string;
+}
+const constantRate = (b: fc.Arbitrary<number>): fc.Arbitrary<RatePair> => b.map((v) => ({ rate: v, ref: v, label: `${v}` }));
+const decayingRate = (b: fc.Arbitrary<number>, lambda: fc.Arbitrary<number>): fc.Arbitrary<RatePair> =>
+  fc.tuple(b, lambda).map(([v, l]) => ({ rate: optim.exponentialDecay(v, l), ref: ref.exponentialDecay(v, l, 1), label: `exponentialDecay(${v}, ${l})` }));
+/** β₁: a constant or β₁λ^(t−1) with λ ∈ [0.3, 1]. */
+const beta1Rate = fc.oneof(constantRate(value(0, 0.99)), decayingRate(value(0, 0.99), uniform(0.3, 1)));
+/** β₂: a constant or β₂r^(t−1), r ∈ [0.98, 1], so that β₂⁽ᵗ⁾ stays above ⅓ over the runs (see adamCase). */
+const beta2Rate = fc.oneof(constantRate(uniform(0.5, 0.9999)), decayingRate(uniform(0.5, 0.9999), uniform(0.98, 1)));
+
+export const adamScheduledCase: RuleCase = {
+  name: 'adam, β₁ and β₂ schedules',
+  tolerance: SCALE_INVARIANT_TOLERANCE,
+  pair: fc
+    .tuple(anySchedule, decayingRate(value(0, 0.99), uniform(0.3, 1)), beta2Rate, logUniform(1e-10, 1e-2))
+    .map(([lr, b1, b2, e]) =>
+      pair(optim.adam({ lr: lr.schedule, beta1: b1.rate, beta2: b2.rate, epsilon: e }), ref.adam(lr.ref, b1.ref, b2.ref, e), `adam({ lr: ${lr.label}, beta1: ${b1.label}, beta2: ${b2.label}, epsilon: ${e} })`),
+    ),
+};
+
+const amsgradCase = (placement: 'inside' | 'outside'): RuleCase => ({
+  name: `amsgrad, ε ${placement}`,
+  tolerance: SCALE_INVARIANT_TOLERANCE,
+  pair: fc
+    .tuple(anySchedule, beta1Rate, beta2Rate, logUniform(1e-10, 1e-2))
+    .map(([lr, b1, b2, e]) =>
+      pair(
+        optim.amsgrad({ lr: lr.schedule, beta1: b1.rate, beta2: b2.rate, epsilon: e, ...(placement === 'outside' ? { epsilonPlacement: 'outside' as const } : {}) }),
+        ref.amsgrad(lr.ref, b1.ref, b2.ref, e, placement),
+        `amsgrad({ lr: ${lr.label}, beta1: ${b1.label}, beta2: ${b2.label}, epsilon: ${e}, epsilonPlacement: '${placement}' })`,
+      ),
+    ),
+});
+export const amsgradInsideCase = amsgradCase('inside');
+export const amsgradOutsideCase = amsgradCase('outside');
+
 const newtonLr = fc.oneof(fc.constant(1), uniform(0.05, 1));
 export const newtonCase: RuleCase = {
   name: 'newton',
@@ -279,6 +319,100 @@ export const clipValueSgdCase: RuleCase = {
     .map(([l, lr]) => pair(optim.chain(optim.clipByValue(l), optim.sgd({ lr: lr.schedule })), ref.chain(ref.clipByValue(l), ref.sgd(lr.ref)), `chain(clipByValue(${l}), sgd({ lr: ${lr.label} }))`)),
 };
 
+/** A ball radius that is sometimes active: the start w⁽⁰⁾ has entries in [−2, 2]. */
+const radius = logUniform(0.05, 3);
+const center = fc.constantFrom<'initial' | 'origin'>('initial', 'origin');
+/** A box [low, high] around 0, each side sometimes infinite. */
+const box = fc.tuple(fc.oneof(uniform(-2, 0), fc.constant(-Infinity)), fc.oneof(uniform(0, 2), fc.constant(Infinity)));
+
+export const projectedCases: RuleCase[] = [
+  {
+    name: 'chain(sgd, projectOntoBall)',
+    pair: fc
+      .tuple(anySchedule, radius, center)
+      .map(([lr, r, c]) =>
+        pair(optim.chain(optim.sgd({ lr: lr.schedule }), optim.projectOntoBall(r, { center: c })), ref.chain(ref.sgd(lr.ref), ref.projectOntoBall(r, c)), `chain(sgd({ lr: ${lr.label} }), projectOntoBall(${r}, { center: '${c}' }))`),
+      ),
+  },
+  {
+    name: 'chain(polyak, projectOntoBox)',
+    pair: fc
+      .tuple(anySchedule, momentum, box)
+      .map(([lr, m, [lo, hi]]) =>
+        pair(
+          optim.chain(optim.polyak({ lr: lr.schedule, momentum: m }), optim.projectOntoBox(lo, hi)),
+          ref.chain(ref.polyak(lr.ref, m), ref.projectOntoBox(lo, hi)),
+          `chain(polyak({ lr: ${lr.label}, momentum: ${m} }), projectOntoBox(${lo}, ${hi}))`,
+        ),
+      ),
+  },
+  {
+    name: 'chain(amsgrad, projectOntoBox)',
+    tolerance: SCALE_INVARIANT_TOLERANCE,
+    pair: fc
+      .tuple(anySchedule, beta1Rate, beta2Rate, box)
+      .map(([lr, b1, b2, [lo, hi]]) =>
+        pair(
+          optim.chain(optim.amsgrad({ lr: lr.schedule, beta1: b1.rate, beta2: b2.rate }), optim.projectOntoBox(lo, hi)),
+          ref.chain(ref.amsgrad(lr.ref, b1.ref, b2.ref, 1e-8), ref.projectOntoBox(lo, hi)),
+          `chain(amsgrad({ lr: ${lr.label}, beta1: ${b1.label}, beta2: ${b2.label} }), projectOntoBox(${lo}, ${hi}))`,
+        ),
+      ),
+  },
+];
+
+/** EMA decay: a constant, or TensorFlow's warm-up min(d, (1 + t)/(10 + t)). */
+const emaDecay = fc.oneof(
+  value(0, 1).map((d) => ({ rate: d as optim.Schedule, ref: d as ref.RefRate, label: `${d}` })),
+  uniform(0.5, 0.999).map((d) => ({
+    rate: ((t) => t.add(1).div(t.add(10)).minimum(d)) as optim.Schedule,
+    ref: ((t: number) => Math.min((1 + t) / (10 + t), d)) as ref.RefRate,
+    label: `(t) => min((1 + t)/(10 + t), ${d})`,
+  })),
+);
+
+export const averagedCases: RuleCase[] = [
+  {
+    name: 'averageIterates(chain(sgd, projectOntoBall))',
+    pair: fc
+      .tuple(anySchedule, radius, center)
+      .map(([lr, r, c]) =>
+        pair(
+          optim.averageIterates(optim.chain(optim.sgd({ lr: lr.schedule }), optim.projectOntoBall(r, { center: c }))),
+          ref.averageIterates(ref.chain(ref.sgd(lr.ref), ref.projectOntoBall(r, c))),
+          `averageIterates(chain(sgd({ lr: ${lr.label} }), projectOntoBall(${r}, { center: '${c}' })))`,
+        ),
+      ),
+  },
+  {
+    name: 'averageIterates(polyak)',
+    pair: fc
+      .tuple(anySchedule, momentum)
+      .map(([lr, m]) => pair(optim.averageIterates(optim.polyak({ lr: lr.schedule, momentum: m })), ref.averageIterates(ref.polyak(lr.ref, m)), `averageIterates(polyak({ lr: ${lr.label}, momentum: ${m} }))`)),
+  },
+  {
+    name: 'emaIterates(adam)',
+    tolerance: SCALE_INVARIANT_TOLERANCE,
+    pair: fc
+      .tuple(anySchedule, emaDecay)
+      .map(([lr, d]) =>
+        pair(optim.emaIterates(optim.adam({ lr: lr.schedule }), { decay: d.rate }), ref.emaIterates(ref.adam(lr.ref, 0.9, 0.999, 1e-8), d.ref), `emaIterates(adam({ lr: ${lr.label} }), { decay: ${d.label} })`),
+      ),
+  },
+  {
+    name: 'emaIterates(averageIterates(sgd))',
+    pair: fc
+      .tuple(anySchedule, emaDecay)
+      .map(([lr, d]) =>
+        pair(
+          optim.emaIterates(optim.averageIterates(optim.sgd({ lr: lr.schedule })), { decay: d.rate }),
+          ref.emaIterates(ref.averageIterates(ref.sgd(lr.ref)), d.ref),
+          `emaIterates(averageIterates(sgd({ lr: ${lr.label} })), { decay: ${d.label} })`,
+        ),
+      ),
+  },
+];
+
 /** The named rules, each alone. */
 export const SINGLE_RULES: RuleCase[] = [
   ...sgdCases,
@@ -291,12 +425,15 @@ export const SINGLE_RULES: RuleCase[] = [
   gravesCase,
   adamInsideCase,
   adamOutsideCase,
+  adamScheduledCase,
+  amsgradInsideCase,
+  amsgradOutsideCase,
   newtonCase,
   newtonDampedCase,
 ];
 
-/** Every case: the rules alone and the chains. */
-export const ALL_RULES: RuleCase[] = [...SINGLE_RULES, ...clipRegularizePolyakCases, clipValueSgdCase];
+/** Every case: the rules alone, the chains, projected and averaged rules. */
+export const ALL_RULES: RuleCase[] = [...SINGLE_RULES, ...clipRegularizePolyakCases, clipValueSgdCase, ...projectedCases, ...averagedCases];
 
 // ---------------------------------------------------------------------------------------------
 // Comparison.

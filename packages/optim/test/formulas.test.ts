@@ -35,8 +35,9 @@ function randomState(keys: readonly string[], s: Symbols): ref.RefState {
     const x = s.signed[i % 3]!;
     const y = s.positive[i % 3]!;
     if (key === 'nesterov.rho') state[key] = 1 + 5 * y;
+    else if (key.endsWith('Product')) state[key] = y / 4; // Πₛ β⁽ˢ⁾ ∈ [0, 1]
     else if (key === 'graves.q') state[key] = [[(state['graves.g'] as ref.Vecs)[0]![0]! ** 2 + y]];
-    else if (/\.(q|Q)$/.test(key)) state[key] = [[y]];
+    else if (/\.(q|Q|qmax)$/.test(key)) state[key] = [[y]];
     else state[key] = [[x]];
   });
   return state;
@@ -49,14 +50,16 @@ describe('ruleFormulas prints exactly what runs', () => {
         fc.property(c.pair, symbols, (pair, s) => {
           const formulas = ruleFormulas(pair.rule);
           const keys = Object.keys(pair.ref.init([[s.w]]));
-          expect(formulas.map((f) => f.variable)).toEqual(['w', ...keys.map(short)]);
           const state = randomState(keys, s);
+          const out = pair.ref.update([[s.grad]], state, { w: [[s.w]], t: s.t, loss: ref.scalarQuadratic(s.h) });
+          // One formula per variable the step assigns: w and the state the rule updates (a constant
+          // state such as the centre of projectOntoBall's ball appears only as a symbol).
+          expect(formulas.map((f) => f.variable)).toEqual(['w', ...keys.filter((key) => key in out.state).map(short)]);
           const scope: Record<string, unknown> = { ...mathScope(), ...scalarScope(), w: s.w, grad: s.grad, t: s.t, h: s.h };
           for (const key of keys) {
             const v = state[key]!;
             scope[short(key)] = typeof v === 'number' ? v : v[0]![0]!;
           }
-          const out = pair.ref.update([[s.grad]], state, { w: [[s.w]], t: s.t, loss: ref.scalarQuadratic(s.h) });
           const expected: Record<string, number> = { w: s.w + out.d[0]![0]! };
           for (const [key, v] of Object.entries(out.state)) expected[short(key)] = typeof v === 'number' ? v : v[0]![0]!;
           for (const f of formulas) {

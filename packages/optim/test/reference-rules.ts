@@ -201,22 +201,64 @@ export function rmspropGraves(lr: RefSchedule, beta: number, mu: number, epsilon
   };
 }
 
+/** A decay rate: a constant β or a schedule β⁽ᵗ⁾. */
+export type RefRate = number | RefSchedule;
+
 /**
- * Adam: g ← β₁g + (1 − β₁)∇, q ← β₂q + (1 − β₂)∇², ĝ = g/(1 − β₁ᵗ), q̂ = q/(1 − β₂ᵗ),
- * w ← w − η ĝ/√(q̂ + ε) (inside), or w ← w − η ĝ/(√q̂ + ε) (outside).
+ * β⁽ᵗ⁾ and the bias-correction divisor 1 − Πₛ₌₁ᵗ β⁽ˢ⁾ of one moving average. A constant uses 1 − βᵗ
+ * and no state; a schedule carries the product in the scalar state `key` (1 at the start).
  */
-export function adam(lr: RefSchedule, beta1: number, beta2: number, epsilon: number, placement: 'inside' | 'outside' = 'inside'): RefRule {
+function rate(beta: RefRate, key: string, s: RefState, t: number): { b: number; correction: number; state: RefState } {
+  if (typeof beta === 'number') return { b: beta, correction: 1 - beta ** t, state: {} };
+  const product = num(s, key) * beta(t);
+  return { b: beta(t), correction: 1 - product, state: { [key]: product } };
+}
+const rateInit = (beta: RefRate, key: string): RefState => (typeof beta === 'number' ? {} : { [key]: 1 });
+
+/**
+ * Adam: g ← β₁g + (1 − β₁)∇, q ← β₂q + (1 − β₂)∇², ĝ = g/(1 − Πβ₁), q̂ = q/(1 − Πβ₂),
+ * w ← w − η ĝ/√(q̂ + ε) (inside), or w ← w − η ĝ/(√q̂ + ε) (outside). With constants Πβ = βᵗ; a
+ * scheduled β uses β⁽ᵗ⁾ at step t and keeps Πₛ β⁽ˢ⁾ as `adam.beta1Product` / `adam.beta2Product`.
+ */
+export function adam(lr: RefSchedule, beta1: RefRate, beta2: RefRate, epsilon: number, placement: 'inside' | 'outside' = 'inside'): RefRule {
   return {
-    init: (w) => ({ 'adam.g': zerosLike(w), 'adam.q': zerosLike(w) }),
+    init: (w) => ({ 'adam.g': zerosLike(w), 'adam.q': zerosLike(w), ...rateInit(beta1, 'adam.beta1Product'), ...rateInit(beta2, 'adam.beta2Product') }),
     update: (grad, s, { t }) => {
-      const g = map2(vecs(s, 'adam.g'), grad, (g, x) => beta1 * g + (1 - beta1) * x);
-      const q = map2(vecs(s, 'adam.q'), grad, (q, x) => beta2 * q + (1 - beta2) * x * x);
+      const r1 = rate(beta1, 'adam.beta1Product', s, t);
+      const r2 = rate(beta2, 'adam.beta2Product', s, t);
+      const g = map2(vecs(s, 'adam.g'), grad, (g, x) => r1.b * g + (1 - r1.b) * x);
+      const q = map2(vecs(s, 'adam.q'), grad, (q, x) => r2.b * q + (1 - r2.b) * x * x);
       const d = map2(g, q, (g, q) => {
-        const gHat = g / (1 - beta1 ** t);
-        const qHat = q / (1 - beta2 ** t);
+        const gHat = g / r1.correction;
+        const qHat = q / r2.correction;
         return (-lr(t) * gHat) / (placement === 'inside' ? Math.sqrt(qHat + epsilon) : Math.sqrt(qHat) + epsilon);
       });
-      return { d, state: { 'adam.g': g, 'adam.q': q } };
+      return { d, state: { 'adam.g': g, 'adam.q': q, ...r1.state, ...r2.state } };
+    },
+  };
+}
+
+/**
+ * AMSGrad: Adam's moments and corrections, q̂ₘₐₓ ← max(q̂ₘₐₓ, q̂) (q̂ₘₐₓ⁽⁰⁾ = 0), and
+ * w ← w − η ĝ/√(q̂ₘₐₓ + ε) (inside) or w ← w − η ĝ/(√q̂ₘₐₓ + ε) (outside).
+ */
+export function amsgrad(lr: RefSchedule, beta1: RefRate, beta2: RefRate, epsilon: number, placement: 'inside' | 'outside' = 'inside'): RefRule {
+  return {
+    init: (w) => ({
+      'amsgrad.g': zerosLike(w),
+      'amsgrad.q': zerosLike(w),
+      'amsgrad.qmax': zerosLike(w),
+      ...rateInit(beta1, 'amsgrad.beta1Product'),
+      ...rateInit(beta2, 'amsgrad.beta2Product'),
+    }),
+    update: (grad, s, { t }) => {
+      const r1 = rate(beta1, 'amsgrad.beta1Product', s, t);
+      const r2 = rate(beta2, 'amsgrad.beta2Product', s, t);
+      const g = map2(vecs(s, 'amsgrad.g'), grad, (g, x) => r1.b * g + (1 - r1.b) * x);
+      const q = map2(vecs(s, 'amsgrad.q'), grad, (q, x) => r2.b * q + (1 - r2.b) * x * x);
+      const qmax = map2(vecs(s, 'amsgrad.qmax'), q, (m, q) => Math.max(m, q / r2.correction));
+      const d = map2(g, qmax, (g, m) => (-lr(t) * (g / r1.correction)) / (placement === 'inside' ? Math.sqrt(m + epsilon) : Math.sqrt(m) + epsilon));
+      return { d, state: { 'amsgrad.g': g, 'amsgrad.q': q, 'amsgrad.qmax': qmax, ...r1.state, ...r2.state } };
     },
   };
 }
@@ -248,6 +290,57 @@ export function clipByGlobalNorm(maxNorm: number): RefRule {
 /** d ← clamp(d, −l, l) elementwise. */
 export function clipByValue(limit: number): RefRule {
   return { init: () => ({}), update: (d) => ({ d: map(d, (x) => Math.min(Math.max(x, -limit), limit)), state: {} }) };
+}
+
+/**
+ * Projection onto the ball ‖w − c‖₂ ≤ R over all parameters together, c = w⁽⁰⁾ (`ball.center`, never
+ * updated) or 0: u = w + d; if ‖u − c‖ > R then u ← c + (u − c)·R/‖u − c‖; d ← u − w.
+ */
+export function projectOntoBall(radius: number, center: 'initial' | 'origin'): RefRule {
+  return {
+    init: (w): RefState => (center === 'initial' ? { 'ball.center': map(w, (x) => x) } : {}),
+    update: (d, s, { w }) => {
+      const c = center === 'initial' ? vecs(s, 'ball.center') : zerosLike(w);
+      const u = map2(w, d, (w, d) => w + d);
+      const norm = Math.sqrt(flatten(map2(u, c, (u, c) => (u - c) ** 2)).reduce((a, x) => a + x, 0));
+      const projected = norm > radius ? map2(u, c, (u, c) => c + ((u - c) * radius) / norm) : u;
+      return { d: map2(projected, w, (p, w) => p - w), state: {} };
+    },
+  };
+}
+
+/** Projection onto the box [low, high]: d ← clamp(w + d, low, high) − w. */
+export function projectOntoBox(low: number, high: number): RefRule {
+  return {
+    init: () => ({}),
+    update: (d, _s, { w }) => ({ d: map2(w, d, (w, d) => Math.min(Math.max(w + d, low), high) - w), state: {} }),
+  };
+}
+
+/** Polyak–Ruppert averaging around `inner`: w̄⁽ᵗ⁾ = (1/t)(w⁽¹⁾ + … + w⁽ᵗ⁾) (`average.wbar`, w⁽⁰⁾ before the first step). */
+export function averageIterates(inner: RefRule): RefRule {
+  return {
+    init: (w) => ({ ...inner.init(w), 'average.wbar': map(w, (x) => x) }),
+    update: (g, s, ctx) => {
+      const out = inner.update(g, s, ctx);
+      const next = map2(ctx.w, out.d, (w, d) => w + d);
+      const wbar = map2(vecs(s, 'average.wbar'), next, (m, x) => ((ctx.t - 1) * m + x) / ctx.t);
+      return { d: out.d, state: { ...out.state, 'average.wbar': wbar } };
+    },
+  };
+}
+
+/** The exponential moving average around `inner`: w̃ ← β⁽ᵗ⁾ w̃ + (1 − β⁽ᵗ⁾) w⁽ᵗ⁾ (`ema.wtilde`, w⁽⁰⁾ at the start). */
+export function emaIterates(inner: RefRule, decay: RefRate): RefRule {
+  return {
+    init: (w) => ({ ...inner.init(w), 'ema.wtilde': map(w, (x) => x) }),
+    update: (g, s, ctx) => {
+      const out = inner.update(g, s, ctx);
+      const beta = typeof decay === 'number' ? decay : decay(ctx.t);
+      const wbar = map2(vecs(s, 'ema.wtilde'), map2(ctx.w, out.d, (w, d) => w + d), (m, x) => beta * m + (1 - beta) * x);
+      return { d: out.d, state: { ...out.state, 'ema.wtilde': wbar } };
+    },
+  };
 }
 
 /** A regulariser's gradient ∇φ(w) (subgradient 0 at the kinks, as documented). */

@@ -41,6 +41,12 @@ const DOCUMENTED_STATE: [string, optim.UpdateRule, [string, 0 | 'param' | 1][]][
   ['rmspropGraves', optim.rmspropGraves(), [['graves.g', 0], ['graves.q', 0], ['graves.v', 0]]],
   ['adam', optim.adam(), [['adam.g', 0], ['adam.q', 0]]],
   ['adam, ε outside', optim.adam({ epsilonPlacement: 'outside' }), [['adam.g', 0], ['adam.q', 0]]],
+  ['adam, β₁ scheduled', optim.adam({ beta1: optim.exponentialDecay(0.9, 0.99) }), [['adam.g', 0], ['adam.q', 0], ['adam.beta1Product', 1]]],
+  ['adam, β₁ and β₂ scheduled', optim.adam({ beta1: optim.exponentialDecay(0.9, 0.99), beta2: (t) => t.reciprocal().neg().add(1) }), [['adam.g', 0], ['adam.q', 0], ['adam.beta1Product', 1], ['adam.beta2Product', 1]]],
+  ['amsgrad', optim.amsgrad(), [['amsgrad.g', 0], ['amsgrad.q', 0], ['amsgrad.qmax', 0]]],
+  ['amsgrad, β₂ scheduled', optim.amsgrad({ beta2: optim.exponentialDecay(0.999, 0.9999) }), [['amsgrad.g', 0], ['amsgrad.q', 0], ['amsgrad.qmax', 0], ['amsgrad.beta2Product', 1]]],
+  ['averageIterates(polyak)', optim.averageIterates(optim.polyak()), [['polyak.v', 0], ['average.wbar', 'param']]],
+  ['emaIterates(averageIterates(adam))', optim.emaIterates(optim.averageIterates(optim.adam())), [['adam.g', 0], ['adam.q', 0], ['average.wbar', 'param'], ['ema.wtilde', 'param']]],
   ['newton', optim.newton({ damping: 0.1 }), []],
   ['chain(clipByGlobalNorm, addRegularization, polyak)', optim.chain(optim.clipByGlobalNorm(1), optim.addRegularization(optim.l2Squared, 0.1), optim.polyak()), [['polyak.v', 0]]],
   ['chain(clipByValue, sgd)', optim.chain(optim.clipByValue(1), optim.sgd()), []],
@@ -51,14 +57,15 @@ describe('state variables', () => {
     it(`${name}: named optim/<rule>.<quantity>/<param>, with the documented first values`, () => {
       const { graph, params, loss } = buildProblem(twoParams);
       const m = optim.minimize(loss, params, rule);
-      const expected = state.flatMap(([key]) => (key === 'nesterov.rho' ? [`optim/${key}`] : params.map((p) => `optim/${key}/${p.name}`)));
+      const scalar = (key: string): boolean => key === 'nesterov.rho' || key.endsWith('Product');
+      const expected = state.flatMap(([key]) => (scalar(key) ? [`optim/${key}`] : params.map((p) => `optim/${key}/${p.name}`)));
       expect(m.state.map((n) => n.name)).toEqual(expected);
       expect(m.step.name).toBe('optim/step');
       expect(graph.getVariable('optim/step').item()).toBe(0);
       for (const [key, init] of state) {
-        if (key === 'nesterov.rho') {
-          const rho = graph.getVariable(`optim/${key}`);
-          expect([rho.shape, rho.dtype, rho.item()]).toEqual([[], 'float64', 1]);
+        if (scalar(key)) {
+          const value = graph.getVariable(`optim/${key}`);
+          expect([value.shape, value.dtype, value.item()]).toEqual([[], 'float64', init]);
           continue;
         }
         params.forEach((p, i) => {

@@ -1,6 +1,7 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
-import { inRange, knownOptions, stepSizeOption } from '../validate.js';
+import { inRange, knownOptions, rateOption, stepSizeOption } from '../validate.js';
+import { movingAverage } from './moments.js';
 
 /**
  * Options of {@link adam}.
@@ -13,10 +14,14 @@ import { inRange, knownOptions, stepSizeOption } from '../validate.js';
 export interface AdamOptions {
   /** Step size η (default 0.001). */
   readonly lr?: Schedule;
-  /** Decay β₁ of the first-moment estimate (default 0.9). */
-  readonly beta1?: number;
-  /** Decay β₂ of the second-moment estimate (default 0.999). */
-  readonly beta2?: number;
+  /**
+   * Decay β₁ of the first-moment estimate (default 0.9): a constant in [0, 1), or a schedule β₁⁽ᵗ⁾
+   * with values in [0, 1) — the lecture's regret theorem takes β₁⁽ᵗ⁾ = β₁λ^(t−1), which is
+   * `exponentialDecay(beta1, lambda)`.
+   */
+  readonly beta1?: Schedule;
+  /** Decay β₂ of the second-moment estimate (default 0.999): a constant in [0, 1), or a schedule β₂⁽ᵗ⁾ with values in [0, 1). */
+  readonly beta2?: Schedule;
   /** ε (default 1e-8). */
   readonly epsilon?: number;
   /**
@@ -36,8 +41,15 @@ export interface AdamOptions {
  * NOTE: the slide's indices put the current gradient into g⁽ᵗ⁺¹⁾ but step with ĝ⁽ᵗ⁾; as in the
  * paper, the moments include the current gradient before the step.
  *
- * @param options - η, β₁, β₂, ε and its placement.
- * @returns the rule (state: `adam.g`, `adam.q` per parameter).
+ * β₁ and β₂ may be schedules β⁽ᵗ⁾ (the lecture's regret theorem decays β₁⁽ᵗ⁾ = β₁λ^(t−1):
+ * `adam({ beta1: exponentialDecay(0.9, 0.99), lr: inverseSqrt(0.1) })`). The averages then use
+ * β⁽ᵗ⁾ at step t, and the bias correction divides by 1 − Πₛ₌₁ᵗ β⁽ˢ⁾ — the total weight the average
+ * gives the gradients, which is 1 − βᵗ for a constant and keeps ĝ, q̂ weighted means of them. (Kingma
+ * and Ba's proof of the regret bound keeps 1 − β₁ᵗ for a decaying β₁⁽ᵗ⁾; both tend to 1.)
+ *
+ * @param options - η, β₁, β₂ (constants or schedules), ε and its placement.
+ * @returns the rule (state: `adam.g`, `adam.q` per parameter; for a scheduled β₁ or β₂ also the
+ *   scalar `adam.beta1Product` or `adam.beta2Product`, Πₛ β⁽ˢ⁾, starting at 1).
  * @throws ChainruleError when a hyperparameter is out of range or the step size is not finite (the message names both).
  * @example
  * ```ts
@@ -47,8 +59,8 @@ export interface AdamOptions {
 export function adam(options: AdamOptions = {}): UpdateRule {
   knownOptions('adam', options, ['lr', 'beta1', 'beta2', 'epsilon', 'epsilonPlacement']);
   const lr = stepSizeOption('adam', options.lr ?? 0.001);
-  const beta1 = inRange('adam', 'beta1', options.beta1 ?? 0.9, '[0, 1)');
-  const beta2 = inRange('adam', 'beta2', options.beta2 ?? 0.999, '[0, 1)');
+  const beta1 = rateOption('adam', 'beta1', options.beta1 ?? 0.9, '[0, 1)');
+  const beta2 = rateOption('adam', 'beta2', options.beta2 ?? 0.999, '[0, 1)');
   const epsilon = inRange('adam', 'epsilon', options.epsilon ?? 1e-8, '[0, ∞)');
   const epsilonPlacement = options.epsilonPlacement ?? 'inside';
   return {
@@ -57,17 +69,19 @@ export function adam(options: AdamOptions = {}): UpdateRule {
       const t = ctx.step;
       const eta = stepSize(lr, t);
       const [g, q] = [ctx.state('adam.g'), ctx.state('adam.q')];
-      const gNext = g.map((gi, i) => gi.mul(beta1).add(grads[i]!.mul(1 - beta1)));
-      const qNext = q.map((qi, i) => qi.mul(beta2).add(grads[i]!.square().mul(1 - beta2)));
-      const c1 = ctx.graph.scalar(beta1, t.dtype).pow(t).neg().add(1); // 1 − β₁ᵗ
-      const c2 = ctx.graph.scalar(beta2, t.dtype).pow(t).neg().add(1); // 1 − β₂ᵗ
+      const [first, second] = [movingAverage(ctx, 'adam.beta1', beta1), movingAverage(ctx, 'adam.beta2', beta2)];
+      const gNext = g.map((gi, i) => first.update(gi, grads[i]!)); // g ← β₁g + (1 − β₁)∇f
+      const qNext = q.map((qi, i) => second.update(qi, grads[i]!.square())); // q ← β₂q + (1 − β₂)∇f²
       const directions = gNext.map((gn, i) => {
-        const gHat = gn.div(c1);
-        const qHat = qNext[i]!.div(c2);
+        const gHat = gn.div(first.correction); // g/(1 − Πβ₁), = g/(1 − β₁ᵗ) for a constant
+        const qHat = qNext[i]!.div(second.correction);
         const denominator = epsilonPlacement === 'inside' ? qHat.add(epsilon).sqrt() : qHat.sqrt().add(epsilon);
         return gHat.mul(eta).div(denominator).neg();
       });
-      return { directions, assignments: [...g.map((x, i) => [x, gNext[i]!] as const), ...q.map((x, i) => [x, qNext[i]!] as const)] };
+      return {
+        directions,
+        assignments: [...g.map((x, i) => [x, gNext[i]!] as const), ...q.map((x, i) => [x, qNext[i]!] as const), ...first.assignments, ...second.assignments],
+      };
     },
   };
 }
