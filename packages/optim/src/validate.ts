@@ -121,6 +121,6 @@ export function knownOptions<T>(rule: string, options: T, known: readonly string
  */
 export function rateOption(rule: string, name: string, value: Schedule, range: '[0, 1)' | '[0, 1]'): Schedule {
   if (typeof value === 'function') return value;
-  if (typeof value !== 'number') throw new ChainruleError(`${rule}: ${name} must be a number or a schedule (t) => node, got ${typeof value}`);
+  if (typeof value !== 'number') throw new ChainruleError(`${rule}: ${name} must be a number in ${range} or a schedule (t) => node, got ${describe(value)}`);
   return inRange(rule, name, value, range);
 }
