@@ -30,7 +30,7 @@ export { batches, exampleCount, permutation, takeRows, trainValidationSplit } fr
 export type { BatchOptions, Dataset } from './data.js';
 export { Trainer } from './trainer.js';
 export type { EpochCallback, EpochRecord, ExampleLoss, FitOptions, TrainerOptions } from './trainer.js';
-export { checkpointToText, loadCheckpoint, restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
-export type { CheckpointJSON } from './checkpoint.js';
+export { CHECKPOINT_VERSION, checkpointToText, loadCheckpoint, restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
+export type { CheckpointJSON, RestoreOptions } from './checkpoint.js';
 export { epochProgress } from './progress.js';
 export type { ProgressMode, ProgressReporter } from './progress.js';

@@ -276,7 +276,8 @@ export class Trainer {
 
   /**
    * Restores a checkpoint saved by a trainer set up the same way; training then continues exactly
-   * as if it had not stopped. A corrupt or mismatched file changes nothing.
+   * as if it had not stopped. A corrupt or mismatched file changes nothing, nor does one whose
+   * epoch or step counter is not a non-negative integer.
    *
    * @param path - the checkpoint file.
    * @throws ChainruleError naming the mismatch.
@@ -287,7 +288,7 @@ export class Trainer {
    * ```
    */
   load(path: string): void {
-    const { epoch } = loadCheckpoint(this.graph, path);
-    this.epoch = epoch ?? 0;
+    const { epoch = 0 } = loadCheckpoint(this.graph, path, { counters: [this.update.step.name!] });
+    this.epoch = epoch;
   }
 }
