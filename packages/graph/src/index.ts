@@ -16,7 +16,7 @@
  */
 export const VERSION = '0.1.0';
 
-export { ChainruleError, ExecutionError, FeedError, GraphFormatError, ShapeError } from './core/errors.js';
+export { ChainruleError, ExecutionError, FeedError, GraphFormatError, LimitError, ShapeError } from './core/errors.js';
 export { DTYPES, allocate, isDType } from './core/dtype.js';
 export type { DType, TypedArray } from './core/dtype.js';
 export { RESERVED_KEYS, SYMBOL_PATTERN, bindShape, broadcastShapes, checkShape, formatShape, isConcrete, normalizeAxes, sameShape, sizeOf, stridesOf } from './core/shape.js';
@@ -32,6 +32,9 @@ export type { RandomOptions } from './ir/graph.js';
 export { VariableStore } from './ir/state.js';
 export type { RunState } from './ir/state.js';
 export { Graph, graphFromJSON } from './graph.js';
+export type { FromJSONOptions } from './graph.js';
+export { JSON_DEFAULT_LIMITS } from './ir/limits.js';
+export type { GraphLimits } from './ir/limits.js';
 export { normalInit, uniformInit } from './core/initializers.js';
 export type { Initializer, InitializerFunction } from './core/initializers.js';
 export { expandDims, logSoftmax, logSumExp, mean, min, softmax, squeeze } from './ir/composites.js';

@@ -93,3 +93,36 @@ export class GraphFormatError extends ChainruleError {
  * ```
  */
 export class ExpressionError extends ChainruleError {}
+
+/**
+ * A graph is over one of the resource limits a caller set (or `graphFromJSON`'s safe defaults): a
+ * value with too many elements, runs whose buffers would take too many bytes, or too many nodes.
+ * Thrown before anything is allocated; the message names the node (and, for a document, the path)
+ * and the figure, and the fields give them to code.
+ *
+ * @example
+ * ```ts
+ * try { graphFromJSON(untrusted); } catch (e) { if (e instanceof LimitError) console.log(e.limit, e.figure, e.allowed); }
+ * ```
+ */
+export class LimitError extends ChainruleError {
+  /**
+   * Creates the error.
+   *
+   * @param message - what is over which limit, naming the node.
+   * @param limit - the limit exceeded.
+   * @param figure - the graph's figure: elements, bytes or nodes.
+   * @param allowed - the limit's value.
+   */
+  constructor(
+    message: string,
+    /** Which limit the graph is over. */
+    readonly limit: 'maxElements' | 'maxBytes' | 'maxNodes',
+    /** The graph's figure (elements of one value, bytes, or nodes). */
+    readonly figure: number,
+    /** The most the limit allows. */
+    readonly allowed: number,
+  ) {
+    super(message);
+  }
+}

@@ -8,6 +8,7 @@ import { Tensor, copyTensor, full, tensor, type NestedArray } from '../core/tens
 import type { Initializer } from '../core/initializers.js';
 import type { GraphJSON } from './graph-json.js';
 import { VariableStore, type RunState } from './state.js';
+import { mergeLimits, type GraphLimits } from './limits.js';
 
 /**
  * Values for a run's inputs, by input name.
@@ -68,6 +69,11 @@ export interface ExecutableOptions extends RunOptions {
    * store (`graph.state`) by default; another {@link RunState} runs the same graph on other values.
    */
   readonly state?: RunState | undefined;
+  /**
+   * Resource limits every run checks before it allocates anything (see {@link GraphLimits}); the
+   * fields given replace the graph's own ({@link GraphCore.limits}).
+   */
+  readonly limits?: GraphLimits | undefined;
 }
 
 /**
@@ -133,6 +139,35 @@ export abstract class GraphCore {
   readonly state = new VariableStore();
   private readonly scalars = new Map<string, Node>();
   private origin: NodeOrigin | undefined;
+  private ownLimits: Readonly<GraphLimits> = {};
+
+  /**
+   * The resource limits every compile of this graph checks unless it passes its own: none for a
+   * graph built by hand; for a graph read by `graphFromJSON`, the limits it was read with (safe
+   * defaults, {@link JSON_DEFAULT_LIMITS}).
+   *
+   * @example
+   * ```ts
+   * graphFromJSON(text).limits; // { maxElements: 16777216, maxBytes: 1073741824, maxNodes: 100000 }
+   * ```
+   */
+  get limits(): Readonly<GraphLimits> {
+    return this.ownLimits;
+  }
+
+  /**
+   * Replaces the graph's resource limits (see {@link GraphCore.limits}).
+   *
+   * @param limits - the new limits; a field left out is not limited.
+   * @throws ChainruleError when a limit is not a positive integer or Infinity, or unknown.
+   * @example
+   * ```ts
+   * g.setLimits({ ...g.limits, maxBytes: 2 ** 32 }); // a model from a trusted source needs more
+   * ```
+   */
+  setLimits(limits: GraphLimits): void {
+    this.ownLimits = Object.freeze(mergeLimits(limits, {}, 'setLimits: limits'));
+  }
 
   /**
    * Every node, in creation order (a topological order).

@@ -5,6 +5,7 @@ import type { KernelContext, OpDef } from '../../ops/op-def.js';
 import { OPS, PRIMITIVES, getOp, type Primitive } from '../../ops/registry.js';
 import { Tensor } from '../../core/tensor.js';
 import { mathjs } from './instance.js';
+import { printMath } from './print.js';
 
 /**
  * Options of {@link toMathNode}, {@link toExpression} and {@link toTex}.
@@ -80,31 +81,50 @@ export function toMathNode(node: Node, options: MathRenderOptions = {}): MathNod
   const number = (v: number): MathNode =>
     v < 0 || Object.is(v, -0) ? operator('-', 'unaryMinus', [new math.ConstantNode(-v)]) : new math.ConstantNode(v);
 
-  const render = (n: Node): MathNode => {
-    let m = memo.get(n);
-    if (m !== undefined) return m;
+  /** The operands a node's rendering reads (none for a leaf), so they can be rendered first. */
+  const operands = (n: Node): readonly Node[] => {
     const op = n.op;
     const single = n.shape.every((d) => d === 1);
-    if (op === 'input' || op === 'variable') m = symbol(n, n.name!);
-    else if (op === 'constant' && (n.rank === 0 || (options.calls && single))) m = number((n.attrs['value'] as Tensor).data[0]!);
-    else if (op === 'fill' && options.calls && single) m = number(n.attrs['value'] as number);
-    else if (op === 'cast' || op === 'identity') m = render(n.inputs[0]!);
-    else if (getOp(op)?.kind !== 'elementwise') m = options.calls ? call(CALL_NAMES[op] ?? op, n.inputs.map(render)) : symbol(n, `n${n.id}`);
-    else {
-      const args = n.inputs.map(render);
-      const [a, b] = args as [MathNode, MathNode];
-      const asOperator = OPERATORS[op as Primitive];
-      if (asOperator !== undefined) m = operator(asOperator[0], asOperator[1], args);
-      else if (op === 'neg') m = operator('-', 'unaryMinus', [a]);
-      else if (op === 'square') m = operator('^', 'pow', [a, new math.ConstantNode(2)]);
-      else if (op === 'reciprocal') m = operator('/', 'divide', [new math.ConstantNode(1), a]);
-      else if (op === 'where') m = new math.ConditionalNode(a, b, args[2]!);
-      else m = call(getOp(op)?.mathFunction ?? op, args);
-    }
-    memo.set(n, m);
-    return m;
+    if (op === 'input' || op === 'variable') return [];
+    if (op === 'constant' && (n.rank === 0 || (options.calls && single))) return [];
+    if (op === 'fill' && options.calls && single) return [];
+    if (op === 'cast' || op === 'identity') return [n.inputs[0]!];
+    if (getOp(op)?.kind !== 'elementwise') return options.calls ? n.inputs : [];
+    return n.inputs;
   };
-  return render(node);
+  const render = (n: Node, args: MathNode[]): MathNode => {
+    const op = n.op;
+    const single = n.shape.every((d) => d === 1);
+    if (op === 'input' || op === 'variable') return symbol(n, n.name!);
+    if (op === 'constant' && (n.rank === 0 || (options.calls && single))) return number((n.attrs['value'] as Tensor).data[0]!);
+    if (op === 'fill' && options.calls && single) return number(n.attrs['value'] as number);
+    if (op === 'cast' || op === 'identity') return args[0]!;
+    if (getOp(op)?.kind !== 'elementwise') return options.calls ? call(CALL_NAMES[op] ?? op, args) : symbol(n, `n${n.id}`);
+    const [a, b] = args as [MathNode, MathNode];
+    const asOperator = OPERATORS[op as Primitive];
+    if (asOperator !== undefined) return operator(asOperator[0], asOperator[1], args);
+    if (op === 'neg') return operator('-', 'unaryMinus', [a]);
+    if (op === 'square') return operator('^', 'pow', [a, new math.ConstantNode(2)]);
+    if (op === 'reciprocal') return operator('/', 'divide', [new math.ConstantNode(1), a]);
+    if (op === 'where') return new math.ConditionalNode(a, b, args[2]!);
+    return call(getOp(op)?.mathFunction ?? op, args);
+  };
+  // Operands first, with an explicit stack (a formula may be a chain of any depth); a node used
+  // several times is rendered once and its mathjs node shared.
+  const stack: [Node, number][] = [[node, 0]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const [n, k] = top;
+    const inputs = operands(n);
+    if (k < inputs.length) {
+      top[1] = k + 1;
+      if (!memo.has(inputs[k]!)) stack.push([inputs[k]!, 0]);
+      continue;
+    }
+    stack.pop();
+    if (!memo.has(n)) memo.set(n, render(n, inputs.map((m) => memo.get(m)!)));
+  }
+  return memo.get(node)!;
 }
 
 /**
@@ -115,7 +135,8 @@ export function toMathNode(node: Node, options: MathRenderOptions = {}): MathNod
  * @param node - the root of the formula.
  * @param options - how to name leaves (see {@link toMathNode}).
  * @returns the formula, e.g. `'sin(x) * y + x ^ 2'`.
- * @throws never for a node of a graph.
+ * @throws ExpressionError when the formula written out would have more than 4,000,000 parts (a
+ *   node used several times is written out each time, so sharing can make it exponentially long).
  * @example
  * ```ts
  * const s = toExpression(x.sin().mul(y).add(x.square())); // 'sin(x) * y + x ^ 2'
@@ -124,7 +145,7 @@ export function toMathNode(node: Node, options: MathRenderOptions = {}): MathNod
  */
 export function toExpression(node: Node, options: MathRenderOptions = {}): string {
   // 'keep' prints the ParenthesisNodes toMathNode inserts; mathjs adds the others it needs itself.
-  return toMathNode(node, options).toString({ parenthesis: 'keep', implicit: 'show' });
+  return printMath(toMathNode(node, options), 'string', { parenthesis: 'keep', implicit: 'show' });
 }
 
 /** TeX for the functions mathjs does not know, or writes differently than a lecture would. */
@@ -150,14 +171,14 @@ function texHandler(node: MathNode, options: object): string | undefined {
  * @param node - the root of the formula.
  * @param options - how to name leaves (see {@link toMathNode}).
  * @returns the TeX source (math mode, without delimiters).
- * @throws never for a node of a graph.
+ * @throws ExpressionError when the formula written out would have more than 4,000,000 parts.
  * @example
  * ```ts
  * toTex(x.sigmoid().mul(w)); // '\\sigma\\left( x\\right)\\cdot w'
  * ```
  */
 export function toTex(node: Node, options: MathRenderOptions = {}): string {
-  return toMathNode(node, options).toTex({ parenthesis: 'keep', implicit: 'show', handler: texHandler });
+  return printMath(toMathNode(node, options), 'tex', { parenthesis: 'keep', implicit: 'show' }, texHandler);
 }
 
 /** Elementwise primitives {@link toMathNode} writes other than as a call, besides {@link OPERATORS}. */
