@@ -1,6 +1,7 @@
 import { ChainruleError } from './core/errors.js';
 import { compileExecutable } from './exec/compiler/compile.js';
 import { compileInterpreter } from './exec/interpreter.js';
+import { executableOptions } from './exec/request.js';
 import { graphToJSON, readGraphJSON } from './io/json.js';
 import type { Executable, ExecutableOptions } from './ir/graph.js';
 import { GraphCore } from './ir/graph.js';
@@ -38,6 +39,7 @@ export class Graph extends GraphCore {
    * ```
    */
   compile(options: ExecutableOptions): Executable {
+    executableOptions('compile', this, options);
     return options.executor === 'compiled' ? compileExecutable(this, options) : compileInterpreter(this, options);
   }
 

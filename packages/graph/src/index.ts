@@ -16,10 +16,13 @@
  */
 export const VERSION = '0.1.0';
 
-export { ChainruleError, ExecutionError, FeedError, GraphFormatError, LimitError, ShapeError } from './core/errors.js';
+export { ArgumentError, ChainruleError, ExecutionError, FeedError, GraphFormatError, LimitError, ShapeError, describeValue } from './core/errors.js';
+// Run-time checks of arguments, for JavaScript callers; also used by the packages built on this one.
+export { expectArray, expectBoolean, expectFunction, expectNumber, expectOptions, expectString, expectTensor } from './core/arguments.js';
+export { expectGraph, expectNode, expectNodes } from './ir/arguments.js';
 export { DTYPES, allocate, isDType } from './core/dtype.js';
 export type { DType, TypedArray } from './core/dtype.js';
-export { RESERVED_KEYS, SYMBOL_PATTERN, bindShape, broadcastShapes, checkShape, formatShape, isConcrete, normalizeAxes, sameShape, sizeOf, stridesOf } from './core/shape.js';
+export { MAX_RANK, RESERVED_KEYS, SYMBOL_PATTERN, bindShape, broadcastShapes, checkShape, formatShape, isConcrete, normalizeAxes, sameShape, sizeOf, stridesOf } from './core/shape.js';
 export type { Dim, DimBindings, Shape, SymbolicShape } from './core/shape.js';
 export { Tensor, copyTensor, full, ones, tensor, zeros } from './core/tensor.js';
 export type { NestedArray } from './core/tensor.js';

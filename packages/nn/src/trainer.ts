@@ -1,8 +1,8 @@
-import { ChainruleError, Graph, type DType, type Executable, type Node, type Tensor } from '@chainrule/graph';
+import { ArgumentError, ChainruleError, Graph, describeValue, expectArray, expectBoolean, expectFunction, expectNumber, expectOptions, expectString, expectTensor, type DType, type Executable, type Node, type Tensor } from '@chainrule/graph';
 import { minimize, type Minimization, type UpdateRule } from '@chainrule/optim';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { batches, exampleCount, type Dataset } from './data.js';
-import type { Model } from './layers/sequential.js';
+import { batches, exampleCount, expectDataset, type Dataset } from './data.js';
+import { Model } from './layers/sequential.js';
 import { empiricalRisk } from './losses.js';
 import { epochProgress, type ProgressMode } from './progress.js';
 
@@ -138,6 +138,7 @@ export class Trainer {
    * @throws ChainruleError when the model is already built or the rule's options do not fit.
    */
   constructor(options: TrainerOptions) {
+    checkTrainerOptions(options);
     const dtype = options.dtype ?? 'float64';
     this.model = options.model.build(this.graph, options.inputUnits, { seed: options.seed ?? 1, dtype });
     const x = this.graph.input('x', ['batch', options.inputUnits], dtype);
@@ -167,6 +168,7 @@ export class Trainer {
    * ```
    */
   step(batch: Dataset): number {
+    expectDataset('Trainer.step', 'batch', batch);
     return this.trainStep({ x: batch.x, y: batch.y })[0]!.item();
   }
 
@@ -183,6 +185,8 @@ export class Trainer {
    * ```
    */
   evaluate(data: Dataset, batchSize = 1024): Record<string, number> {
+    expectDataset('Trainer.evaluate', 'data', data);
+    expectNumber('Trainer.evaluate', 'batchSize', batchSize, { kind: 'integer', min: 1 });
     const totals = new Array<number>(1 + this.metricNames.length).fill(0);
     const m = exampleCount(data);
     for (const b of batches(data, { batchSize })) {
@@ -204,6 +208,7 @@ export class Trainer {
    * ```
    */
   predict(x: Tensor): Tensor {
+    expectTensor('Trainer.predict', 'x', x);
     return this.predictRun({ x })[0]!;
   }
 
@@ -222,8 +227,10 @@ export class Trainer {
    * ```
    */
   fit(train: Dataset, options: FitOptions): EpochRecord[] {
-    const { epochs, batchSize, shuffleSeed = 1, validation, earlyStopping, callbacks = [], progress = 'auto' } = options;
+    expectDataset('fit', 'train', train);
+    const { epochs, batchSize, shuffleSeed = 1, validation, earlyStopping, callbacks = [], progress = 'auto' } = checkFitOptions(options);
     if (earlyStopping && !validation) throw new ChainruleError('fit: early stopping needs validation data');
+    if (!Number.isSafeInteger(this.epoch) || this.epoch < 0) throw new ChainruleError(`fit: the trainer's epoch is ${describeValue(this.epoch)}, not a count of completed epochs`);
     const history: EpochRecord[] = [];
     let best = Infinity;
     let bestValues: Map<string, Tensor> | undefined;
@@ -271,6 +278,7 @@ export class Trainer {
    * ```
    */
   save(path: string): void {
+    if (!Number.isSafeInteger(this.epoch) || this.epoch < 0) throw new ChainruleError(`save: the trainer's epoch is ${describeValue(this.epoch)}, not a count of completed epochs`);
     saveCheckpoint(this.graph, path, { epoch: this.epoch });
   }
 
@@ -291,4 +299,46 @@ export class Trainer {
     const { epoch = 0 } = loadCheckpoint(this.graph, path, { counters: [this.update.step.name!] });
     this.epoch = epoch;
   }
+}
+
+/** Checks a trainer's options for JavaScript callers (the constructor's one argument). */
+function checkTrainerOptions(options: TrainerOptions): void {
+  const fn = 'Trainer';
+  if (options === undefined) throw new ArgumentError(fn, 'options', 'an object { model, inputUnits, targetUnits, loss, rule, … }', options);
+  const o = expectOptions(fn, 'options', options);
+  if (!(o['model'] instanceof Model)) throw new ArgumentError(fn, 'options.model', 'a model (such as sequential([...]))', o['model']);
+  expectNumber(fn, 'options.inputUnits', o['inputUnits'], { kind: 'integer', min: 1 });
+  expectNumber(fn, 'options.targetUnits', o['targetUnits'], { kind: 'integer', min: 1 });
+  expectFunction(fn, 'options.loss', o['loss']);
+  const rule = o['rule'] as { name?: unknown; apply?: unknown } | null | undefined;
+  if (typeof rule !== 'object' || rule === null || typeof rule.name !== 'string' || typeof rule.apply !== 'function') {
+    throw new ArgumentError(fn, 'options.rule', 'an update rule (such as adam())', o['rule']);
+  }
+  if (o['regularization'] !== undefined) expectFunction(fn, 'options.regularization', o['regularization']);
+  if (o['metrics'] !== undefined) {
+    for (const [name, metric] of Object.entries(expectOptions(fn, 'options.metrics', o['metrics']))) expectFunction(fn, `options.metrics.${name}`, metric);
+  }
+  if (o['seed'] !== undefined) expectNumber(fn, 'options.seed', o['seed'], { kind: 'integer', min: 0, max: 2 ** 32 - 1 });
+  if (o['dtype'] !== undefined) expectString(fn, 'options.dtype', o['dtype'], ['float64', 'float32']);
+  if (o['executor'] !== undefined) expectString(fn, 'options.executor', o['executor'], ['interpreter', 'compiled']);
+}
+
+/** Checks the options of fit for JavaScript callers: counts are non-negative integers, and so on. */
+function checkFitOptions(options: FitOptions): FitOptions {
+  const fn = 'fit';
+  if (options === undefined) throw new ArgumentError(fn, 'options', 'an object { epochs, batchSize, … }', options);
+  const o = expectOptions(fn, 'options', options);
+  expectNumber(fn, 'options.epochs', o['epochs'], { kind: 'integer', min: 0 });
+  expectNumber(fn, 'options.batchSize', o['batchSize'], { kind: 'integer', min: 1 });
+  if (o['shuffleSeed'] !== undefined && o['shuffleSeed'] !== null) expectNumber(fn, 'options.shuffleSeed', o['shuffleSeed'], { kind: 'integer', min: 0, max: 2 ** 32 - 1 });
+  if (o['validation'] !== undefined) expectDataset(fn, 'options.validation', o['validation']);
+  if (o['earlyStopping'] !== undefined) {
+    const e = expectOptions(fn, 'options.earlyStopping', o['earlyStopping']);
+    expectNumber(fn, 'options.earlyStopping.patience', e['patience'], { kind: 'integer', min: 1 });
+    if (e['minDelta'] !== undefined) expectNumber(fn, 'options.earlyStopping.minDelta', e['minDelta'], { min: 0 });
+    if (e['restoreBest'] !== undefined) expectBoolean(fn, 'options.earlyStopping.restoreBest', e['restoreBest']);
+  }
+  if (o['callbacks'] !== undefined) expectArray(fn, 'options.callbacks', o['callbacks'], 'functions').forEach((c, i) => expectFunction(fn, `options.callbacks[${i}]`, c));
+  if (o['progress'] !== undefined) expectString(fn, 'options.progress', o['progress'], ['auto', 'bar', 'lines', 'none']);
+  return options;
 }

@@ -97,6 +97,27 @@ describe('fit', () => {
   });
 });
 
+describe('fit checks its options (JavaScript callers)', () => {
+  it('counts are integers: a fractional, negative or huge epoch count is refused, not rounded', () => {
+    for (const epochs of [1.5, -3, 1e300, NaN, '4']) {
+      expect(() => makeTrainer().fit(TRAIN, { epochs: epochs as number, batchSize: 8, ...quiet }), String(epochs)).toThrow(/^fit: options\.epochs must be an integer ≥ 0/);
+    }
+    expect(() => makeTrainer().fit(TRAIN, { epochs: 1, batchSize: 0, ...quiet })).toThrow('fit: options.batchSize must be an integer ≥ 1, got 0');
+    expect(() => makeTrainer().fit(TRAIN, { epochs: 1, batchSize: 8, earlyStopping: { patience: 0 }, validation: VALIDATION, ...quiet })).toThrow(
+      'fit: options.earlyStopping.patience must be an integer ≥ 1, got 0',
+    );
+    const trainer = makeTrainer();
+    trainer.epoch = 1.5;
+    expect(() => trainer.fit(TRAIN, { epochs: 4, batchSize: 8, ...quiet })).toThrow("fit: the trainer's epoch is 1.5, not a count of completed epochs");
+  });
+
+  it('the data and the trainer options', () => {
+    expect(() => makeTrainer().fit({ x: TRAIN.x } as Dataset, { epochs: 1, batchSize: 8, ...quiet })).toThrow('fit: train.y must be a Tensor, got undefined');
+    expect(() => new Trainer({ inputUnits: 2 } as never)).toThrow('Trainer: options.model must be a model (such as sequential([...])), got undefined');
+    expect(() => makeTrainer().evaluate(VALIDATION, 0)).toThrow('Trainer.evaluate: batchSize must be an integer ≥ 1, got 0');
+  });
+});
+
 describe('early stopping', () => {
   it('the fixture: without early stopping, the validation loss rises after every epoch', () => {
     const p = flipped();

@@ -126,3 +126,76 @@ export class LimitError extends ChainruleError {
     super(message);
   }
 }
+
+/**
+ * How an error message shows a value a caller passed: numbers and short strings as they are,
+ * anything else by its kind (`an array of 3`, `an object`, `a Map`, `a function`). Never throws,
+ * whatever the value (an object without a prototype, a proxy, a symbol).
+ *
+ * @param value - anything.
+ * @returns a short description.
+ * @example
+ * ```ts
+ * describeValue([1, 2]); // 'an array of 2'
+ * describeValue('relu'); // '"relu"'
+ * ```
+ */
+export function describeValue(value: unknown): string {
+  try {
+    switch (typeof value) {
+      case 'undefined':
+        return 'undefined';
+      case 'number':
+        return Object.is(value, -0) ? '-0' : String(value);
+      case 'bigint':
+        return `${value}n`;
+      case 'boolean':
+        return String(value);
+      case 'string':
+        return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+      case 'symbol':
+        return 'a symbol';
+      case 'function':
+        return 'a function';
+      default: {
+        if (value === null) return 'null';
+        if (Array.isArray(value)) return `an array of ${value.length}`;
+        const proto = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
+        const name = proto === null || proto === Object.prototype ? undefined : proto.constructor?.name;
+        return typeof name === 'string' && name !== '' ? `a ${name}` : 'an object';
+      }
+    }
+  } catch {
+    return 'a value that cannot be inspected';
+  }
+}
+
+/**
+ * A function was called with an argument of the wrong kind or out of range — what a type checker
+ * catches in TypeScript, checked again at run time for JavaScript callers. The message names the
+ * function, the argument and what it must be.
+ *
+ * @example
+ * ```ts
+ * g.compile({ outputs: 5 }); // ArgumentError: compile: options.outputs must be an array of nodes, got 5
+ * ```
+ */
+export class ArgumentError extends ChainruleError {
+  /**
+   * Creates the error; the message is `fn: argument must be expected, got …`.
+   *
+   * @param fn - the function called.
+   * @param argument - the argument (or option) at fault, e.g. `options.outputs`.
+   * @param expected - what it must be, e.g. `an array of nodes`.
+   * @param value - what it was.
+   */
+  constructor(
+    fn: string,
+    /** The argument (or option) at fault, e.g. `options.outputs`. */
+    readonly argument: string,
+    expected: string,
+    value: unknown,
+  ) {
+    super(`${fn}: ${argument} must be ${expected}, got ${describeValue(value)}`);
+  }
+}

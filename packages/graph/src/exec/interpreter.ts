@@ -4,7 +4,7 @@ import type { Node } from '../ir/node.js';
 import { getOp } from '../ops/registry.js';
 import type { KernelContext, OpDef } from '../ops/op-def.js';
 import { bindShape, formatShape, isConcrete, type Shape } from '../core/shape.js';
-import { bindFeeds, describe, drawFor, feedMap, prepareRequest } from './request.js';
+import { bindFeeds, describe, drawFor, executableOptions, feedMap, prepareRequest } from './request.js';
 import { checkNodeCount, checkValues, mergeLimits } from '../ir/limits.js';
 import { Tensor, copyTensor } from '../core/tensor.js';
 
@@ -27,6 +27,7 @@ import { Tensor, copyTensor } from '../core/tensor.js';
  * ```
  */
 export function compileInterpreter(graph: GraphCore, options: ExecutableOptions): Executable {
+  executableOptions('compile', graph, options);
   const { outputs, updates, order, needed } = prepareRequest(graph, options.outputs, options.updates);
   const defs = order.map((n) => getOp(n.op) as OpDef<unknown>);
   const checkNumerics = options.checkNumerics ?? false;

@@ -9,6 +9,7 @@ import { formatShape, RESERVED_KEYS, SYMBOL_PATTERN, type Dim } from '../core/sh
 import { Tensor } from '../core/tensor.js';
 import { decodeTensor, encodeNumber, encodeTensor } from '../core/tensor-json.js';
 import type { GraphJSON, NodeJSON } from '../ir/graph-json.js';
+import { expectGraph } from '../ir/arguments.js';
 import { bytesPerElement, checkBytes, checkElements, checkNodeCount, JSON_DEFAULT_LIMITS, type GraphLimits } from '../ir/limits.js';
 
 const FORMAT = 'chainrule.graph';
@@ -376,6 +377,7 @@ function encodeAttr(v: unknown, where: string): unknown {
  * ```
  */
 export function graphToJSON(graph: GraphCore): GraphJSON {
+  expectGraph('graphToJSON', 'graph', graph);
   const nodes = graph.nodes.map(
     (n): NodeJSON => ({
       id: n.id,

@@ -1,5 +1,5 @@
 import { Graph as Digraph } from '@dagrejs/graphlib';
-import { ChainruleError } from '../core/errors.js';
+import { ArgumentError, ChainruleError } from '../core/errors.js';
 import { Node as NodeClass, type Node } from './node.js';
 
 /**
@@ -14,6 +14,10 @@ import { Node as NodeClass, type Node } from './node.js';
  * ```
  */
 export function toDigraph(nodes: readonly Node[]): Digraph {
+  if (!Array.isArray(nodes as unknown)) throw new ArgumentError('toDigraph', 'nodes', 'an array of graph nodes', nodes);
+  nodes.forEach((n, i) => {
+    if (!(n instanceof NodeClass)) throw new ArgumentError('toDigraph', `nodes[${i}]`, 'a graph node', n);
+  });
   const dg = new Digraph();
   for (const n of nodes) {
     dg.setNode(String(n.id));

@@ -1,5 +1,5 @@
-import { ChainruleError } from '@chainrule/graph';
-import type { Layer } from './layer.js';
+import { ChainruleError, describeValue, expectNumber, expectOptions, expectString } from '@chainrule/graph';
+import { buildContext, forwardArguments, type Layer } from './layer.js';
 
 /**
  * How dropout compensates for the units it drops.
@@ -49,16 +49,20 @@ export interface DropoutOptions {
  * ```
  */
 export function dropout(keep: number, options: DropoutOptions = {}): Layer {
-  if (!(keep > 0 && keep <= 1)) throw new ChainruleError(`dropout: keep probability p must be in (0, 1], got ${keep}`);
-  const mode = options.mode ?? 'lecture';
+  if (typeof keep !== 'number' || !(keep > 0 && keep <= 1)) throw new ChainruleError(`dropout: keep probability p must be in (0, 1], got ${describeValue(keep)}`);
+  expectOptions('dropout', 'options', options);
+  const mode = expectString('dropout', 'options.mode', options.mode ?? 'lecture', ['lecture', 'inverted']);
   let seed = options.seed;
+  if (seed !== undefined) expectNumber('dropout', 'options.seed', seed, { kind: 'integer', min: 0, max: 2 ** 32 - 1 });
   return {
     kind: 'dropout',
     build(ctx) {
+      buildContext('dropout', ctx);
       seed ??= ctx.seed;
       return ctx.inputUnits;
     },
-    forward(x, { training }) {
+    forward(x, options) {
+      const { training } = forwardArguments('dropout', x, options);
       if (!training) return mode === 'lecture' ? x.mul(keep) : x;
       if (seed === undefined) throw new ChainruleError('dropout: build the model before using it');
       const r = x.graph.randomBernoulli(x.shape, { seed, p: keep, dtype: x.dtype }); // r ~ Bernoulli(p)
@@ -83,6 +87,7 @@ export function dropout(keep: number, options: DropoutOptions = {}): Layer {
  * ```
  */
 export function dropoutRate(rate: number, options: Omit<DropoutOptions, 'mode'> = {}): Layer {
-  if (!(rate >= 0 && rate < 1)) throw new ChainruleError(`dropoutRate: rate must be in [0, 1), got ${rate}`);
+  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new ChainruleError(`dropoutRate: rate must be in [0, 1), got ${describeValue(rate)}`);
+  expectOptions('dropoutRate', 'options', options);
   return dropout(1 - rate, { ...options, mode: 'inverted' });
 }

@@ -1,6 +1,6 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
-import { inRange, stepSizeOption } from '../validate.js';
+import { applyArguments, inRange, ruleOptions, stepSizeOption } from '../validate.js';
 
 /**
  * Options of {@link adagrad}.
@@ -34,11 +34,13 @@ export interface AdagradOptions {
  * ```
  */
 export function adagrad(options: AdagradOptions = {}): UpdateRule {
+  ruleOptions('adagrad', options);
   const lr = stepSizeOption('adagrad', options.lr ?? 0.01);
   const epsilon = inRange('adagrad', 'epsilon', options.epsilon ?? 1e-10, '[0, ∞)');
   return {
     name: 'adagrad',
     apply: (g, ctx) => {
+      applyArguments('adagrad', g, ctx);
       const eta = stepSize(lr, ctx.step);
       const Q = ctx.state('adagrad.Q');
       const next = Q.map((q, i) => q.add(g[i]!.square())); // Q ← Q + g²

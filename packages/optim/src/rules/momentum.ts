@@ -1,6 +1,6 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
-import { inRange, stepSizeOption } from '../validate.js';
+import { applyArguments, inRange, ruleOptions, stepSizeOption } from '../validate.js';
 
 /**
  * Options of the momentum rules.
@@ -33,11 +33,13 @@ export interface MomentumOptions {
  * ```
  */
 export function polyak(options: MomentumOptions = {}): UpdateRule {
+  ruleOptions('polyak', options);
   const lr = stepSizeOption('polyak', options.lr ?? 0.01);
   const gamma = inRange('polyak', 'momentum', options.momentum ?? 0.9, '[0, 1]');
   return {
     name: 'polyak',
     apply: (g, ctx) => {
+      applyArguments('polyak', g, ctx);
       const eta = stepSize(lr, ctx.step);
       const v = ctx.state('polyak.v');
       const next = v.map((vi, i) => vi.mul(gamma).sub(g[i]!.mul(eta))); // v ← γv − η g
@@ -63,11 +65,13 @@ export function polyak(options: MomentumOptions = {}): UpdateRule {
  * ```
  */
 export function bufferMomentum(options: MomentumOptions = {}): UpdateRule {
+  ruleOptions('bufferMomentum', options);
   const lr = stepSizeOption('bufferMomentum', options.lr ?? 0.01);
   const gamma = inRange('bufferMomentum', 'momentum', options.momentum ?? 0.9, '[0, 1]');
   return {
     name: 'buffer',
     apply: (g, ctx) => {
+      applyArguments('bufferMomentum', g, ctx);
       const eta = stepSize(lr, ctx.step);
       const b = ctx.state('buffer.b');
       const next = b.map((bi, i) => bi.mul(gamma).add(g[i]!)); // b ← γb + g

@@ -1,6 +1,6 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
-import { inRange, stepSizeOption } from '../validate.js';
+import { applyArguments, inRange, ruleOptions, stepSizeOption } from '../validate.js';
 
 /**
  * Options of {@link nesterov}.
@@ -36,10 +36,12 @@ export interface NesterovOptions {
  * ```
  */
 export function nesterov(options: NesterovOptions = {}): UpdateRule {
+  ruleOptions('nesterov', options);
   const lr = stepSizeOption('nesterov', options.lr ?? 0.01);
   return {
     name: 'nesterov',
     apply: (g, ctx) => {
+      applyArguments('nesterov', g, ctx);
       const eta = stepSize(lr, ctx.step);
       const v = ctx.state('nesterov.v', 'param'); // v⁽⁰⁾ = w⁽⁰⁾
       const rho = ctx.scalarState('nesterov.rho', 1); // ρ of the current step; 1 for the first

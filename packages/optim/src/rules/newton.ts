@@ -2,7 +2,7 @@ import { ChainruleError, isConcrete, type Node } from '@chainrule/graph';
 import { jacobian } from '@chainrule/autodiff';
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
-import { inRange, stepSizeOption } from '../validate.js';
+import { applyArguments, inRange, ruleOptions, stepSizeOption } from '../validate.js';
 
 /**
  * Options of {@link newton}.
@@ -42,11 +42,13 @@ const sizeOf = (n: Node): number => (n.shape as number[]).reduce((a, d) => a * d
  * ```
  */
 export function newton(options: NewtonOptions = {}): UpdateRule {
+  ruleOptions('newton', options);
   const lr = stepSizeOption('newton', options.lr ?? 1);
   const damping = inRange('newton', 'damping', options.damping ?? 0, '[0, ∞)');
   return {
     name: 'newton',
     apply: (directions, ctx) => {
+      applyArguments('newton', directions, ctx);
       const { graph, params } = ctx;
       for (const p of params) if (!isConcrete(p.shape)) throw new ChainruleError(`newton: ${p} needs a concrete shape`);
       const sizes = params.map(sizeOf);

@@ -1,6 +1,6 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
-import { inRange, stepSizeOption } from '../validate.js';
+import { applyArguments, inRange, ruleOptions, stepSizeOption } from '../validate.js';
 
 /**
  * Options of {@link rmsprop}.
@@ -38,12 +38,14 @@ export interface RmspropOptions {
  * ```
  */
 export function rmsprop(options: RmspropOptions = {}): UpdateRule {
+  ruleOptions('rmsprop', options);
   const lr = stepSizeOption('rmsprop', options.lr ?? 0.001);
   const beta = inRange('rmsprop', 'beta', options.beta ?? 0.9, '[0, 1)');
   const epsilon = inRange('rmsprop', 'epsilon', options.epsilon ?? 1e-8, '[0, ∞)');
   return {
     name: 'rmsprop',
     apply: (g, ctx) => {
+      applyArguments('rmsprop', g, ctx);
       const eta = stepSize(lr, ctx.step);
       const q = ctx.state('rmsprop.q');
       const next = q.map((qi, i) => qi.mul(beta).add(g[i]!.square().mul(1 - beta))); // q ← βq + (1 − β)g²
@@ -87,6 +89,7 @@ export interface RmspropGravesOptions extends RmspropOptions {
  * ```
  */
 export function rmspropGraves(options: RmspropGravesOptions = {}): UpdateRule {
+  ruleOptions('rmspropGraves', options);
   const lr = stepSizeOption('rmspropGraves', options.lr ?? 0.0001);
   const beta = inRange('rmspropGraves', 'beta', options.beta ?? 0.95, '[0, 1)');
   const mu = inRange('rmspropGraves', 'momentum', options.momentum ?? 0.9, '[0, 1]');
@@ -94,6 +97,7 @@ export function rmspropGraves(options: RmspropGravesOptions = {}): UpdateRule {
   return {
     name: 'graves',
     apply: (grads, ctx) => {
+      applyArguments('rmspropGraves', grads, ctx);
       const eta = stepSize(lr, ctx.step);
       const [g, q, v] = [ctx.state('graves.g'), ctx.state('graves.q'), ctx.state('graves.v')];
       const gNext = g.map((gi, i) => gi.mul(beta).add(grads[i]!.mul(1 - beta)));

@@ -1,7 +1,7 @@
 import { stepSize } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
 import type { MomentumOptions } from './momentum.js';
-import { inRange, stepSizeOption } from '../validate.js';
+import { applyArguments, inRange, ruleOptions, stepSizeOption } from '../validate.js';
 
 /**
  * Sutskever et al.'s momentum, which takes the gradient at the look-ahead point:
@@ -22,11 +22,13 @@ import { inRange, stepSizeOption } from '../validate.js';
  * ```
  */
 export function sutskever(options: MomentumOptions = {}): UpdateRule {
+  ruleOptions('sutskever', options);
   const lr = stepSizeOption('sutskever', options.lr ?? 0.01);
   const gamma = inRange('sutskever', 'momentum', options.momentum ?? 0.9, '[0, 1]');
   return {
     name: 'sutskever',
     apply: (_directionsAtW, ctx) => {
+      applyArguments('sutskever', _directionsAtW, ctx);
       const eta = stepSize(lr, ctx.step);
       const v = ctx.state('sutskever.v');
       const ahead = ctx.directionsAt(ctx.params.map((w, i) => w.add(v[i]!.mul(gamma)))); // ∇f(w + γv)

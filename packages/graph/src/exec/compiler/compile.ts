@@ -1,6 +1,6 @@
 import { allocate, type DType, type TypedArray } from '../../core/dtype.js';
 import { ChainruleError, ExecutionError, FeedError } from '../../core/errors.js';
-import { bindFeeds, describe, drawFor, feedMap, isFeedName, prepareRequest } from '../request.js';
+import { bindFeeds, describe, drawFor, executableOptions, feedMap, isFeedName, prepareRequest } from '../request.js';
 import type { Executable, ExecutableOptions, Feeds, GraphCore } from '../../ir/graph.js';
 import type { Node } from '../../ir/node.js';
 import type { RunState } from '../../ir/state.js';
@@ -49,7 +49,8 @@ interface Specialised {
  * ```
  */
 export function compileExecutable(graph: GraphCore, options: ExecutableOptions): Executable {
-  if (options.checkNumerics) return compileInterpreter(graph, options);
+  executableOptions('compile', graph, options);
+  if (options.checkNumerics === true) return compileInterpreter(graph, options);
   const { outputs, updates, order, needed } = prepareRequest(graph, options.outputs, options.updates);
   const state = options.state ?? graph.state;
   const limits = mergeLimits(options.limits, graph.limits, 'compile: limits');

@@ -1,5 +1,7 @@
 import type { FunctionNode, MathNode, OperatorNode } from 'mathjs';
-import { ExpressionError } from '../../core/errors.js';
+import { ArgumentError, ExpressionError } from '../../core/errors.js';
+import { expectOptions } from '../../core/arguments.js';
+import { expectNode } from '../../ir/arguments.js';
 import type { Node } from '../../ir/node.js';
 import type { KernelContext, OpDef } from '../../ops/op-def.js';
 import { OPS, PRIMITIVES, getOp, type Primitive } from '../../ops/registry.js';
@@ -72,9 +74,17 @@ function needsParentheses(fn: string, index: number, arg: MathNode): boolean {
  * ```
  */
 export function toMathNode(node: Node, options: MathRenderOptions = {}): MathNode {
+  expectNode('toMathNode', 'node', node);
+  const { name, calls } = expectOptions('toMathNode', 'options', options);
+  if (name !== undefined && typeof name !== 'function') throw new ArgumentError('toMathNode', 'options.name', 'a function', name);
+  if (calls !== undefined && typeof calls !== 'boolean') throw new ArgumentError('toMathNode', 'options.calls', 'true or false', calls);
   const math = mathjs();
   const memo = new Map<Node, MathNode>();
-  const symbol = (leaf: Node, fallback: string): MathNode => new math.SymbolNode(options.name?.(leaf) ?? fallback);
+  const symbol = (leaf: Node, fallback: string): MathNode => {
+    const chosen: unknown = options.name?.(leaf);
+    if (chosen !== undefined && typeof chosen !== 'string') throw new ArgumentError('toMathNode', 'options.name', `a function returning a string or undefined (for ${leaf})`, chosen);
+    return new math.SymbolNode(chosen ?? fallback);
+  };
   const operator = (op: string, fn: string, args: MathNode[]): MathNode =>
     new math.OperatorNode(op as never, fn as never, args.map((a, i) => (needsParentheses(fn, i, a) ? new math.ParenthesisNode(a) : a)));
   const call = (name: string, args: MathNode[]): MathNode => new math.FunctionNode(new math.SymbolNode(name), args);
