@@ -95,6 +95,9 @@ function argumentsFor(arity: number, valid: readonly unknown[] | undefined): fc.
   return fc.oneof(fuzzed, oneReplaced);
 }
 
+/** The functions that take a file path: every string they are given is moved into the temporary folder. */
+const FILE_FUNCTIONS = new Set(['saveCheckpoint', 'loadCheckpoint']);
+
 /** Paths handed to save/load land in the temporary folder. */
 const contained = (args: unknown[]): unknown[] => args.map((a) => (typeof a === 'string' ? join(folder, a.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 40) || 'empty') : a));
 
@@ -124,7 +127,8 @@ function fuzzModule(name: string, entry: Record<string, unknown>, valid: Readonl
           if (typeof member === 'function' && !['length', 'name', 'prototype'].includes(s)) fuzzFunction(`${key}.${s}`, (...args) => (member as (...a: unknown[]) => unknown).apply(value, args), own(valid, `${key}.${s}`));
         }
       } else {
-        fuzzFunction(key, value as (...args: unknown[]) => unknown, own(valid, key));
+        const f = value as (...args: unknown[]) => unknown;
+        fuzzFunction(key, FILE_FUNCTIONS.has(key) ? (...args) => f(...contained(args)) : f, own(valid, key));
       }
     }
   });
