@@ -133,4 +133,13 @@ describe('requests that cannot be exported', () => {
     );
     await expect(compileOnnx(g, { outputs, intraOpNumThreads: -1 })).rejects.toThrow('compileOnnx: options.intraOpNumThreads must be an integer ≥ 0, got -1');
   });
+
+  it('exports a chain 100,000 nodes deep (no walk recurses per node)', () => {
+    const g = new Graph();
+    let y = g.input('x', [2]);
+    for (let i = 0; i < 100_000; i++) y = y.neg();
+    const Model = onnxSchema.lookupType('onnx.ModelProto');
+    const model = Model.toObject(Model.decode(toONNX(g, { outputs: [y] })), { longs: Number }) as ModelProto;
+    expect(model.graph!.node!.length).toBeGreaterThanOrEqual(100_000);
+  });
 });
