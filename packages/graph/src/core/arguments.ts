@@ -56,6 +56,7 @@ export function expectNumber(fn: string, argument: string, value: unknown, rule:
 /**
  * Checks a string argument.
  *
+ * @typeParam S - the strings accepted.
  * @param fn - the function, for the message.
  * @param argument - the argument's name.
  * @param value - what was passed.
@@ -96,6 +97,7 @@ export function expectBoolean(fn: string, argument: string, value: unknown): boo
 /**
  * Checks a function argument (a callback).
  *
+ * @typeParam F - the callback's type.
  * @param fn - the function, for the message.
  * @param argument - the argument's name.
  * @param value - what was passed.
