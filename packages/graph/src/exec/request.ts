@@ -101,7 +101,7 @@ export function bindFeeds(graph: GraphCore, needed: readonly Node[], feeds: Map<
   expectGraph('bindFeeds', 'graph', graph);
   if (!Array.isArray(needed as unknown)) throw new ArgumentError('bindFeeds', 'needed', 'an array of input nodes', needed);
   (needed as readonly unknown[]).forEach((n, i) => {
-    if (expectNode('bindFeeds', `needed[${i}]`, n, graph).op !== 'input') throw new ArgumentError('bindFeeds', `needed[${i}]`, 'an input node', n);
+    if (getOp(expectNode('bindFeeds', `needed[${i}]`, n, graph).op)?.external !== 'feed') throw new ArgumentError('bindFeeds', `needed[${i}]`, 'an input node', n);
   });
   if (!(feeds instanceof Map)) throw new ArgumentError('bindFeeds', 'feeds', 'a Map of tensors by input name', feeds);
   for (const name of feeds.keys()) {
