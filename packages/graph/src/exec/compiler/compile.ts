@@ -123,7 +123,7 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   const shapes = new Map<Node, Shape>(
     order.map((n) => {
       try {
-        return [n, bindShape(n.shape, bindings)];
+        return [n, isConcrete(n.shape) ? n.shape : bindShape(n.shape, bindings)];
       } catch (e) {
         throw new FeedError(`${describe(n)} has shape ${formatShape(n.shape)}: ${(e as Error).message}; feed an input that has it`);
       }
