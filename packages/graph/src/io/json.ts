@@ -341,11 +341,11 @@ function checkDeclaredSizes(nodes: readonly RawNode[], limits: Readonly<GraphLim
   let total = 0;
   for (const raw of nodes) {
     if (raw.op === 'input' || !raw.shape.every((d) => typeof d === 'number')) continue;
-    const where = `${raw.path} (#${raw.id} ${raw.op})`;
+    const where = (): string => `${raw.path} (#${raw.id} ${raw.op})`;
     const size = checkElements(limits, raw.shape as number[], raw.dtype, where);
     if (raw.op === 'variable') continue;
     total += size * bytesPerElement(raw.dtype);
-    checkBytes(limits, total, `${where} and the nodes before it`);
+    checkBytes(limits, total, () => `${where()} and the nodes before it`);
   }
 }
 

@@ -77,6 +77,10 @@ export const bytesPerElement = (dtype: DType): number => (dtype === 'float64' ? 
 /** An integer with thousands separators, for messages. */
 const figure = (n: number): string => (Number.isFinite(n) ? Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',') : String(n));
 
+/** Where a figure belongs, for a message: text, or a function making it (called only on failure). */
+type Where = string | (() => string);
+const named = (where: Where): string => (typeof where === 'string' ? where : where());
+
 /** Bytes in binary units, for messages. */
 const bytes = (n: number): string => {
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
@@ -93,12 +97,12 @@ const bytes = (n: number): string => {
  *
  * @param limits - the limits in force.
  * @param count - the number of nodes.
- * @param where - what holds them, for the message.
+ * @param where - what holds them, for the message (or a function making it, called only on failure).
  * @throws LimitError naming the figure.
  */
-export function checkNodeCount(limits: Readonly<GraphLimits>, count: number, where: string): void {
+export function checkNodeCount(limits: Readonly<GraphLimits>, count: number, where: Where): void {
   const max = limits.maxNodes;
-  if (max !== undefined && count > max) throw new LimitError(`${where}: ${figure(count)} nodes, over the limit of ${figure(max)} (limits.maxNodes)`, 'maxNodes', count, max);
+  if (max !== undefined && count > max) throw new LimitError(`${named(where)}: ${figure(count)} nodes, over the limit of ${figure(max)} (limits.maxNodes)`, 'maxNodes', count, max);
 }
 
 /**
@@ -107,16 +111,16 @@ export function checkNodeCount(limits: Readonly<GraphLimits>, count: number, whe
  * @param limits - the limits in force.
  * @param shape - the value's concrete shape.
  * @param dtype - its element type.
- * @param where - the node, for the message.
+ * @param where - the node, for the message (or a function making it, called only on failure).
  * @returns the number of elements.
  * @throws LimitError naming the node and the figure.
  */
-export function checkElements(limits: Readonly<GraphLimits>, shape: Shape, dtype: DType, where: string): number {
+export function checkElements(limits: Readonly<GraphLimits>, shape: Shape, dtype: DType, where: Where): number {
   const size = sizeOf(shape);
   const max = limits.maxElements;
   if (max !== undefined && size > max) {
     throw new LimitError(
-      `${where}: a ${dtype} value of shape ${formatShape(shape)} holds ${figure(size)} elements (${bytes(size * bytesPerElement(dtype))}), over the limit of ${figure(max)} elements per value (limits.maxElements)`,
+      `${named(where)}: a ${dtype} value of shape ${formatShape(shape)} holds ${figure(size)} elements (${bytes(size * bytesPerElement(dtype))}), over the limit of ${figure(max)} elements per value (limits.maxElements)`,
       'maxElements',
       size,
       max,
@@ -130,13 +134,13 @@ export function checkElements(limits: Readonly<GraphLimits>, shape: Shape, dtype
  *
  * @param limits - the limits in force.
  * @param total - the bytes of a run's values.
- * @param where - the node at which the total passes the limit (or what the total is of), for the message.
+ * @param where - the node at which the total passes the limit, for the message (or a function making it).
  * @throws LimitError naming the figure.
  */
-export function checkBytes(limits: Readonly<GraphLimits>, total: number, where: string): void {
+export function checkBytes(limits: Readonly<GraphLimits>, total: number, where: Where): void {
   const max = limits.maxBytes;
   if (max !== undefined && total > max) {
-    throw new LimitError(`${where}: the values of a run would take ${figure(total)} bytes (${bytes(total)}), over the limit of ${figure(max)} bytes (limits.maxBytes)`, 'maxBytes', total, max);
+    throw new LimitError(`${named(where)}: the values of a run would take ${figure(total)} bytes (${bytes(total)}), over the limit of ${figure(max)} bytes (limits.maxBytes)`, 'maxBytes', total, max);
   }
 }
 
@@ -155,7 +159,7 @@ export function checkValues<N extends Sized>(limits: Readonly<GraphLimits>, valu
   let total = 0;
   for (const [node, shape] of values) {
     if (getOp(node.op)?.external !== undefined) continue;
-    total += checkElements(limits, shape, node.dtype, describe(node)) * bytesPerElement(node.dtype);
-    checkBytes(limits, total, `${describe(node)} and the values before it`);
+    total += checkElements(limits, shape, node.dtype, () => describe(node)) * bytesPerElement(node.dtype);
+    checkBytes(limits, total, () => `${describe(node)} and the values before it`);
   }
 }

@@ -174,7 +174,7 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   let planned = 0;
   const count = (node: Node, size: number): void => {
     planned += size * bytesPerElement(node.dtype);
-    checkBytes(limits, planned, `${describe(node)} and the buffers planned before it`);
+    checkBytes(limits, planned, () => `${describe(node)} and the buffers planned before it`);
   };
   materialized.forEach((node, i) => {
     const def = getOp(node.op)!;
@@ -208,7 +208,7 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   const external: Node[] = [];
   const kernels: Step[] = [];
   const programs: ClusterProgram[] = [];
-  const code: string[] = []; // the body of the one function that runs the whole schedule
+  const code: string[] = []; // one step per entry: the bodies of the functions that run the schedule
   const buffer = (n: Node): string => `S[${int(slotOf(n))}]`;
 
   materialized.forEach((node) => {
