@@ -56,7 +56,9 @@ export function compileExecutable(graph: GraphCore, options: ExecutableOptions):
   const limits = mergeLimits(options.limits, graph.limits, 'compile: limits');
   checkNodeCount(limits, order.length, 'compile: the run');
   // Values of concrete shape are checked at once; the others (and the planned bytes) when a run's feeds fix their shapes.
-  checkValues({ maxElements: limits.maxElements }, order.flatMap((n) => (isConcrete(n.shape) ? [[n, n.shape as Shape] as const] : [])), describe);
+  if (limits.maxElements !== undefined) {
+    checkValues({ maxElements: limits.maxElements }, order.flatMap((n) => (isConcrete(n.shape) ? [[n, n.shape as Shape] as const] : [])), describe);
+  }
   const cache = new Map<string, Specialised>();
   // The last specialisation and the feed shapes it was made for: a run whose feeds have the same
   // types skips the full check and the cache lookup (the common case of a training loop).
