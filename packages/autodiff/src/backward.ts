@@ -1,4 +1,4 @@
-import { ChainruleError, formatShape, getOp, sameShape, ShapeError, type Node } from '@chainrule/graph';
+import { ChainruleError, expectNode, expectNodes, formatShape, getOp, sameShape, ShapeError, type Node } from '@chainrule/graph';
 import { VJP_RULES } from './vjp/index.js';
 
 
@@ -49,6 +49,9 @@ function dependents(wrt: readonly Node[], upTo: number): Set<Node> {
  * ```
  */
 export function vjp(outputs: readonly Node[], cotangents: readonly Node[], wrt: readonly Node[]): Node[] {
+  expectNodes('vjp', 'outputs', outputs);
+  expectNodes('vjp', 'cotangents', cotangents);
+  expectNodes('vjp', 'wrt', wrt);
   if (wrt.length === 0) return [];
   const graph = wrt[0]!.graph;
   if (outputs.length !== cotangents.length) throw new ChainruleError(`vjp: ${outputs.length} outputs but ${cotangents.length} cotangents`);
@@ -105,6 +108,8 @@ export function vjp(outputs: readonly Node[], cotangents: readonly Node[], wrt: 
  * ```
  */
 export function grad(y: Node, wrt: readonly Node[]): Node[] {
+  expectNode('grad', 'y', y);
+  expectNodes('grad', 'wrt', wrt, y.graph);
   if (!y.shape.every((d) => d === 1)) {
     throw new ShapeError(`grad: ${y} has shape ${formatShape(y.shape)}; grad needs a scalar (use vjp with a cotangent, or jacobian)`);
   }

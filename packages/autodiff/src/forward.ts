@@ -1,4 +1,4 @@
-import { ChainruleError, formatShape, getOp, sameShape, schedule, ShapeError, type Node, type Primitive, type RawAttrs } from '@chainrule/graph';
+import { ChainruleError, expectNode, expectNodes, formatShape, getOp, sameShape, schedule, ShapeError, type Node, type Primitive, type RawAttrs } from '@chainrule/graph';
 import { VJP_RULES } from './vjp/index.js';
 
 /** Tangents of a node's inputs (`null`: that input does not depend on the directions). */
@@ -99,6 +99,9 @@ export function hasForwardRule(op: string): boolean {
  * ```
  */
 export function jvp(output: Node, wrt: readonly Node[], tangents: readonly Node[]): Node {
+  expectNode('jvp', 'output', output);
+  expectNodes('jvp', 'wrt', wrt);
+  expectNodes('jvp', 'tangents', tangents);
   if (wrt.length !== tangents.length) throw new ChainruleError(`jvp: ${wrt.length} inputs but ${tangents.length} tangents`);
   const g = output.graph;
   const tangent = new Map<Node, Node>();

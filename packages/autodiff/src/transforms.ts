@@ -1,4 +1,4 @@
-import { ShapeError, formatShape, isConcrete, type Node } from '@chainrule/graph';
+import { ShapeError, expectNode, formatShape, isConcrete, type Node } from '@chainrule/graph';
 import { grad } from './backward.js';
 
 function concreteSize(n: Node, what: string): number {
@@ -20,6 +20,8 @@ function concreteSize(n: Node, what: string): number {
  * ```
  */
 export function jacobian(output: Node, wrt: Node): Node {
+  expectNode('jacobian', 'output', output);
+  expectNode('jacobian', 'wrt', wrt, output.graph);
   const m = concreteSize(output, 'jacobian');
   const n = concreteSize(wrt, 'jacobian');
   const g = output.graph;
@@ -43,6 +45,8 @@ export function jacobian(output: Node, wrt: Node): Node {
  * ```
  */
 export function hessian(y: Node, wrt: Node): Node {
+  expectNode('hessian', 'y', y);
+  expectNode('hessian', 'wrt', wrt, y.graph);
   return jacobian(grad(y, [wrt])[0]!, wrt);
 }
 
@@ -60,6 +64,9 @@ export function hessian(y: Node, wrt: Node): Node {
  * ```
  */
 export function hvp(y: Node, wrt: Node, v: Node): Node {
+  expectNode('hvp', 'y', y);
+  expectNode('hvp', 'wrt', wrt, y.graph);
+  expectNode('hvp', 'v', v, y.graph);
   const [dy] = grad(y, [wrt]);
   return grad(dy!.mul(v).sum(), [wrt])[0]!;
 }

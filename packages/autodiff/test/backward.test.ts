@@ -186,3 +186,28 @@ describe('infinite cotangents at kinks', () => {
     expect(dm!.data[0]).toBe(0);
   });
 });
+
+describe('graphs 100,000 nodes deep or wide (no walk recurses per node)', () => {
+  const N = 100_000;
+
+  it('grad and jvp of a chain x·c·c·… (N products)', () => {
+    const g = new Graph();
+    const x = g.input('x', [2]);
+    let y = x;
+    for (let i = 0; i < N; i++) y = y.mul(1);
+    const [dx] = grad(y.sum(), [x]);
+    const dy = jvp(y, [x], [g.fill([2], 1)]);
+    const [gx, t] = g.run([dx!, dy], { x: tensor([3, 4]) });
+    expect(Array.from(gx!.data)).toEqual([1, 1]);
+    expect(Array.from(t!.data)).toEqual([1, 1]);
+  });
+
+  it('grad of a sum of N uses of one input', () => {
+    const g = new Graph();
+    const w = g.input('w', [2]);
+    let y = w.mul(0);
+    for (let i = 1; i < N; i++) y = y.add(w);
+    const [dw] = grad(y.sum(), [w]);
+    expect(Array.from(g.run([dw!], { w: tensor([1, 2]) })[0]!.data)).toEqual([N - 1, N - 1]);
+  });
+});

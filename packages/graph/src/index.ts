@@ -16,10 +16,13 @@
  */
 export const VERSION = '0.1.0';
 
-export { ChainruleError, DTypeError, ExecutionError, FeedError, GraphFormatError, ShapeError } from './core/errors.js';
+export { ArgumentError, ChainruleError, DTypeError, ExecutionError, FeedError, GraphFormatError, LimitError, ShapeError, describeValue } from './core/errors.js';
+// Run-time checks of arguments, for JavaScript callers; also used by the packages built on this one.
+export { expectArray, expectBoolean, expectFunction, expectNumber, expectOptions, expectString, expectTensor } from './core/arguments.js';
+export { expectGraph, expectNode, expectNodes } from './ir/arguments.js';
 export { DTYPES, allocate, isDType } from './core/dtype.js';
 export type { DType, TypedArray } from './core/dtype.js';
-export { RESERVED_KEYS, SYMBOL_PATTERN, bindShape, broadcastShapes, checkShape, formatShape, isConcrete, normalizeAxes, sameShape, sizeOf, stridesOf } from './core/shape.js';
+export { MAX_RANK, RESERVED_KEYS, SYMBOL_PATTERN, bindShape, broadcastShapes, checkShape, formatShape, isConcrete, normalizeAxes, sameShape, sizeOf, stridesOf } from './core/shape.js';
 export type { Dim, DimBindings, Shape, SymbolicShape } from './core/shape.js';
 export { Tensor, copyTensor, full, ones, tensor, zeros } from './core/tensor.js';
 export type { NestedArray } from './core/tensor.js';
@@ -35,6 +38,9 @@ export { Graph, graphFromJSON } from './graph.js';
 export { InferenceModel } from './inference.js';
 export { modelToJSON } from './io/model-json.js';
 export type { ModelJSON } from './io/model-json.js';
+export type { FromJSONOptions } from './graph.js';
+export { JSON_DEFAULT_LIMITS } from './ir/limits.js';
+export type { GraphLimits } from './ir/limits.js';
 export { normalInit, uniformInit } from './core/initializers.js';
 export type { Initializer, InitializerFunction } from './core/initializers.js';
 export { expandDims, logSoftmax, logSumExp, mean, min, softmax, squeeze } from './ir/composites.js';

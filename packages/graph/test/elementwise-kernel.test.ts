@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OPS, PRIMITIVES, allocate, getOp, kernelOptions, setKernelOptions, type DType } from '../src/index.js';
 import { runVectorised, vectorisable, worthVectorising, type ClusterProgram } from '../src/kernels/wasm/elementwise.js';
+import { describeFastPath } from './fast-paths.js';
 
 const wasm = kernelOptions().wasmSimd;
 afterEach(() => {
@@ -44,7 +45,7 @@ function wasmValues(op: string, dtype: DType, a: Float64Array | Float32Array, b:
 
 const sameBits = (x: number, y: number): boolean => Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y));
 
-describe.runIf(wasm)('the WebAssembly elementwise evaluator', () => {
+describeFastPath('the WebAssembly elementwise evaluator', wasm, 'WebAssembly SIMD is unavailable', () => {
   for (const dtype of ['float64', 'float32'] as const) {
     it(`gives the generated JavaScript's bits for every op on special values (${dtype})`, () => {
       const a = allocate(dtype, SPECIAL.length * SPECIAL.length);

@@ -276,7 +276,8 @@ describe('toDot', () => {
 
   it('escapes names the builder would refuse (a graph assembled by other means)', () => {
     const hostile = 'x"]; evil [label="<b>[1]</b>\nnext\\n';
-    const fake = { nodes: [] as Node[] };
+    // A Graph whose node list was filled by other means than the builder.
+    const fake = Object.defineProperty(Object.create(Graph.prototype) as Graph, 'nodes', { value: [] as Node[] }) as unknown as { nodes: Node[] };
     const node = new Node(fake as unknown as Graph, 0, 'input', [], { name: hostile, shape: [2], dtype: 'float64' }, [2], 'float64', undefined);
     fake.nodes.push(node);
     const dot = parseDot(toDot(fake as unknown as Graph));

@@ -11,6 +11,7 @@ import { gemmFor } from '../src/kernels/gemm.js';
 import { uniform01 } from '../src/core/random.js';
 import { runParallel } from '../src/kernels/wasm/pool.js';
 import { kernelInstance, SCRATCH_BASE, splitBlocks } from '../src/kernels/wasm/runtime.js';
+import { describeFastPath } from './fast-paths.js';
 
 const initial = kernelOptions();
 afterEach(() => {
@@ -120,7 +121,7 @@ const EDGE_CASES: Case[] = [
   { m: 3, k: 1, n: 700, tA: false, tB: true, offsets: [0, 1, 0], seed: 4 },
 ];
 
-describe.runIf(wasm)('WebAssembly SIMD kernels', () => {
+describeFastPath('WebAssembly SIMD kernels', wasm, 'WebAssembly SIMD and shared memory are unavailable', () => {
   it('float64: bit-identical to the JavaScript kernel, and within 1e-12·Σ|ab| of the direct sum', () => {
     fc.assert(
       fc.property(caseArb(600), (c) => {

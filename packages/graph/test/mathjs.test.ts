@@ -258,6 +258,20 @@ describe('fromExpression', () => {
   });
 });
 
+describe('fromExpression on long and deep formulas', () => {
+  it("builds the report's flat sum of 20,000 terms (a RangeError before: mathjs parses it as a tree as deep)", () => {
+    const g = new Graph();
+    const x = g.input('x', [1]);
+    const y = fromExpression(g, Array(20000).fill('x').join('+'), { x });
+    expect(g.run([y], { x: tensor([2]) })[0]!.item()).toBe(40000);
+  });
+
+  it('refuses nesting deeper than the parser can follow, saying so (see deep-and-wide.test.ts for 100,000 levels)', () => {
+    const g = new Graph();
+    expect(() => fromExpression(g, `${'('.repeat(20000)}x${')'.repeat(20000)}`, { x: g.input('x', [1]) })).toThrow(/nested too deeply for the parser/);
+  });
+});
+
 describe('toMathNode / toExpression', () => {
   it('renders leaves, constants and each op as mathjs writes it', () => {
     const g = new Graph();

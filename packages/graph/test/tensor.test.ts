@@ -46,7 +46,7 @@ describe('Tensor', () => {
 
   it('rejects ragged nesting and non-numbers', () => {
     expect(() => tensor([[1, 2], [3]])).toThrow(/ragged/);
-    expect(() => tensor([1, 'a' as unknown as number], [2])).toThrow(/element 1 is string/);
+    expect(() => tensor([1, 'a' as unknown as number], [2])).toThrow(/element 1 is "a", not a number/);
   });
 
   it('bounds-checks get and item', () => {

@@ -1,4 +1,4 @@
-import { ChainruleError, Tensor, allocate, randomStream } from '@chainrule/graph';
+import { ArgumentError, ChainruleError, Tensor, allocate, describeValue, expectArray, expectNumber, expectOptions, expectTensor, randomStream } from '@chainrule/graph';
 
 /**
  * Examples as two tensors whose first axis indexes the example.
@@ -17,6 +17,22 @@ export interface Dataset {
 }
 
 /**
+ * Checks a data set argument: an object of two tensors `x` and `y` (their first axes are checked by {@link exampleCount}).
+ *
+ * @param fn - the function, for the message.
+ * @param argument - the argument's name.
+ * @param data - what was passed.
+ * @returns the data set.
+ * @throws ArgumentError naming the field at fault.
+ */
+export function expectDataset(fn: string, argument: string, data: unknown): Dataset {
+  const d = expectOptions(fn, argument, data);
+  if (data === undefined) throw new ArgumentError(fn, argument, 'a data set { x, y }', data);
+  for (const key of ['x', 'y'] as const) expectTensor(fn, `${argument}.${key}`, d[key]);
+  return data as Dataset;
+}
+
+/**
  * Number of examples of a data set, checking that inputs and targets agree.
  *
  * @param data - the examples.
@@ -28,6 +44,7 @@ export interface Dataset {
  * ```
  */
 export function exampleCount(data: Dataset): number {
+  expectDataset('dataset', 'data', data);
   const m = data.x.shape[0];
   if (m === undefined || data.y.shape[0] !== m) {
     throw new ChainruleError(`dataset: inputs [${data.x.shape.join(',')}] and targets [${data.y.shape.join(',')}] must have the same first axis`);
@@ -47,6 +64,9 @@ export function exampleCount(data: Dataset): number {
  * ```
  */
 export function takeRows(t: Tensor, indices: readonly number[]): Tensor {
+  expectTensor('takeRows', 't', t);
+  if (t.rank === 0) throw new ChainruleError('takeRows: t is a scalar; it has no rows');
+  expectArray('takeRows', 'indices', indices, 'row indices').forEach((r, i) => expectNumber('takeRows', `indices[${i}]`, r, { kind: 'integer', min: 0, max: t.shape[0]! - 1 }));
   const row = t.size / (t.shape[0] || 1);
   const out = allocate(t.dtype, indices.length * row);
   indices.forEach((r, i) => out.set(t.data.subarray(r * row, (r + 1) * row), i * row));
@@ -69,6 +89,9 @@ const SHUFFLE_STREAMS = 2 ** 32;
  * ```
  */
 export function permutation(n: number, seed: number, stream: number): number[] {
+  expectNumber('permutation', 'n', n, { kind: 'integer', min: 0, max: 2 ** 32 - 1 });
+  expectNumber('permutation', 'seed', seed, { kind: 'integer', min: 0, max: 2 ** 32 - 1 });
+  expectNumber('permutation', 'stream', stream, { kind: 'integer', min: 0, max: 2 ** 32 - 1 });
   // NOTE: streams from 2³² on, so that shuffling never replays the draws of an initializer with the
   // same seed (initializers use stream 0).
   const rng = randomStream(seed, SHUFFLE_STREAMS + stream);
@@ -112,8 +135,9 @@ export interface BatchOptions {
  */
 export function batches(data: Dataset, options: BatchOptions): Dataset[] {
   const m = exampleCount(data);
-  const { batchSize, seed, epoch = 0 } = options;
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new ChainruleError(`batches: batchSize must be a positive integer, got ${batchSize}`);
+  if (options === undefined) throw new ArgumentError('batches', 'options', 'an object such as { batchSize: 32 }', options);
+  const { batchSize, seed, epoch = 0 } = expectOptions('batches', 'options', options) as unknown as BatchOptions;
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new ChainruleError(`batches: batchSize must be a positive integer, got ${describeValue(batchSize)}`);
   const order = seed === undefined ? Array.from({ length: m }, (_, i) => i) : permutation(m, seed, epoch);
   const out: Dataset[] = [];
   for (let start = 0; start < m; start += batchSize) {
@@ -137,7 +161,9 @@ export function batches(data: Dataset, options: BatchOptions): Dataset[] {
  * ```
  */
 export function trainValidationSplit(data: Dataset, validationFraction: number, seed: number): { train: Dataset; validation: Dataset } {
-  if (!(validationFraction >= 0 && validationFraction < 1)) throw new ChainruleError(`trainValidationSplit: fraction must be in [0, 1), got ${validationFraction}`);
+  if (typeof validationFraction !== 'number' || !(validationFraction >= 0 && validationFraction < 1)) {
+    throw new ChainruleError(`trainValidationSplit: fraction must be in [0, 1), got ${describeValue(validationFraction)}`);
+  }
   const m = exampleCount(data);
   const order = permutation(m, seed, 0);
   const k = Math.round(m * validationFraction);

@@ -1,4 +1,4 @@
-import { normalInit, uniformInit, type Initializer, type InitializerFunction } from '@chainrule/graph';
+import { checkShape, expectNumber, normalInit, uniformInit, type Initializer, type InitializerFunction } from '@chainrule/graph';
 
 /**
  * Fan-in and fan-out of a weight of shape [out, in] (the lecture's W⁽ˡ⁾ ∈ ℝ^{n_{l+1} × n_l}); a
@@ -12,6 +12,7 @@ import { normalInit, uniformInit, type Initializer, type InitializerFunction } f
  * ```
  */
 export function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+  checkShape(shape, 'fans');
   if (shape.length < 2) return { fanIn: shape[0] ?? 1, fanOut: shape[0] ?? 1 };
   const receptive = shape.slice(2).reduce((a, d) => a * d, 1);
   return { fanIn: shape[1]! * receptive, fanOut: shape[0]! * receptive };
@@ -74,6 +75,7 @@ export function normal(mean: number, std: number, seed: number): InitializerFunc
  * ```
  */
 export function glorotUniform(seed: number): InitializerFunction {
+  expectNumber('glorotUniform', 'seed', seed, { kind: 'integer', min: 0, max: 2 ** 32 - 1 });
   return (shape, dtype) => {
     const { fanIn, fanOut } = fans(shape);
     const a = Math.sqrt(6 / (fanIn + fanOut));
@@ -92,6 +94,7 @@ export function glorotUniform(seed: number): InitializerFunction {
  * ```
  */
 export function glorotNormal(seed: number): InitializerFunction {
+  expectNumber('glorotNormal', 'seed', seed, { kind: 'integer', min: 0, max: 2 ** 32 - 1 });
   return (shape, dtype) => {
     const { fanIn, fanOut } = fans(shape);
     return normalInit(0, Math.sqrt(2 / (fanIn + fanOut)), seed)(shape, dtype);
@@ -109,6 +112,7 @@ export function glorotNormal(seed: number): InitializerFunction {
  * ```
  */
 export function heNormal(seed: number): InitializerFunction {
+  expectNumber('heNormal', 'seed', seed, { kind: 'integer', min: 0, max: 2 ** 32 - 1 });
   return (shape, dtype) => normalInit(0, Math.sqrt(2 / fans(shape).fanIn), seed)(shape, dtype);
 }
 
@@ -123,6 +127,7 @@ export function heNormal(seed: number): InitializerFunction {
  * ```
  */
 export function heUniform(seed: number): InitializerFunction {
+  expectNumber('heUniform', 'seed', seed, { kind: 'integer', min: 0, max: 2 ** 32 - 1 });
   return (shape, dtype) => {
     const a = Math.sqrt(6 / fans(shape).fanIn);
     return uniformInit(-a, a, seed)(shape, dtype);

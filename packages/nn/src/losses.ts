@@ -1,10 +1,16 @@
-import type { Node } from '@chainrule/graph';
+import { expectNode, type Node } from '@chainrule/graph';
 
 /**
  * Per-example losses ℓ(y, ŷ) from the lecture, each returning one value per example (shape
  * [batch]); {@link empiricalRisk} averages them. Targets y are one-hot rows (multi-class) or 0/1
  * columns (binary); predictions are probabilities ŷ or logits z as each name says.
  */
+
+/** Checks a loss's operands: two nodes of one graph. */
+function operands(fn: string, names: readonly [string, string], a: unknown, b: unknown): void {
+  const first = expectNode(fn, names[0], a);
+  expectNode(fn, names[1], b, first.graph);
+}
 
 /** Sums over the last (class) axis, leaving one value per example. */
 const perExample = (v: Node): Node => v.sum(-1);
@@ -21,6 +27,7 @@ const perExample = (v: Node): Node => v.sum(-1);
  * ```
  */
 export function squaredLoss(prediction: Node, target: Node): Node {
+  operands('squaredLoss', ['prediction', 'target'], prediction, target);
   return perExample(prediction.sub(target).square());
 }
 
@@ -38,6 +45,7 @@ export function squaredLoss(prediction: Node, target: Node): Node {
  * ```
  */
 export function binaryCrossEntropy(probability: Node, target: Node): Node {
+  operands('binaryCrossEntropy', ['probability', 'target'], probability, target);
   const g = probability.graph;
   // 0 · log 0 = 0 on the side the target rules out (where, not a product, so no NaN)
   const positive = g.where(target.greater(0), target.mul(probability.log()), 0);
@@ -58,6 +66,7 @@ export function binaryCrossEntropy(probability: Node, target: Node): Node {
  * ```
  */
 export function binaryCrossEntropyFromLogits(logit: Node, target: Node): Node {
+  operands('binaryCrossEntropyFromLogits', ['logit', 'target'], logit, target);
   return perExample(logit.softplus().sub(target.mul(logit)));
 }
 
@@ -73,6 +82,7 @@ export function binaryCrossEntropyFromLogits(logit: Node, target: Node): Node {
  * ```
  */
 export function crossEntropy(probability: Node, target: Node): Node {
+  operands('crossEntropy', ['probability', 'target'], probability, target);
   return perExample(probability.graph.where(target.greater(0), target.mul(probability.log()), 0).neg());
 }
 
@@ -89,6 +99,7 @@ export function crossEntropy(probability: Node, target: Node): Node {
  * ```
  */
 export function crossEntropyFromLogits(logits: Node, target: Node): Node {
+  operands('crossEntropyFromLogits', ['logits', 'target'], logits, target);
   return perExample(logits.logSoftmax(-1).mul(target).neg());
 }
 
@@ -105,6 +116,7 @@ export function crossEntropyFromLogits(logits: Node, target: Node): Node {
  * ```
  */
 export function klDivergence(probability: Node, target: Node): Node {
+  operands('klDivergence', ['probability', 'target'], probability, target);
   return perExample(target.graph.where(target.greater(0), target.mul(target.log().sub(probability.log())), 0));
 }
 
@@ -122,6 +134,7 @@ export function klDivergence(probability: Node, target: Node): Node {
  * ```
  */
 export function misclassification(prediction: Node, target: Node): Node {
+  operands('misclassification', ['prediction', 'target'], prediction, target);
   if (prediction.shape[prediction.rank - 1] === 1) {
     return perExample(target.sub(0.5).mul(prediction.sub(0.5)).less(0));
   }
@@ -141,6 +154,7 @@ export function misclassification(prediction: Node, target: Node): Node {
  * ```
  */
 export function misclassificationFromLogits(logits: Node, target: Node): Node {
+  operands('misclassificationFromLogits', ['logits', 'target'], logits, target);
   if (logits.shape[logits.rank - 1] === 1) return perExample(target.sub(0.5).mul(logits).less(0));
   return topClassMissed(logits, target);
 }
@@ -163,6 +177,8 @@ function topClassMissed(prediction: Node, target: Node): Node {
  * ```
  */
 export function empiricalRisk(losses: Node, regularization?: Node): Node {
+  expectNode('empiricalRisk', 'losses', losses);
+  if (regularization !== undefined) expectNode('empiricalRisk', 'regularization', regularization, losses.graph);
   const risk = losses.mean();
   return regularization === undefined ? risk : risk.add(regularization);
 }

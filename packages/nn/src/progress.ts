@@ -1,4 +1,5 @@
 import { platform } from '#platform';
+import { expectNumber, expectString } from '@chainrule/graph';
 
 /**
  * How training reports progress: a live bar, one line per epoch, or nothing.
@@ -9,6 +10,8 @@ import { platform } from '#platform';
  * ```
  */
 export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
+
+const PROGRESS_MODES: readonly ProgressMode[] = ['auto', 'bar', 'lines', 'none'];
 
 /**
  * Reports the batches of one epoch and a summary line at its end.
@@ -51,6 +54,9 @@ export interface ProgressReporter {
  * ```
  */
 export function epochProgress(mode: ProgressMode, epoch: number, total: number): ProgressReporter {
+  expectString('epochProgress', 'mode', mode, PROGRESS_MODES);
+  expectNumber('epochProgress', 'epoch', epoch, { kind: 'integer', min: 0 });
+  expectNumber('epochProgress', 'total', total, { kind: 'integer', min: 0 });
   const { terminal } = platform;
   if (mode === 'bar' || (mode === 'auto' && terminal.interactive)) {
     const bar = terminal.bar(`epoch ${epoch} [{bar}] {value}/{total} batches | loss {loss}`, total);

@@ -1,11 +1,11 @@
-import { ChainruleError, ExecutionError, Graph, InferenceModel, Tensor, modelToJSON, randomStream, type DType, type Executable, type ModelJSON, type Node, type RunState } from '@chainrule/graph';
+import { ArgumentError, ChainruleError, describeValue, ExecutionError, expectArray, expectBoolean, expectFunction, expectNumber, expectOptions, expectString, expectTensor, Graph, InferenceModel, modelToJSON, randomStream, Tensor, type DType, type Executable, type ModelJSON, type Node, type RunState } from '@chainrule/graph';
 import { minimize, type Minimization, type UpdateRule } from '@chainrule/optim';
 import { platform } from '#platform';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { Augmentation } from './augment.js';
 import { averageOutputs, type Averaging } from './averaging.js';
-import { batches, exampleCount, type Dataset } from './data.js';
-import type { Model } from './layers/sequential.js';
+import { batches, exampleCount, expectDataset, type Dataset } from './data.js';
+import { Model } from './layers/sequential.js';
 import { empiricalRisk } from './losses.js';
 import { epochProgress, type ProgressMode } from './progress.js';
 
@@ -262,6 +262,7 @@ export class Trainer {
    *   `evaluateAt` names an average the rule does not keep.
    */
   constructor(options: TrainerOptions) {
+    checkTrainerOptions(options);
     const dtype = options.dtype ?? 'float64';
     this.seed = options.seed ?? 1;
     this.checksNumerics = options.checkNumerics === true;
@@ -299,6 +300,7 @@ export class Trainer {
    * ```
    */
   step(batch: Dataset): number {
+    expectDataset('Trainer.step', 'batch', batch);
     return this.trainStep({ x: batch.x, y: batch.y })[0]!.item();
   }
 
@@ -315,6 +317,8 @@ export class Trainer {
    * ```
    */
   evaluate(data: Dataset, batchSize = 1024): Record<string, number> {
+    expectDataset('Trainer.evaluate', 'data', data);
+    expectNumber('Trainer.evaluate', 'batchSize', batchSize, { kind: 'integer', min: 1 });
     const totals = new Array<number>(1 + this.metricNames.length).fill(0);
     const m = exampleCount(data);
     for (const b of batches(data, { batchSize })) {
@@ -336,6 +340,7 @@ export class Trainer {
    * ```
    */
   predict(x: Tensor): Tensor {
+    expectTensor('Trainer.predict', 'x', x);
     return this.predictRun({ x })[0]!;
   }
 
@@ -399,11 +404,13 @@ export class Trainer {
    * ```
    */
   fit(train: Dataset, options: FitOptions): EpochRecord[] {
-    const { epochs, batchSize, shuffleSeed = 1, validation, earlyStopping, callbacks = [], progress = 'auto', augmentation, divergence = {} } = options;
+    expectDataset('fit', 'train', train);
+    const { epochs, batchSize, shuffleSeed = 1, validation, earlyStopping, callbacks = [], progress = 'auto', augmentation, divergence = {} } = checkFitOptions(options);
     const factor = divergence === false ? Infinity : (divergence.factor ?? 1e6);
     if (!(factor > 1)) throw new ChainruleError(`fit: divergence.factor must be a number > 1, got ${String(factor)}`);
     let firstLoss: number | undefined;
     if (earlyStopping && !validation) throw new ChainruleError('fit: early stopping needs validation data');
+    if (!Number.isSafeInteger(this.epoch) || this.epoch < 0) throw new ChainruleError(`fit: the trainer's epoch is ${describeValue(this.epoch)}, not a count of completed epochs`);
     if (augmentation !== undefined && (typeof augmentation.apply !== 'function' || (augmentation.per !== undefined && augmentation.per !== 'batch' && augmentation.per !== 'epoch'))) {
       throw new ChainruleError("fit: augmentation must be { apply: (batch, context) => batch, per?: 'batch' | 'epoch' }");
     }
@@ -521,12 +528,14 @@ export class Trainer {
    * ```
    */
   save(path: string): void {
+    if (!Number.isSafeInteger(this.epoch) || this.epoch < 0) throw new ChainruleError(`save: the trainer's epoch is ${describeValue(this.epoch)}, not a count of completed epochs`);
     saveCheckpoint(this.graph, path, { epoch: this.epoch });
   }
 
   /**
    * Restores a checkpoint saved by a trainer set up the same way; training then continues exactly
-   * as if it had not stopped. A corrupt or mismatched file changes nothing.
+   * as if it had not stopped. A corrupt or mismatched file changes nothing, nor does one whose
+   * epoch or step counter is not a non-negative integer.
    *
    * @param path - the checkpoint file.
    * @throws ChainruleError naming the mismatch.
@@ -537,8 +546,8 @@ export class Trainer {
    * ```
    */
   load(path: string): void {
-    const { epoch } = loadCheckpoint(this.graph, path);
-    this.epoch = epoch ?? 0;
+    const { epoch = 0 } = loadCheckpoint(this.graph, path, { counters: [this.update.step.name!] });
+    this.epoch = epoch;
   }
 }
 
@@ -569,4 +578,46 @@ export function loadModel(path: string): InferenceModel {
     throw new ChainruleError(`model ${path}: cannot be read (${(e as Error).message})`, { cause: e });
   }
   return InferenceModel.fromJSON(text);
+}
+
+/** Checks a trainer's options for JavaScript callers (the constructor's one argument). */
+function checkTrainerOptions(options: TrainerOptions): void {
+  const fn = 'Trainer';
+  if (options === undefined) throw new ArgumentError(fn, 'options', 'an object { model, inputUnits, targetUnits, loss, rule, … }', options);
+  const o = expectOptions(fn, 'options', options);
+  if (!(o['model'] instanceof Model)) throw new ArgumentError(fn, 'options.model', 'a model (such as sequential([...]))', o['model']);
+  expectNumber(fn, 'options.inputUnits', o['inputUnits'], { kind: 'integer', min: 1 });
+  expectNumber(fn, 'options.targetUnits', o['targetUnits'], { kind: 'integer', min: 1 });
+  expectFunction(fn, 'options.loss', o['loss']);
+  const rule = o['rule'] as { name?: unknown; apply?: unknown } | null | undefined;
+  if (typeof rule !== 'object' || rule === null || typeof rule.name !== 'string' || typeof rule.apply !== 'function') {
+    throw new ArgumentError(fn, 'options.rule', 'an update rule (such as adam())', o['rule']);
+  }
+  if (o['regularization'] !== undefined) expectFunction(fn, 'options.regularization', o['regularization']);
+  if (o['metrics'] !== undefined) {
+    for (const [name, metric] of Object.entries(expectOptions(fn, 'options.metrics', o['metrics']))) expectFunction(fn, `options.metrics.${name}`, metric);
+  }
+  if (o['seed'] !== undefined) expectNumber(fn, 'options.seed', o['seed'], { kind: 'integer', min: 0, max: 2 ** 32 - 1 });
+  if (o['dtype'] !== undefined) expectString(fn, 'options.dtype', o['dtype'], ['float64', 'float32']);
+  if (o['executor'] !== undefined) expectString(fn, 'options.executor', o['executor'], ['interpreter', 'compiled']);
+}
+
+/** Checks the options of fit for JavaScript callers: counts are non-negative integers, and so on. */
+function checkFitOptions(options: FitOptions): FitOptions {
+  const fn = 'fit';
+  if (options === undefined) throw new ArgumentError(fn, 'options', 'an object { epochs, batchSize, … }', options);
+  const o = expectOptions(fn, 'options', options);
+  expectNumber(fn, 'options.epochs', o['epochs'], { kind: 'integer', min: 0 });
+  expectNumber(fn, 'options.batchSize', o['batchSize'], { kind: 'integer', min: 1 });
+  if (o['shuffleSeed'] !== undefined && o['shuffleSeed'] !== null) expectNumber(fn, 'options.shuffleSeed', o['shuffleSeed'], { kind: 'integer', min: 0, max: 2 ** 32 - 1 });
+  if (o['validation'] !== undefined) expectDataset(fn, 'options.validation', o['validation']);
+  if (o['earlyStopping'] !== undefined) {
+    const e = expectOptions(fn, 'options.earlyStopping', o['earlyStopping']);
+    expectNumber(fn, 'options.earlyStopping.patience', e['patience'], { kind: 'integer', min: 1 });
+    if (e['minDelta'] !== undefined) expectNumber(fn, 'options.earlyStopping.minDelta', e['minDelta'], { min: 0 });
+    if (e['restoreBest'] !== undefined) expectBoolean(fn, 'options.earlyStopping.restoreBest', e['restoreBest']);
+  }
+  if (o['callbacks'] !== undefined) expectArray(fn, 'options.callbacks', o['callbacks'], 'functions').forEach((c, i) => expectFunction(fn, `options.callbacks[${i}]`, c));
+  if (o['progress'] !== undefined) expectString(fn, 'options.progress', o['progress'], ['auto', 'bar', 'lines', 'none']);
+  return options;
 }

@@ -1,86 +1,12 @@
-import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ChainruleError, tensor, uniformInit, zeros } from '@chainrule/graph';
-import {
-  Trainer,
-  batches,
-  checkpointToText,
-  binaryCrossEntropyFromLogits,
-  crossEntropyFromLogits,
-  dense,
-  dropout,
-  misclassification,
-  restoreCheckpoint,
-  saveCheckpoint,
-  sequential,
-  type CheckpointJSON,
-  type Dataset,
-  type EpochRecord,
-  type Layer,
-} from '@chainrule/nn';
-import { adam, sgd, type UpdateRule } from '@chainrule/optim';
-import { temporaryFolder } from './files.js';
-import { expectSameState, snapshot, type GraphState } from './helpers.js';
-
-// The checkpoint writer's file calls pass through these hooks, so the tests can look at the disk
-// at the moment of the rename and simulate a failing write.
-const fsHooks = vi.hoisted(() => ({
-  beforeWrite: undefined as undefined | ((path: string, data: string) => void),
-  beforeRename: undefined as undefined | ((from: string, to: string) => void),
-  writes: [] as string[],
-}));
-vi.mock('node:fs', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs')>();
-  return {
-    ...real,
-    writeFileSync: (...args: Parameters<typeof real.writeFileSync>) => {
-      fsHooks.writes.push(String(args[0]));
-      fsHooks.beforeWrite?.(String(args[0]), String(args[1]));
-      return real.writeFileSync(...args);
-    },
-    renameSync: (...args: Parameters<typeof real.renameSync>) => {
-      fsHooks.beforeRename?.(String(args[0]), String(args[1]));
-      return real.renameSync(...args);
-    },
-  };
-});
+import { describe, expect, it } from 'vitest';
+import { ChainruleError, tensor } from '@chainrule/graph';
+import { Trainer, batches, binaryCrossEntropyFromLogits, dense, dropout, sequential, type Dataset, type EpochRecord } from '@chainrule/nn';
+import { adam, sgd } from '@chainrule/optim';
+import { expectSameState, snapshot } from './helpers.js';
+import { TRAIN, VALIDATION, expectSameTrainerState, makeTrainer, quiet, sameNumbers, stateOf } from './trainer-fixtures.js';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures.
-
-/** m points in [−1, 1]², class 1 where x₀·x₁ > 0, one-hot targets. */
-function quadrants(m: number, seed: number): Dataset {
-  const x = uniformInit(-1, 1, seed)([m, 2], 'float64');
-  const y = zeros([m, 2]);
-  for (let i = 0; i < m; i++) y.data[2 * i + (x.data[2 * i]! * x.data[2 * i + 1]! > 0 ? 1 : 0)] = 1;
-  return { x, y };
-}
-
-const TRAIN = quadrants(40, 3);
-const VALIDATION = quadrants(20, 4);
-
-interface Setup {
-  readonly layers?: () => Layer[];
-  readonly rule?: () => UpdateRule;
-  readonly seed?: number;
-}
-
-/** A trainer with dropout and Adam (so checkpoints must carry masks and moments). */
-function makeTrainer({ layers, rule, seed = 1 }: Setup = {}): Trainer {
-  return new Trainer({
-    model: sequential(layers?.() ?? [dense(8, { activation: 'tanh' }), dropout(0.8), dense(2)]),
-    inputUnits: 2,
-    targetUnits: 2,
-    loss: crossEntropyFromLogits,
-    rule: rule?.() ?? adam({ lr: 0.05 }),
-    metrics: { error: misclassification },
-    seed,
-  });
-}
-
-const quiet = { progress: 'none' } as const;
 
 /**
  * A problem whose validation loss must rise: a logistic unit z = w x + b fitted by full-batch
@@ -97,15 +23,6 @@ function flipped() {
   return { train, validation, trainer, fit: { batchSize: 6, shuffleSeed: null, ...quiet } };
 }
 
-/** A trainer's whole state: variables, random counters and completed epochs. */
-const stateOf = (t: Trainer): GraphState & { epoch: number } => ({ ...snapshot(t.graph), epoch: t.epoch });
-
-function expectSameTrainerState(actual: Trainer, expected: GraphState & { epoch: number }): void {
-  expectSameState(snapshot(actual.graph), expected);
-  expect(actual.epoch).toBe(expected.epoch);
-}
-
-const sameNumbers = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 
 // ---------------------------------------------------------------------------------------------
 
@@ -177,6 +94,27 @@ describe('fit', () => {
     expect(sameNumbers(a.history.map((r) => r.loss), b.history.map((r) => r.loss))).toBe(true);
     expect(a.history.map((r) => r.validation)).toEqual(b.history.map((r) => r.validation));
     expect(sameNumbers(Array.from(a.trainer.graph.getVariable('dense1/W').data), Array.from(c.trainer.graph.getVariable('dense1/W').data))).toBe(false);
+  });
+});
+
+describe('fit checks its options (JavaScript callers)', () => {
+  it('counts are integers: a fractional, negative or huge epoch count is refused, not rounded', () => {
+    for (const epochs of [1.5, -3, 1e300, NaN, '4']) {
+      expect(() => makeTrainer().fit(TRAIN, { epochs: epochs as number, batchSize: 8, ...quiet }), String(epochs)).toThrow(/^fit: options\.epochs must be an integer ≥ 0/);
+    }
+    expect(() => makeTrainer().fit(TRAIN, { epochs: 1, batchSize: 0, ...quiet })).toThrow('fit: options.batchSize must be an integer ≥ 1, got 0');
+    expect(() => makeTrainer().fit(TRAIN, { epochs: 1, batchSize: 8, earlyStopping: { patience: 0 }, validation: VALIDATION, ...quiet })).toThrow(
+      'fit: options.earlyStopping.patience must be an integer ≥ 1, got 0',
+    );
+    const trainer = makeTrainer();
+    trainer.epoch = 1.5;
+    expect(() => trainer.fit(TRAIN, { epochs: 4, batchSize: 8, ...quiet })).toThrow("fit: the trainer's epoch is 1.5, not a count of completed epochs");
+  });
+
+  it('the data and the trainer options', () => {
+    expect(() => makeTrainer().fit({ x: TRAIN.x } as Dataset, { epochs: 1, batchSize: 8, ...quiet })).toThrow('fit: train.y must be a Tensor, got undefined');
+    expect(() => new Trainer({ inputUnits: 2 } as never)).toThrow('Trainer: options.model must be a model (such as sequential([...])), got undefined');
+    expect(() => makeTrainer().evaluate(VALIDATION, 0)).toThrow('Trainer.evaluate: batchSize must be an integer ≥ 1, got 0');
   });
 });
 
@@ -254,246 +192,6 @@ describe('callbacks', () => {
       ...quiet,
     });
     expect(calls).toEqual(['first 1', 'second 1', 'first 2', 'second 2']);
-  });
-});
-
-// ---------------------------------------------------------------------------------------------
-// Checkpoints.
-
-describe('checkpoints', () => {
-  let folder: ReturnType<typeof temporaryFolder>;
-  beforeEach(() => {
-    folder = temporaryFolder('trainer');
-    fsHooks.writes.length = 0;
-  });
-  afterEach(() => {
-    fsHooks.beforeWrite = undefined;
-    fsHooks.beforeRename = undefined;
-    folder.cleanup();
-  });
-  const fit = (t: Trainer, epochs: number): EpochRecord[] => t.fit(TRAIN, { epochs, batchSize: 8, validation: VALIDATION, ...quiet });
-
-  it('a checkpoint is text: saveCheckpoint writes exactly checkpointToText, and restoreCheckpoint reads it back', () => {
-    const trained = makeTrainer();
-    fit(trained, 2);
-    const path = join(folder.dir, 'run.ckpt.json');
-    saveCheckpoint(trained.graph, path, { epoch: 2 });
-    const text = checkpointToText(trained.graph, { epoch: 2 });
-    expect(fs.readFileSync(path, 'utf8')).toBe(text);
-    const copy = makeTrainer();
-    expect(restoreCheckpoint(copy.graph, text)).toEqual({ epoch: 2 });
-    expectSameState(snapshot(copy.graph), snapshot(trained.graph));
-    const damaged = text.replace(/"progress":\{"epoch":2\}/, '"progress":{"epoch":3}');
-    expect(damaged).not.toBe(text);
-    expect(() => restoreCheckpoint(copy.graph, damaged, 'the saved run')).toThrow(/^the saved run: is damaged/);
-  });
-
-  it('4 epochs straight = 2 epochs, save, a new trainer, load, 2 more epochs — bit for bit (dropout masks and Adam state included)', () => {
-    const straight = makeTrainer();
-    const all = fit(straight, 4);
-
-    const first = makeTrainer();
-    fit(first, 2);
-    const saved = stateOf(first);
-    const path = join(folder.dir, 'run.ckpt.json');
-    first.save(path);
-
-    const resumed = makeTrainer();
-    resumed.load(path);
-    expectSameTrainerState(resumed, saved);
-    const rest = fit(resumed, 4);
-    expect(rest.map((r) => r.epoch)).toEqual([3, 4]);
-    expect(sameNumbers(rest.map((r) => r.loss), all.slice(2).map((r) => r.loss))).toBe(true);
-    expect(rest.map((r) => r.validation)).toEqual(all.slice(2).map((r) => r.validation));
-    expectSameTrainerState(resumed, stateOf(straight));
-
-    // The comparison is sensitive to both: the masks have advanced and Adam has moments.
-    expect(Object.values(saved.random).every((n) => n > 0)).toBe(true);
-    expect([...saved.variables.keys()].filter((k) => k.includes('adam')).length).toBe(8);
-    const withoutRandom = makeTrainer();
-    withoutRandom.load(path);
-    withoutRandom.graph.setRandomState(Object.fromEntries(Object.keys(saved.random).map((k) => [Number(k), 0])));
-    fit(withoutRandom, 4);
-    expect(sameNumbers(Array.from(withoutRandom.graph.getVariable('dense1/W').data), Array.from(straight.graph.getVariable('dense1/W').data))).toBe(false);
-    const withoutMoments = makeTrainer();
-    withoutMoments.load(path);
-    for (const name of saved.variables.keys()) if (name.includes('adam')) withoutMoments.graph.setVariable(name, zeros(saved.variables.get(name)!.shape as number[]));
-    fit(withoutMoments, 4);
-    expect(sameNumbers(Array.from(withoutMoments.graph.getVariable('dense1/W').data), Array.from(straight.graph.getVariable('dense1/W').data))).toBe(false);
-  });
-
-  it('is written atomically: a temporary file in the same folder, renamed over the target', () => {
-    const trainer = makeTrainer();
-    const path = join(folder.dir, 'ckpt.json');
-    trainer.save(path);
-    const old = fs.readFileSync(path, 'utf8');
-    fit(trainer, 1);
-    let checked = false;
-    fsHooks.beforeRename = (from, to) => {
-      // At the moment of the rename the target still holds the old, complete checkpoint and the
-      // new one is complete in a sibling file.
-      expect(to).toBe(path);
-      expect(join(from, '..')).toBe(folder.dir);
-      expect(from).not.toBe(path);
-      expect(fs.readFileSync(path, 'utf8')).toBe(old);
-      const incoming = JSON.parse(fs.readFileSync(from, 'utf8')) as CheckpointJSON;
-      expect(incoming.progress).toEqual({ epoch: 1 });
-      expect(fs.readdirSync(folder.dir).sort()).toEqual([path, from].map((p) => p.slice(folder.dir.length + 1)).sort());
-      checked = true;
-    };
-    trainer.save(path);
-    expect(checked).toBe(true);
-    expect(fsHooks.writes).not.toContain(path);
-    expect(fs.readdirSync(folder.dir)).toEqual(['ckpt.json']);
-    const fresh = makeTrainer();
-    fresh.load(path);
-    expectSameTrainerState(fresh, stateOf(trainer));
-  });
-
-  it('a write that fails midway leaves the previous checkpoint intact and no temporary file behind', () => {
-    const trainer = makeTrainer();
-    fit(trainer, 1);
-    const path = join(folder.dir, 'ckpt.json');
-    trainer.save(path);
-    const old = fs.readFileSync(path, 'utf8');
-    const atOne = stateOf(trainer);
-    fit(trainer, 2);
-    fsHooks.beforeWrite = (file, data) => {
-      fs.appendFileSync(file, data.slice(0, 100)); // part of it reaches the disk, then the disk is full
-      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-    };
-    expect(() => trainer.save(path)).toThrow(/ENOSPC/);
-    fsHooks.beforeWrite = undefined;
-    expect(fs.readFileSync(path, 'utf8')).toBe(old);
-    const fresh = makeTrainer();
-    fresh.load(path);
-    expectSameTrainerState(fresh, atOne);
-    expect(fs.readdirSync(folder.dir)).toEqual(['ckpt.json']);
-  });
-
-  // -------------------------------------------------------------------------------------------
-  // Corrupt or mismatched checkpoints: rejected with a ChainruleError naming the problem, nothing
-  // changed. The trainer has trained 1 epoch; the checkpoint holds 2, so a partial load would show.
-
-  /** A saved checkpoint (2 epochs) as parsed JSON, and a trainer at 1 epoch to load it into. */
-  function scenario() {
-    const source = makeTrainer();
-    fit(source, 2);
-    const good = join(folder.dir, 'good.json');
-    source.save(good);
-    const target = makeTrainer();
-    fit(target, 1);
-    return { target, text: fs.readFileSync(good, 'utf8'), json: JSON.parse(fs.readFileSync(good, 'utf8')) as Record<string, unknown> & CheckpointJSON };
-  }
-
-  /** The file with its checksum recomputed, as a writer of valid files would: only the content is wrong. */
-  function resealed(file: Record<string, unknown>): string {
-    const { checksum: _, ...body } = file;
-    return JSON.stringify({ ...body, checksum: createHash('sha256').update(JSON.stringify(body)).digest('hex') });
-  }
-
-  function expectRejected(target: Trainer, content: string | null, message: RegExp): void {
-    const path = join(folder.dir, 'bad.json');
-    if (content !== null) fs.writeFileSync(path, content);
-    const before = stateOf(target);
-    let error: unknown;
-    try {
-      target.load(path);
-    } catch (e) {
-      error = e;
-    }
-    // Soft assertions: a failure reports every broken promise at once (type, message, state).
-    expect.soft(error).toBeInstanceOf(ChainruleError);
-    expect.soft(String((error as Error | undefined)?.message)).toMatch(message);
-    expect.soft(String((error as Error | undefined)?.message)).toMatch(/nothing was changed/);
-    expect.soft(() => expectSameTrainerState(target, before)).not.toThrow();
-  }
-
-  it('the unmodified file loads (the scenario is sound)', () => {
-    const { target, text } = scenario();
-    const path = join(folder.dir, 'copy.json');
-    fs.writeFileSync(path, text);
-    target.load(path);
-    expect(target.epoch).toBe(2);
-    expect(resealed(JSON.parse(text) as Record<string, unknown>)).toBe(text);
-  });
-
-  it('a missing file', () => {
-    expectRejected(scenario().target, null, /cannot be read/);
-  });
-
-  it('truncated JSON', () => {
-    const { target, text } = scenario();
-    expectRejected(target, text.slice(0, Math.floor(text.length / 2)), /cannot be read as JSON/);
-    expectRejected(target, '', /cannot be read as JSON/);
-  });
-
-  it('an edited number: the checksum does not match', () => {
-    const { target, text, json } = scenario();
-    const value = (json.variables['dense1/W']!.data as number[])[0]!;
-    const edited = text.replace(JSON.stringify(value), JSON.stringify(value + 0.5));
-    expect(edited).not.toBe(text);
-    expectRejected(target, edited, /checksum does not match/);
-    expectRejected(target, text.replace(/"checksum":"[0-9a-f]+"/, '"checksum":"0000"'), /checksum does not match/);
-  });
-
-  it('a variable missing', () => {
-    const { target, json } = scenario();
-    const { 'dense1/b': _, ...variables } = json.variables;
-    expectRejected(target, resealed({ ...json, variables }), /lacks variable 'dense1\/b'/);
-    const { 'optim/adam.q/dense2/W': __, ...noMoment } = json.variables;
-    expectRejected(target, resealed({ ...json, variables: noMoment }), /lacks variable 'optim\/adam\.q\/dense2\/W'/);
-  });
-
-  it('an extra variable', () => {
-    const { target, json } = scenario();
-    const variables = { ...json.variables, 'dense3/W': json.variables['dense2/W']! };
-    expectRejected(target, resealed({ ...json, variables }), /holds variable 'dense3\/W', which this graph does not have/);
-  });
-
-  it('a variable of the wrong shape or dtype', () => {
-    const { target, json } = scenario();
-    const W = json.variables['dense1/W']!;
-    const transposed = { ...json.variables, 'dense1/W': { ...W, shape: [2, 8] } };
-    expectRejected(target, resealed({ ...json, variables: transposed }), /variable 'dense1\/W' is float64 \[2,8\] there but float64 \[8,2\] here/);
-    const single = { ...json.variables, 'dense1/W': { ...W, dtype: 'float32', data: (W.data as number[]).map(Math.fround) } };
-    expectRejected(target, resealed({ ...json, variables: single }), /variable 'dense1\/W' is float32 \[8,2\] there but float64 \[8,2\] here/);
-    const short = { ...json.variables, 'dense1/W': { ...W, data: (W.data as number[]).slice(1) } };
-    expectRejected(target, resealed({ ...json, variables: short }), /dense1\/W.*holds 16 elements but data has 15/);
-  });
-
-  it('the wrong format or version', () => {
-    const { target, json } = scenario();
-    expectRejected(target, resealed({ ...json, format: 'chainrule.graph' }), /is not a chainrule checkpoint/);
-    expectRejected(target, resealed({ ...json, version: 2 }), /is not a chainrule checkpoint/);
-    expectRejected(target, '[1, 2, 3]', /is not a chainrule checkpoint/);
-    expectRejected(target, 'null', /is not a chainrule checkpoint/);
-    expectRejected(target, '"chainrule.checkpoint"', /is not a chainrule checkpoint/);
-  });
-
-  it('a checkpoint of another model: other shapes, or other random nodes', () => {
-    const { target } = scenario();
-    const wider = makeTrainer({ layers: () => [dense(9, { activation: 'tanh' }), dropout(0.8), dense(2)] });
-    const widerPath = join(folder.dir, 'wider.json');
-    wider.save(widerPath);
-    expectRejected(target, fs.readFileSync(widerPath, 'utf8'), /variable 'dense1\/W' is float64 \[9,2\] there but float64 \[8,2\] here/);
-    // No dropout: the same variables, but no random node to restore.
-    const plain = makeTrainer({ layers: () => [dense(8, { activation: 'tanh' }), dense(2)] });
-    fit(plain, 1);
-    const plainPath = join(folder.dir, 'plain.json');
-    plain.save(plainPath);
-    expectRejected(target, fs.readFileSync(plainPath, 'utf8'), /saved from a graph with other random nodes/);
-  });
-
-  it('a well-sealed file whose variables field is not an object', () => {
-    const { target, json } = scenario();
-    expectRejected(target, resealed({ ...json, variables: null }), /variables/);
-  });
-
-  it('a well-sealed file with an invalid random run count changes nothing', () => {
-    const { target, json } = scenario();
-    const random = Object.fromEntries(Object.keys(json.random).map((k) => [k, -1]));
-    expectRejected(target, resealed({ ...json, random }), /run count/);
   });
 });
 

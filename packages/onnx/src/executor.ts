@@ -1,11 +1,15 @@
 import type ort from 'onnxruntime-node';
 import {
+  ArgumentError,
   ExecutionError,
   Tensor,
   bindFeeds,
   bindShape,
   describeNode,
   drawFor,
+  expectArray,
+  expectNumber,
+  expectString,
   feedMap,
   getOp,
   type Feeds,
@@ -129,7 +133,8 @@ const fromOrt = (t: ort.Tensor): Tensor => new Tensor((t.data as Float64Array | 
  * ```
  */
 export async function compileOnnx(graph: Graph, options: OnnxExecutableOptions): Promise<OnnxExecutable> {
-  const { bytes, request, externals } = exportModel(graph, options);
+  const { bytes, request, externals } = exportModel(graph, options, 'compileOnnx');
+  checkSessionOptions(options);
   const runtime = await onnxRuntime();
   const session = await runtime.InferenceSession.create(bytes, {
     executionProviders: (options.executionProviders ?? ['cpu']) as ort.InferenceSession.ExecutionProviderConfig[],
@@ -177,4 +182,17 @@ export async function compileOnnx(graph: Graph, options: OnnxExecutableOptions):
     model: bytes,
     release: () => session.release(),
   });
+}
+
+/** Checks the options compileOnnx passes on to ONNX Runtime, for JavaScript callers. */
+function checkSessionOptions(options: OnnxExecutableOptions): void {
+  const fn = 'compileOnnx';
+  const { intraOpNumThreads, executionProviders, graphOptimizationLevel, state } = options;
+  if (intraOpNumThreads !== undefined) expectNumber(fn, 'options.intraOpNumThreads', intraOpNumThreads, { kind: 'integer', min: 0 });
+  if (executionProviders !== undefined) expectArray(fn, 'options.executionProviders', executionProviders, 'execution providers');
+  if (graphOptimizationLevel !== undefined) expectString(fn, 'options.graphOptimizationLevel', graphOptimizationLevel, ['disabled', 'basic', 'extended', 'all']);
+  const s = state as Partial<RunState> | null | undefined;
+  if (s !== undefined && (typeof s !== 'object' || s === null || typeof s.variable !== 'function' || typeof s.commit !== 'function' || typeof s.randomRuns !== 'function')) {
+    throw new ArgumentError(fn, 'options.state', 'a RunState (such as graph.state)', state);
+  }
 }

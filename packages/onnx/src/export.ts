@@ -1,4 +1,4 @@
-import { VERSION as GRAPH_VERSION, describeNode, prepareRequest, type Graph, type Node, type PreparedRequest, type Updates } from '@chainrule/graph';
+import { ArgumentError, VERSION as GRAPH_VERSION, describeNode, expectGraph, expectOptions, expectString, prepareRequest, type Graph, type Node, type PreparedRequest, type Updates } from '@chainrule/graph';
 import { OnnxBuilder, type DimSource, type External } from './builder.js';
 import { loweringOf } from './lower/registry.js';
 import { encodeModel, valueInfo, type ModelProto } from './proto.js';
@@ -72,7 +72,12 @@ export interface ExportedModel {
 }
 
 /** Exports one request as an ONNX model; see {@link toONNX}. */
-export function exportModel(graph: Graph, options: ToOnnxOptions): ExportedModel {
+export function exportModel(graph: Graph, options: ToOnnxOptions, fn = 'toONNX'): ExportedModel {
+  expectGraph(fn, 'graph', graph);
+  if (options === undefined) throw new ArgumentError(fn, 'options', 'an object such as { outputs: [y] }', options);
+  const given = expectOptions(fn, 'options', options);
+  if (!Array.isArray(given['outputs'])) throw new ArgumentError(fn, 'options.outputs', 'an array of nodes', given['outputs']);
+  if (given['name'] !== undefined) expectString(fn, 'options.name', given['name']);
   const request = prepareRequest(graph, options.outputs, options.updates);
   // A symbolic dimension's size is read at run time from the first fed input that has it.
   const dimSources = new Map<string, DimSource>();

@@ -120,4 +120,26 @@ describe('requests that cannot be exported', () => {
     expect(() => toONNX(g, { outputs: [new Graph().input('y', [1])] })).toThrow(new ChainruleError('outputs[0] is not a node of this graph'));
     await expect(compileOnnx(g, { outputs: [x], updates: [[x, x]] })).rejects.toThrow("updates: #0 input 'x' is not a variable; only variables can be assigned");
   });
+
+  it('JavaScript misuse of the options: a ChainruleError naming the option, not an error from inside protobuf or ONNX Runtime', async () => {
+    const g = new Graph();
+    const outputs = [g.input('x', [1]).neg()];
+    expect(() => toONNX(g, { outputs, name: 42 as unknown as string })).toThrow(ChainruleError);
+    expect(() => toONNX(g, { outputs, name: 42 as unknown as string })).toThrow('toONNX: options.name must be a string, got 42');
+    expect(() => toONNX(g, { outputs: 5 as never })).toThrow('toONNX: options.outputs must be an array of nodes, got 5');
+    expect(() => toONNX({} as Graph, { outputs })).toThrow('toONNX: graph must be a Graph, got an object');
+    await expect(compileOnnx(g, { outputs, graphOptimizationLevel: 'max' as never })).rejects.toThrow(
+      "compileOnnx: options.graphOptimizationLevel must be one of 'disabled', 'basic', 'extended', 'all', got \"max\"",
+    );
+    await expect(compileOnnx(g, { outputs, intraOpNumThreads: -1 })).rejects.toThrow('compileOnnx: options.intraOpNumThreads must be an integer ≥ 0, got -1');
+  });
+
+  it('exports a chain 100,000 nodes deep (no walk recurses per node)', () => {
+    const g = new Graph();
+    let y = g.input('x', [2]);
+    for (let i = 0; i < 100_000; i++) y = y.neg();
+    const Model = onnxSchema.lookupType('onnx.ModelProto');
+    const model = Model.toObject(Model.decode(toONNX(g, { outputs: [y] })), { longs: Number }) as ModelProto;
+    expect(model.graph!.node!.length).toBeGreaterThanOrEqual(100_000);
+  });
 });

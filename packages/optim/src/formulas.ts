@@ -3,6 +3,7 @@ import { grad } from '@chainrule/autodiff';
 import { toExpression, toTex } from '@chainrule/graph/mathjs';
 import { createContext } from './context.js';
 import type { UpdateRule } from './transform.js';
+import { expectRule } from './validate.js';
 
 /**
  * One line of a rule's update, printed from the graph nodes the rule builds.
@@ -39,6 +40,7 @@ export interface RuleFormula {
  * ```
  */
 export function ruleFormulas(rule: UpdateRule): RuleFormula[] {
+  expectRule('ruleFormulas', 'rule', rule);
   const g = new Graph();
   const w = g.variable('w', tensor(0));
   const h = g.input('h', []);

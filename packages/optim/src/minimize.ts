@@ -1,7 +1,8 @@
-import { ChainruleError, DTypeError, ShapeError, formatShape, simplify, substitute, type Node } from '@chainrule/graph';
+import { ChainruleError, DTypeError, ShapeError, expectBoolean, expectNode, expectNodes, expectOptions, expectString, formatShape, simplify, substitute, type Node } from '@chainrule/graph';
 import { grad } from '@chainrule/autodiff';
 import { createContext } from './context.js';
 import type { UpdateRule } from './transform.js';
+import { expectRule } from './validate.js';
 
 /**
  * Options of {@link minimize}.
@@ -78,6 +79,7 @@ export class Minimization implements Iterable<readonly [Node, Node]> {
    * ```
    */
   valueAfter(variable: Node): Node {
+    expectNode('valueAfter', 'variable', variable);
     const found = this.assignments.find(([v]) => v === variable);
     if (found === undefined) throw new ChainruleError(`${variable} is not assigned by this update`);
     return found[1];
@@ -135,7 +137,12 @@ export class Minimization implements Iterable<readonly [Node, Node]> {
  * ```
  */
 export function minimize(loss: Node, params: readonly Node[], rule: UpdateRule, options: MinimizeOptions = {}): Minimization {
-  const { prefix = 'optim/', simplify: simplifyGraph = true } = options;
+  const { prefix = 'optim/', simplify: simplifyGraph = true } = expectOptions('minimize', 'options', options) as MinimizeOptions;
+  expectString('minimize', 'options.prefix', prefix);
+  expectBoolean('minimize', 'options.simplify', simplifyGraph);
+  expectNode('minimize', 'loss', loss);
+  expectNodes('minimize', 'params', params);
+  expectRule('minimize', 'rule', rule);
   const graph = loss.graph;
   if (loss.rank !== 0) {
     throw new ShapeError(`minimize: the loss must be a scalar, got shape ${formatShape(loss.shape)}; reduce it first: loss.mean() for the empirical risk (1/m)Σℓ, or loss.sum()`);

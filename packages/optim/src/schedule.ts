@@ -1,4 +1,4 @@
-import { ChainruleError, type Node } from '@chainrule/graph';
+import { ArgumentError, ChainruleError, describeValue, expectNode, expectNumber, type Node } from '@chainrule/graph';
 
 /**
  * A step size η⁽ᵗ⁾ — or another hyperparameter that may change over the steps, such as Adam's decay
@@ -26,7 +26,12 @@ export type Schedule = number | ((t: Node) => Node);
  * ```
  */
 export function stepSize(schedule: Schedule, t: Node): Node {
-  return typeof schedule === 'number' ? t.graph.scalar(schedule, t.dtype) : schedule(t);
+  expectNode('stepSize', 't', t);
+  if (typeof schedule === 'number') return t.graph.scalar(schedule, t.dtype);
+  if (typeof schedule !== 'function') throw new ArgumentError('stepSize', 'schedule', 'a number or a schedule function', schedule);
+  const eta: unknown = schedule(t);
+  expectNode('stepSize', 'the value of the schedule', eta, t.graph);
+  return eta as Node;
 }
 
 /**
@@ -40,6 +45,7 @@ export function stepSize(schedule: Schedule, t: Node): Node {
  * ```
  */
 export function inverseTime(c: number): Schedule {
+  expectNumber('inverseTime', 'c', c);
   return (t) => t.reciprocal().mul(c);
 }
 
@@ -55,6 +61,7 @@ export function inverseTime(c: number): Schedule {
  * ```
  */
 export function inverseSqrt(c: number): Schedule {
+  expectNumber('inverseSqrt', 'c', c);
   return (t) => t.sqrt().reciprocal().mul(c);
 }
 
@@ -72,7 +79,9 @@ export function inverseSqrt(c: number): Schedule {
  * ```
  */
 export function robbinsMonro(c: number, t0: number, p: number): Schedule {
-  if (!(p > 0.5 && p <= 1)) throw new ChainruleError(`robbinsMonro: p must be in (1/2, 1] for Σ η = ∞ and Σ η² < ∞, got ${p}`);
+  expectNumber('robbinsMonro', 'c', c);
+  expectNumber('robbinsMonro', 't0', t0, { min: 0 });
+  if (typeof p !== 'number' || !(p > 0.5 && p <= 1)) throw new ChainruleError(`robbinsMonro: p must be in (1/2, 1] for Σ η = ∞ and Σ η² < ∞, got ${describeValue(p)}`);
   return (t) => t.add(t0).pow(-p).mul(c);
 }
 
@@ -91,5 +100,8 @@ export function robbinsMonro(c: number, t0: number, p: number): Schedule {
  * ```
  */
 export function exponentialDecay(eta0: number, rate: number, every = 1): Schedule {
+  expectNumber('exponentialDecay', 'eta0', eta0);
+  if (typeof rate !== 'number' || !(rate > 0 && rate <= 1)) throw new ArgumentError('exponentialDecay', 'rate', 'a number in (0, 1]', rate);
+  if (typeof every !== 'number' || !(every > 0 && Number.isFinite(every))) throw new ArgumentError('exponentialDecay', 'every', 'a positive number', every);
   return (t) => t.graph.scalar(rate, t.dtype).pow(t.sub(1).div(every)).mul(eta0);
 }

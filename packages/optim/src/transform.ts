@@ -1,4 +1,5 @@
 import { ChainruleError, type Graph, type Node } from '@chainrule/graph';
+import { expectRule } from './validate.js';
 
 /**
  * A state variable's first value: a number, or `'param'` to start from the parameter's own value.
@@ -125,6 +126,7 @@ export interface UpdateRule {
  * ```
  */
 export function chain(...rules: readonly UpdateRule[]): UpdateRule {
+  rules.forEach((rule, i) => expectRule('chain', `rules[${i}]`, rule));
   return {
     name: rules.map((r) => r.name).join('+'),
     apply(directions, ctx) {

@@ -1,4 +1,5 @@
-import { ChainruleError } from '@chainrule/graph';
+import { ArgumentError, ChainruleError, GraphCore, Node, describeValue, expectNodes, expectOptions } from '@chainrule/graph';
+import type { RuleContext, UpdateRule } from './transform.js';
 import type { Schedule } from './schedule.js';
 
 /**
@@ -22,7 +23,7 @@ export function inRange(rule: string, name: string, value: number, range: '[0, 1
   const ok =
     Number.isFinite(value) &&
     (range === '[0, 1)' ? value >= 0 && value < 1 : range === '[0, 1]' ? value >= 0 && value <= 1 : range === '(0, ∞)' ? value > 0 : value >= 0);
-  if (!ok) throw new ChainruleError(`${rule}: ${name} must be in ${range}, got ${value}`);
+  if (!ok) throw new ChainruleError(`${rule}: ${name} must be in ${range}, got ${describeValue(value)}`);
   return value;
 }
 
@@ -104,6 +105,23 @@ export function knownOptions<T>(rule: string, options: T, known: readonly string
 }
 
 /**
+ * Checks a rule's options argument: left out, or an object.
+ *
+ * @param rule - the rule's name.
+ * @param options - what was passed.
+ * @returns the options.
+ * @throws ArgumentError for anything else.
+ * @example
+ * ```ts
+ * ruleOptions('sgd', options);
+ * ```
+ */
+export function ruleOptions<T extends object>(rule: string, options: T): T {
+  expectOptions(rule, 'options', options);
+  return options;
+}
+
+/**
  * Checks a decay rate that may be a schedule (β₁⁽ᵗ⁾ of Adam, the decay of an exponential moving
  * average): a number is checked against `range` when the rule is made; a schedule function is taken
  * as it is (its values are graph nodes, known only when the update runs), and must keep to the range.
@@ -123,4 +141,49 @@ export function rateOption(rule: string, name: string, value: Schedule, range: '
   if (typeof value === 'function') return value;
   if (typeof value !== 'number') throw new ChainruleError(`${rule}: ${name} must be a number in ${range} or a schedule (t) => node, got ${describe(value)}`);
   return inRange(rule, name, value, range);
+}
+
+/**
+ * Checks that a value is an update rule: an object with a string `name` and an `apply` function.
+ *
+ * @param fn - the function, for the message.
+ * @param argument - the argument's name.
+ * @param rule - what was passed.
+ * @returns the rule.
+ * @throws ArgumentError when it is not one.
+ * @example
+ * ```ts
+ * expectRule('minimize', 'rule', rule);
+ * ```
+ */
+export function expectRule(fn: string, argument: string, rule: unknown): UpdateRule {
+  const r = rule as Partial<UpdateRule> | null | undefined;
+  if (typeof r !== 'object' || r === null || typeof r.name !== 'string' || typeof r.apply !== 'function') {
+    throw new ArgumentError(fn, argument, 'an update rule (such as sgd() or a chain)', rule);
+  }
+  return rule as UpdateRule;
+}
+
+/**
+ * Checks what a rule's `apply` receives: one direction node per parameter, and the context
+ * {@link minimize} builds. (`apply` is called by minimize and chain; checked for JavaScript callers
+ * that call it themselves.)
+ *
+ * @param rule - the rule's name.
+ * @param directions - the incoming directions.
+ * @param ctx - the context.
+ * @throws ArgumentError when either is not what minimize passes.
+ * @example
+ * ```ts
+ * apply: (g, ctx) => { applyArguments('sgd', g, ctx); … }
+ * ```
+ */
+export function applyArguments(rule: string, directions: readonly Node[], ctx: RuleContext): void {
+  const fn = `${rule}.apply`;
+  const c = ctx as Partial<RuleContext> | null | undefined;
+  if (typeof c !== 'object' || c === null || !(c.graph instanceof GraphCore) || !Array.isArray(c.params) || !(c.step instanceof Node) || typeof c.state !== 'function') {
+    throw new ArgumentError(fn, 'ctx', 'the context minimize builds (a RuleContext)', ctx);
+  }
+  expectNodes(fn, 'directions', directions, c.graph);
+  if (directions.length !== c.params.length) throw new ChainruleError(`${fn}: ${directions.length} directions for ${c.params.length} parameters`);
 }

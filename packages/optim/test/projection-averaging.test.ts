@@ -234,7 +234,7 @@ describe('errors name the rule and the argument', () => {
     expect(() => optim.projectOntoBox(2, 2)).not.toThrow();
     expect(() => optim.emaIterates(optim.sgd(), { decay: 1.5 })).toThrow(/emaIterates: decay must be in \[0, 1\], got 1.5/);
     expect(() => optim.amsgrad({ beta2: 1 })).toThrow(/amsgrad: beta2 must be in \[0, 1\), got 1/);
-    expect(() => optim.adam({ beta1: '0.9' as unknown as number })).toThrow(/adam: beta1 must be a number or a schedule \(t\) => node, got string/);
+    expect(() => optim.adam({ beta1: '0.9' as unknown as number })).toThrow(/adam: beta1 must be a number in \[0, 1\) or a schedule \(t\) => node, got the string '0.9'/);
     expect(() => optim.adam({ beta1: optim.exponentialDecay(0.9, 0.99) })).not.toThrow();
   });
 });

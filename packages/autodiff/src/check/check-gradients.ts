@@ -1,4 +1,4 @@
-import { ChainruleError, Tensor, getOp, schedule, type Node } from '@chainrule/graph';
+import { ChainruleError, Tensor, expectArray, expectBoolean, expectFunction, expectNumber, expectOptions, expectString, expectTensor, getOp, schedule, type Node } from '@chainrule/graph';
 import { vjp } from '../backward.js';
 import { jvp } from '../forward.js';
 import { CENTRAL_STEP, dot, probe, randomLike, scaleOf, shifted, type Probe } from './finite-differences.js';
@@ -271,7 +271,19 @@ function compare(
  * ```
  */
 export function checkGradients(f: (...xs: Node[]) => Node, points: readonly Tensor[], options: CheckOptions = {}): GradientReport {
-  const { atol = 1e-6, rtol = 1e-6, projections = 3, seed = 0, exhaustiveLimit = 2048, allowFloat32 = false } = options;
+  expectFunction('checkGradients', 'f', f);
+  expectArray('checkGradients', 'points', points, 'tensors').forEach((x, i) => expectTensor('checkGradients', `points[${i}]`, x));
+  if (points.length === 0 || points.length < f.length) {
+    throw new ChainruleError(`checkGradients: f takes ${f.length} input(s) but ${points.length} point(s) were given; give one tensor per input`);
+  }
+  const { atol = 1e-6, rtol = 1e-6, projections = 3, seed = 0, exhaustiveLimit = 2048, allowFloat32 = false } = expectOptions('checkGradients', 'options', options) as CheckOptions;
+  expectNumber('checkGradients', 'options.atol', atol, { min: 0 });
+  expectNumber('checkGradients', 'options.rtol', rtol, { min: 0 });
+  expectNumber('checkGradients', 'options.projections', projections, { kind: 'integer', min: 1 });
+  expectNumber('checkGradients', 'options.seed', seed, { kind: 'integer', min: 0, max: 2 ** 32 - 1 });
+  expectNumber('checkGradients', 'options.exhaustiveLimit', exhaustiveLimit, { kind: 'integer', min: 0 });
+  expectBoolean('checkGradients', 'options.allowFloat32', allowFloat32);
+  if (options.mode !== undefined) expectString('checkGradients', 'options.mode', options.mode, ['auto', 'exhaustive', 'projection', 'taylor']);
   points.forEach((x, i) => {
     if (x.dtype === 'float32' && !allowFloat32) {
       throw new ChainruleError(

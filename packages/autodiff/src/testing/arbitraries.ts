@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { getOp, tensor, type Node, type Tensor } from '@chainrule/graph';
+import { expectNumber, getOp, tensor, type Node, type Tensor } from '@chainrule/graph';
 import { OP_SPECS, type OpSpec } from './op-spec.js';
 
 /**
@@ -101,6 +101,7 @@ const ELEMENTWISE_ROWS: readonly OpSpec[] = Object.entries(OP_SPECS).flatMap(([o
  * ```
  */
 export function graphRecipe(maxSteps = 10): fc.Arbitrary<GraphRecipe> {
+  expectNumber('graphRecipe', 'maxSteps', maxSteps, { kind: 'integer', min: 1 });
   return fc.record({ points: fc.array(point, { minLength: 1, maxLength: 3 }), steps: fc.array(step, { minLength: 1, maxLength: maxSteps }) });
 }
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { tensor, type Tensor } from '@chainrule/graph';
+import { checkShape, expectString, sizeOf, tensor, type Tensor } from '@chainrule/graph';
 import type { Domain } from './op-spec.js';
 
 const finite = (min: number, max: number): fc.Arbitrary<number> =>
@@ -17,7 +17,8 @@ const finite = (min: number, max: number): fc.Arbitrary<number> =>
  * ```
  */
 export function valuesIn(domain: Domain, shape: readonly number[]): fc.Arbitrary<Tensor> {
-  const n = shape.reduce((a, d) => a * d, 1);
+  expectString('valuesIn', 'domain', domain, ['any', 'positive', 'awayFromZero', 'distinct']);
+  const n = sizeOf(checkShape(shape, 'valuesIn'));
   let element: fc.Arbitrary<number[]>;
   switch (domain) {
     case 'any':

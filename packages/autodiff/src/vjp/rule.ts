@@ -1,4 +1,4 @@
-import type { Node } from '@chainrule/graph';
+import { expectNode, type Node } from '@chainrule/graph';
 
 /**
  * A cotangent for one input, built only if that input needs one (so no dead nodes are made).
@@ -50,6 +50,8 @@ export const arg = (node: Node, i: number): Node => node.inputs[i]!;
  * ```
  */
 export function strongMul(ct: Node, d: Node): Node {
+  expectNode('strongMul', 'ct', ct);
+  expectNode('strongMul', 'd', d, ct.graph);
   return ct.graph.where(ct.equal(0), 0, ct.mul(d));
 }
 
@@ -65,5 +67,7 @@ export function strongMul(ct: Node, d: Node): Node {
  * ```
  */
 export function strongDiv(ct: Node, d: Node): Node {
+  expectNode('strongDiv', 'ct', ct);
+  expectNode('strongDiv', 'd', d, ct.graph);
   return ct.graph.where(ct.equal(0), 0, ct.div(d));
 }

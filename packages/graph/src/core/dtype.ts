@@ -1,3 +1,5 @@
+import { ArgumentError, ChainruleError } from './errors.js';
+
 /**
  * Element types a tensor can hold. `float64` is the default everywhere.
  *
@@ -50,11 +52,19 @@ export function isDType(value: unknown): value is DType {
  * @param dtype - element type.
  * @param length - number of elements.
  * @returns a new `Float64Array` or `Float32Array`.
+ * @throws ChainruleError on an unknown dtype, a length that is not a non-negative integer, or one
+ *   the runtime cannot allocate (more elements than a typed array can hold, or out of memory).
  * @example
  * ```ts
  * allocate('float32', 4); // Float32Array(4) [0, 0, 0, 0]
  * ```
  */
 export function allocate(dtype: DType, length: number): TypedArray {
-  return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+  if (!isDType(dtype)) throw new ArgumentError('allocate', 'dtype', "'float64' or 'float32'", dtype);
+  if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) throw new ArgumentError('allocate', 'length', 'a non-negative integer', length);
+  try {
+    return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+  } catch (e) {
+    throw new ChainruleError(`cannot allocate ${length} ${dtype} elements: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
 }

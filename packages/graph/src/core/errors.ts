@@ -105,3 +105,109 @@ export class GraphFormatError extends ChainruleError {
  * ```
  */
 export class ExpressionError extends ChainruleError {}
+
+/**
+ * A graph is over one of the resource limits a caller set (or `graphFromJSON`'s safe defaults): a
+ * value with too many elements, runs whose buffers would take too many bytes, or too many nodes.
+ * Thrown before anything is allocated; the message names the node (and, for a document, the path)
+ * and the figure, and the fields give them to code.
+ *
+ * @example
+ * ```ts
+ * try { graphFromJSON(untrusted); } catch (e) { if (e instanceof LimitError) console.log(e.limit, e.figure, e.allowed); }
+ * ```
+ */
+export class LimitError extends ChainruleError {
+  /**
+   * Creates the error.
+   *
+   * @param message - what is over which limit, naming the node.
+   * @param limit - the limit exceeded.
+   * @param figure - the graph's figure: elements, bytes or nodes.
+   * @param allowed - the limit's value.
+   */
+  constructor(
+    message: string,
+    /** Which limit the graph is over. */
+    readonly limit: 'maxElements' | 'maxBytes' | 'maxNodes',
+    /** The graph's figure (elements of one value, bytes, or nodes). */
+    readonly figure: number,
+    /** The most the limit allows. */
+    readonly allowed: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * How an error message shows a value a caller passed: numbers and short strings as they are,
+ * anything else by its kind (`an array of 3`, `an object`, `a Map`, `a function`). Never throws,
+ * whatever the value (an object without a prototype, a proxy, a symbol).
+ *
+ * @param value - anything.
+ * @returns a short description.
+ * @example
+ * ```ts
+ * describeValue([1, 2]); // 'an array of 2'
+ * describeValue('relu'); // '"relu"'
+ * ```
+ */
+export function describeValue(value: unknown): string {
+  try {
+    switch (typeof value) {
+      case 'undefined':
+        return 'undefined';
+      case 'number':
+        return Object.is(value, -0) ? '-0' : String(value);
+      case 'bigint':
+        return `${value}n`;
+      case 'boolean':
+        return String(value);
+      case 'string':
+        return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+      case 'symbol':
+        return 'a symbol';
+      case 'function':
+        return 'a function';
+      default: {
+        if (value === null) return 'null';
+        if (Array.isArray(value)) return `an array of ${value.length}`;
+        const proto = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
+        const name = proto === null || proto === Object.prototype ? undefined : proto.constructor?.name;
+        return typeof name === 'string' && name !== '' ? `a ${name}` : 'an object';
+      }
+    }
+  } catch {
+    return 'a value that cannot be inspected';
+  }
+}
+
+/**
+ * A function was called with an argument of the wrong kind or out of range — what a type checker
+ * catches in TypeScript, checked again at run time for JavaScript callers. The message names the
+ * function, the argument and what it must be.
+ *
+ * @example
+ * ```ts
+ * g.compile({ outputs: 5 }); // ArgumentError: compile: options.outputs must be an array of nodes, got 5
+ * ```
+ */
+export class ArgumentError extends ChainruleError {
+  /**
+   * Creates the error; the message is `fn: argument must be expected, got …`.
+   *
+   * @param fn - the function called.
+   * @param argument - the argument (or option) at fault, e.g. `options.outputs`.
+   * @param expected - what it must be, e.g. `an array of nodes`.
+   * @param value - what it was.
+   */
+  constructor(
+    fn: string,
+    /** The argument (or option) at fault, e.g. `options.outputs`. */
+    readonly argument: string,
+    expected: string,
+    value: unknown,
+  ) {
+    super(`${fn}: ${argument} must be ${expected}, got ${describeValue(value)}`);
+  }
+}

@@ -1,3 +1,4 @@
+import { expectNumber } from './arguments.js';
 import type { DType } from './dtype.js';
 import { allocate } from './dtype.js';
 import { randomStream, standardNormal, uniform01 } from './random.js';
@@ -48,6 +49,9 @@ function drawn(shape: Shape, dtype: DType, seed: number, draw: (rng: ReturnType<
  * ```
  */
 export function uniformInit(low: number, high: number, seed: number): InitializerFunction {
+  expectNumber('uniformInit', 'low', low);
+  expectNumber('uniformInit', 'high', high);
+  expectNumber('uniformInit', 'seed', seed, { kind: 'integer', min: 0, max: 2 ** 32 - 1 });
   return (shape, dtype) => drawn(shape, dtype, seed, (rng) => low + (high - low) * uniform01(rng));
 }
 
@@ -64,5 +68,8 @@ export function uniformInit(low: number, high: number, seed: number): Initialize
  * ```
  */
 export function normalInit(mean: number, std: number, seed: number): InitializerFunction {
+  expectNumber('normalInit', 'mean', mean);
+  expectNumber('normalInit', 'std', std, { min: 0 });
+  expectNumber('normalInit', 'seed', seed, { kind: 'integer', min: 0, max: 2 ** 32 - 1 });
   return (shape, dtype) => drawn(shape, dtype, seed, (rng) => mean + std * standardNormal(rng));
 }

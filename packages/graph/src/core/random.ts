@@ -1,3 +1,4 @@
+import { ArgumentError } from './errors.js';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 
@@ -51,6 +52,8 @@ function fmix32(h: number): number {
  * ```
  */
 export function randomStream(seed: number, counter: number): RandomStream {
+  if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new ArgumentError('randomStream', 'seed', 'an integer', seed);
+  if (typeof counter !== 'number' || !Number.isSafeInteger(counter) || counter < 0) throw new ArgumentError('randomStream', 'counter', 'a non-negative integer', counter);
   const lo = counter % 0x100000000;
   const hi = Math.floor(counter / 0x100000000);
   const state: number[] = [fmix32(seed ^ 0x9e3779b9), fmix32(lo ^ 0x7f4a7c15), fmix32((seed + 0x632be5ab) ^ hi), fmix32(lo + 0x1b873593)];

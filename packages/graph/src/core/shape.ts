@@ -1,4 +1,10 @@
-import { ShapeError } from './errors.js';
+import { ArgumentError, ShapeError, describeValue } from './errors.js';
+
+/** Checks that a shape argument is an array (its dimensions are the caller's to check). */
+function listOfDims(fn: string, argument: string, shape: unknown): readonly unknown[] {
+  if (!Array.isArray(shape)) throw new ArgumentError(fn, argument, 'a shape (an array of dimensions)', shape);
+  return shape;
+}
 
 /**
  * One dimension of a node's static shape: a non-negative integer, or the name of a symbolic size
@@ -78,8 +84,21 @@ export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constru
  * ```
  */
 export function sameShape(a: SymbolicShape, b: SymbolicShape): boolean {
+  listOfDims('sameShape', 'a', a);
+  listOfDims('sameShape', 'b', b);
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
+
+/**
+ * The most axes a shape may have (NumPy's limit too). Every walk over the axes of a value is then
+ * bounded, and a nested array a hundred thousand levels deep is refused, not recursed into.
+ *
+ * @example
+ * ```ts
+ * checkShape(new Array(65).fill(1), 'tensor'); // ShapeError: … 65 dimensions, more than 64
+ * ```
+ */
+export const MAX_RANK = 64;
 
 /** Shapes `checkShape` has returned: frozen, so they stay valid, and need no second check. */
 const CHECKED = new WeakSet<readonly unknown[]>();
@@ -95,6 +114,7 @@ const CHECKED = new WeakSet<readonly unknown[]>();
  * ```
  */
 export function formatShape(shape: SymbolicShape): string {
+  listOfDims('formatShape', 'shape', shape);
   return `[${shape.join(',')}]`;
 }
 
@@ -112,10 +132,12 @@ export function formatShape(shape: SymbolicShape): string {
  */
 export function checkShape(shape: readonly unknown[], what: string): Shape {
   if (CHECKED.has(shape)) return shape as Shape; // already checked, and frozen since
+  if (!Array.isArray(shape)) throw new ShapeError(`${String(what)}: the shape must be an array of dimensions, got ${describeValue(shape)}`);
+  if (shape.length > MAX_RANK) throw new ShapeError(`${String(what)}: the shape has ${shape.length} dimensions, more than ${MAX_RANK}`);
   const checked = Object.freeze(
-    shape.map((d, i) => {
+    shape.map((d: unknown, i) => {
       if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
-        throw new ShapeError(`${what}: dimension ${i} must be a non-negative integer, got ${String(d)}`);
+        throw new ShapeError(`${String(what)}: dimension ${i} must be a non-negative integer, got ${describeValue(d)}`);
       }
       return d;
     }),
@@ -137,12 +159,14 @@ export function checkShape(shape: readonly unknown[], what: string): Shape {
  * ```
  */
 export function checkSymbolicShape(shape: readonly unknown[], what: string): SymbolicShape {
+  if (!Array.isArray(shape)) throw new ShapeError(`${String(what)}: the shape must be an array of dimensions, got ${describeValue(shape)}`);
+  if (shape.length > MAX_RANK) throw new ShapeError(`${String(what)}: the shape has ${shape.length} dimensions, more than ${MAX_RANK}`);
   return Object.freeze(
-    shape.map((d, i) => {
+    shape.map((d: unknown, i) => {
       if (typeof d === 'string' && SYMBOL_PATTERN.test(d)) return d;
       if (typeof d === 'number' && Number.isSafeInteger(d) && d >= 0) return d;
       throw new ShapeError(
-        `${what}: dimension ${i} must be a non-negative integer or a symbolic name like 'batch', got ${JSON.stringify(d) ?? String(d)}`,
+        `${String(what)}: dimension ${i} must be a non-negative integer or a symbolic name like 'batch', got ${describeValue(d)}`,
       );
     }),
   );
@@ -159,6 +183,7 @@ export function checkSymbolicShape(shape: readonly unknown[], what: string): Sym
  * ```
  */
 export function sizeOf(shape: Shape): number {
+  listOfDims('sizeOf', 'shape', shape);
   let n = 1;
   for (const d of shape) n *= d;
   return n;
@@ -175,6 +200,7 @@ export function sizeOf(shape: Shape): number {
  * ```
  */
 export function stridesOf(shape: Shape): number[] {
+  listOfDims('stridesOf', 'shape', shape);
   const strides = new Array<number>(shape.length);
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
@@ -195,6 +221,7 @@ export function stridesOf(shape: Shape): number[] {
  * ```
  */
 export function isConcrete(shape: SymbolicShape): shape is Shape {
+  listOfDims('isConcrete', 'shape', shape);
   return shape.every((d) => typeof d === 'number');
 }
 
@@ -211,6 +238,8 @@ export function isConcrete(shape: SymbolicShape): shape is Shape {
  * ```
  */
 export function bindShape(shape: SymbolicShape, bindings: DimBindings): Shape {
+  listOfDims('bindShape', 'shape', shape);
+  if (!(bindings instanceof Map)) throw new ArgumentError('bindShape', 'bindings', 'a Map from symbolic names to sizes', bindings);
   return shape.map((d) => {
     if (typeof d === 'number') return d;
     const v = bindings.get(d);
@@ -234,6 +263,8 @@ export function bindShape(shape: SymbolicShape, bindings: DimBindings): Shape {
  * ```
  */
 export function broadcastShapes(op: string, a: SymbolicShape, b: SymbolicShape): SymbolicShape {
+  listOfDims(String(op), 'the first shape', a);
+  listOfDims(String(op), 'the second shape', b);
   const rank = Math.max(a.length, b.length);
   const out = new Array<Dim>(rank);
   for (let i = 1; i <= rank; i++) {
@@ -266,13 +297,15 @@ export function broadcastShapes(op: string, a: SymbolicShape, b: SymbolicShape):
  * ```
  */
 export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number, shape?: SymbolicShape): number[] {
+  if (typeof rank !== 'number' || !Number.isSafeInteger(rank) || rank < 0) throw new ArgumentError(String(op), 'rank', 'a non-negative integer', rank);
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
-  const list = typeof axes === 'number' ? [axes] : axes;
+  if (typeof axes !== 'number' && !Array.isArray(axes)) throw new ShapeError(`${String(op)}: axes must be an axis or an array of axes, got ${describeValue(axes)}`);
+  const list: readonly unknown[] = typeof axes === 'number' ? [axes] : axes;
   const operand = shape === undefined ? `rank ${rank}` : `shape ${formatShape(shape)} (rank ${rank})`;
   const seen = new Set<number>();
   for (const a of list) {
-    if (!Number.isInteger(a) || a < -rank || a >= rank) {
-      throw new ShapeError(`${op}: axis ${a} is out of range for ${operand} (allowed ${-rank}..${rank - 1})`);
+    if (typeof a !== 'number' || !Number.isInteger(a) || a < -rank || a >= rank) {
+      throw new ShapeError(`${String(op)}: axis ${describeValue(a)} is out of range for ${operand} (allowed ${-rank}..${rank - 1})`);
     }
     const n = a < 0 ? a + rank : a;
     if (seen.has(n)) throw new ShapeError(`${op}: axis ${a} is repeated in [${list.join(',')}] for ${operand}`);

@@ -1,5 +1,5 @@
 import { allocate, isDType, type DType } from './dtype.js';
-import { GraphFormatError } from './errors.js';
+import { ArgumentError, GraphFormatError } from './errors.js';
 import { Tensor } from './tensor.js';
 
 /**
@@ -87,6 +87,7 @@ export function encodeNumber(v: number): number | string {
  * ```
  */
 export function encodeTensor(t: Tensor): TensorJSON {
+  if (!(t instanceof Tensor)) throw new ArgumentError('encodeTensor', 't', 'a Tensor', t);
   return { dtype: t.dtype, shape: [...t.shape], data: Array.from(t.data, encodeNumber) };
 }
 

@@ -1,5 +1,5 @@
 import { allocate, isDType, type DType, type TypedArray } from './dtype.js';
-import { ChainruleError, ShapeError } from './errors.js';
+import { ArgumentError, ChainruleError, ShapeError, describeValue } from './errors.js';
 import { checkShape, formatShape, sizeOf, stridesOf, type Shape } from './shape.js';
 
 /**
@@ -94,9 +94,9 @@ export class Tensor {
     const strides = stridesOf(this.shape);
     let offset = 0;
     for (let i = 0; i < index.length; i++) {
-      const k = index[i]!;
-      if (!Number.isInteger(k) || k < 0 || k >= this.shape[i]!) {
-        throw new ShapeError(`Tensor.get: index ${k} out of range for axis ${i} of shape ${formatShape(this.shape)}`);
+      const k: unknown = index[i];
+      if (typeof k !== 'number' || !Number.isInteger(k) || k < 0 || k >= this.shape[i]!) {
+        throw new ShapeError(`Tensor.get: index ${describeValue(k)} out of range for axis ${i} of shape ${formatShape(this.shape)}`);
       }
       offset += k * strides[i]!;
     }
@@ -165,7 +165,7 @@ function nestedShape(values: NestedArray): number[] {
 
 function flattenInto(values: NestedArray, shape: Shape, axis: number, out: TypedArray, offset: { i: number }): void {
   if (axis === shape.length) {
-    if (typeof values !== 'number') throw new ShapeError(`tensor: expected a number at depth ${axis}, got ${Array.isArray(values) ? 'an array' : typeof values}`);
+    if (typeof values !== 'number') throw new ShapeError(`tensor: expected a number at depth ${axis}, got ${describeValue(values)}`);
     out[offset.i++] = values;
     return;
   }
@@ -193,7 +193,8 @@ function flattenInto(values: NestedArray, shape: Shape, axis: number, out: Typed
  * ```
  */
 export function tensor(values: NestedArray | ArrayLike<number>, shape?: readonly number[], dtype?: DType): Tensor {
-  if (dtype !== undefined && !isDType(dtype)) throw new ChainruleError(`tensor: unknown dtype ${JSON.stringify(dtype)}`);
+  if (dtype !== undefined && !isDType(dtype)) throw new ChainruleError(`tensor: unknown dtype ${describeValue(dtype)}`);
+  if (shape !== undefined && !Array.isArray(shape)) throw new ArgumentError('tensor', 'shape', 'an array of dimensions (or left out)', shape);
   if (values instanceof Float64Array || values instanceof Float32Array) {
     const type = dtype ?? (values instanceof Float32Array ? 'float32' : 'float64');
     const data = allocate(type, values.length);
@@ -213,6 +214,7 @@ export function tensor(values: NestedArray | ArrayLike<number>, shape?: readonly
   }
   const target = shape ?? inferred;
   const checked = checkShape(target, 'tensor');
+  if (shape !== undefined && !Array.isArray(values)) throw new ArgumentError('tensor', 'values', 'an array of numbers (with a shape)', values);
   const data = allocate(type, sizeOf(checked));
   if (shape !== undefined) {
     const flat = values as ArrayLike<number>;
@@ -221,7 +223,7 @@ export function tensor(values: NestedArray | ArrayLike<number>, shape?: readonly
     }
     for (let i = 0; i < flat.length; i++) {
       const v = flat[i];
-      if (typeof v !== 'number') throw new ShapeError(`tensor: element ${i} is ${typeof v}, not a number`);
+      if (typeof v !== 'number') throw new ShapeError(`tensor: element ${i} is ${describeValue(v)}, not a number`);
       data[i] = v;
     }
   } else {
@@ -238,6 +240,7 @@ export function tensor(values: NestedArray | ArrayLike<number>, shape?: readonly
  * @param dtype - element type, `float64` by default.
  * @returns a new tensor.
  * @throws ShapeError on a negative or non-integer dimension.
+ * @throws ArgumentError when `value` is not a number or `dtype` is unknown.
  * @example
  * ```ts
  * full([2, 2], 7); // [[7, 7], [7, 7]]
@@ -245,6 +248,8 @@ export function tensor(values: NestedArray | ArrayLike<number>, shape?: readonly
  */
 export function full(shape: readonly number[], value: number, dtype: DType = 'float64'): Tensor {
   const checked = checkShape(shape, 'full');
+  if (typeof value !== 'number') throw new ArgumentError('full', 'value', 'a number', value);
+  if (!isDType(dtype)) throw new ArgumentError('full', 'dtype', "'float64' or 'float32'", dtype);
   const data = allocate(dtype, sizeOf(checked));
   data.fill(value);
   return new Tensor(data, checked);
@@ -291,5 +296,6 @@ export function ones(shape: readonly number[], dtype: DType = 'float64'): Tensor
  * ```
  */
 export function copyTensor(t: Tensor): Tensor {
+  if (!(t instanceof Tensor)) throw new ArgumentError('copyTensor', 't', 'a Tensor', t);
   return new Tensor(t.data.slice(), t.shape);
 }

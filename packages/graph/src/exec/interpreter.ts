@@ -4,7 +4,8 @@ import type { Node } from '../ir/node.js';
 import { getOp } from '../ops/registry.js';
 import type { KernelContext, OpDef } from '../ops/op-def.js';
 import { bindShape, formatShape, isConcrete, type Shape } from '../core/shape.js';
-import { bindFeeds, describe, drawFor, feedMap, prepareRequest } from './request.js';
+import { bindFeeds, describe, drawFor, executableOptions, feedMap, prepareRequest } from './request.js';
+import { checkNodeCount, checkValues, mergeLimits } from '../ir/limits.js';
 import { Tensor, copyTensor } from '../core/tensor.js';
 
 /**
@@ -17,6 +18,8 @@ import { Tensor, copyTensor } from '../core/tensor.js';
  * @param options - outputs, updates and checking mode.
  * @returns the prepared run.
  * @throws ChainruleError when an output or update is not a node of `graph` (see {@link Graph.compile}).
+ * @throws LimitError when the run is over the limits (`options.limits`, else the graph's): at
+ *   once for concrete shapes, else at the run whose feeds make it so, before anything is computed.
  * @example
  * ```ts
  * const run = compileInterpreter(g, { outputs: [y] });
@@ -24,25 +27,34 @@ import { Tensor, copyTensor } from '../core/tensor.js';
  * ```
  */
 export function compileInterpreter(graph: GraphCore, options: ExecutableOptions): Executable {
+  executableOptions('compile', graph, options);
   const { outputs, updates, order, needed } = prepareRequest(graph, options.outputs, options.updates);
   const defs = order.map((n) => getOp(n.op) as OpDef<unknown>);
   const checkNumerics = options.checkNumerics ?? false;
   const state = options.state ?? graph.state;
+  const limits = mergeLimits(options.limits, graph.limits, 'compile: limits');
+  checkNodeCount(limits, order.length, 'compile: the run');
+  // Every value is kept until the end of a run: with concrete shapes the limits are checked once, here.
+  const concrete = order.every((n) => isConcrete(n.shape));
+  const sized = limits.maxElements !== undefined || limits.maxBytes !== undefined;
+  if (sized && concrete) checkValues(limits, order.map((n) => [n, n.shape as Shape] as const), describe);
 
   const run = (feeds: Feeds = {}): Tensor[] => {
     const fed = feedMap(feeds);
     const bindings = bindFeeds(graph, needed, fed);
-    const values = new Map<Node, Tensor>();
-    const drew: Node[] = [];
-    order.forEach((node, k) => {
-      let outShape: Shape;
+    const shapes = order.map((node): Shape => {
       try {
-        outShape = isConcrete(node.shape) ? node.shape : bindShape(node.shape, bindings);
+        return isConcrete(node.shape) ? node.shape : bindShape(node.shape, bindings);
       } catch (e) {
         throw new FeedError(`${describe(node)} has shape ${formatShape(node.shape)}: ${(e as Error).message}; feed an input that has it`);
       }
+    });
+    if (sized && !concrete) checkValues(limits, order.map((n, k) => [n, shapes[k]!] as const), describe);
+    const values = new Map<Node, Tensor>();
+    const drew: Node[] = [];
+    order.forEach((node, k) => {
       const ctx: KernelContext = {
-        outShape,
+        outShape: shapes[k]!,
         random: () => drawFor(node, drew, state),
         external: () => (defs[k]!.external === 'feed' ? fed.get(node.name!)! : state.variable(node.name!)),
       };

@@ -1,5 +1,7 @@
-import { ChainruleError, FeedError, ShapeError } from '../core/errors.js';
-import type { Feeds, GraphCore, Updates } from '../ir/graph.js';
+import { ArgumentError, ChainruleError, FeedError, ShapeError, describeValue } from '../core/errors.js';
+import { expectOptions } from '../core/arguments.js';
+import { expectGraph, expectNode } from '../ir/arguments.js';
+import type { ExecutableOptions, Feeds, GraphCore, Updates } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import type { RunState } from '../ir/state.js';
 import { getOp } from '../ops/registry.js';
@@ -22,6 +24,7 @@ import { Tensor } from '../core/tensor.js';
  * ```
  */
 export function describe(node: Node): string {
+  expectNode('describe', 'node', node);
   const origin = node.origin ? ` (made by rule ${node.origin.rule} for ${node.graph.node(node.origin.node)})` : '';
   return `${node}${origin}`;
 }
@@ -40,9 +43,14 @@ export function describe(node: Node): string {
  * ```
  */
 export function checkUpdates(graph: GraphCore, updates: Updates | undefined): [Node, Node][] {
-  const pairs = updates === undefined ? [] : [...updates];
+  if (updates !== undefined && typeof (updates as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator] !== 'function') {
+    throw new ArgumentError('compile', 'updates', 'pairs [variable, value] (an array, a Map or another iterable)', updates);
+  }
+  const pairs: unknown[] = updates === undefined ? [] : [...updates];
   const seen = new Set<Node>();
-  return pairs.map(([target, value]) => {
+  return pairs.map((pair, i) => {
+    if (!Array.isArray(pair) || pair.length !== 2) throw new ArgumentError('compile', `updates[${i}]`, 'a pair [variable, value]', pair);
+    const [target, value] = pair as [Node, Node];
     if (target?.graph !== graph || value?.graph !== graph) throw new ChainruleError('updates: every target and value must be a node of this graph');
     if (getOp(target.op)?.external !== 'stored') throw new ChainruleError(`updates: ${target} is not a variable; only variables can be assigned`);
     if (seen.has(target)) throw new ChainruleError(`updates: ${target} is assigned twice in one run`);
@@ -68,7 +76,10 @@ export function checkUpdates(graph: GraphCore, updates: Updates | undefined): [N
  * ```
  */
 export function feedMap(feeds: Feeds): Map<string, Tensor> {
-  if (feeds instanceof Map) return new Map(feeds);
+  if (feeds instanceof Map) {
+    for (const key of feeds.keys()) if (typeof key !== 'string') throw new FeedError(`feeds: every key must be an input's name, got ${describeValue(key)}`);
+    return new Map(feeds);
+  }
   if (typeof feeds !== 'object' || feeds === null) throw new FeedError('feeds must be an object mapping input names to tensors');
   return new Map(Object.entries(feeds));
 }
@@ -87,6 +98,12 @@ export function feedMap(feeds: Feeds): Map<string, Tensor> {
  * ```
  */
 export function bindFeeds(graph: GraphCore, needed: readonly Node[], feeds: Map<string, Tensor>): Map<string, number> {
+  expectGraph('bindFeeds', 'graph', graph);
+  if (!Array.isArray(needed as unknown)) throw new ArgumentError('bindFeeds', 'needed', 'an array of input nodes', needed);
+  (needed as readonly unknown[]).forEach((n, i) => {
+    if (getOp(expectNode('bindFeeds', `needed[${i}]`, n, graph).op)?.external !== 'feed') throw new ArgumentError('bindFeeds', `needed[${i}]`, 'an input node', n);
+  });
+  if (!(feeds instanceof Map)) throw new ArgumentError('bindFeeds', 'feeds', 'a Map of tensors by input name', feeds);
   for (const name of feeds.keys()) {
     if (!isFeedName(graph, name)) {
       const known = graph.inputs.map((n) => `'${n.name}'`).join(', ') || 'none';
@@ -99,7 +116,7 @@ export function bindFeeds(graph: GraphCore, needed: readonly Node[], feeds: Map<
     const name = input.name!;
     const value = feeds.get(name);
     if (value === undefined) throw new FeedError(`missing feed for input '${name}' (${input.dtype} ${formatShape(input.shape)})`);
-    if (!(value instanceof Tensor)) throw new FeedError(`feed for input '${name}' must be a Tensor, got ${typeof value}`);
+    if (!(value instanceof Tensor)) throw new FeedError(`feed for input '${name}' must be a Tensor, got ${describeValue(value)}`);
     if (value.dtype !== input.dtype) throw new FeedError(`feed for input '${name}' has dtype ${value.dtype}, expected ${input.dtype}`);
     const mismatch = (): never => {
       throw new FeedError(`feed for input '${name}' has shape ${formatShape(value.shape)}, expected ${formatShape(input.shape)}`);
@@ -158,6 +175,8 @@ export interface PreparedRequest {
  * ```
  */
 export function prepareRequest(graph: GraphCore, outputs: readonly Node[], updates: Updates | undefined): PreparedRequest {
+  expectGraph('compile', 'graph', graph);
+  if (!Array.isArray(outputs as unknown)) throw new ArgumentError('compile', 'outputs', 'an array of nodes', outputs);
   outputs.forEach((n, i) => {
     if (n?.graph !== graph) throw new ChainruleError(`outputs[${i}] is not a node of this graph`);
   });
@@ -178,6 +197,7 @@ export function prepareRequest(graph: GraphCore, outputs: readonly Node[], updat
  * ```
  */
 export function isFeedName(graph: GraphCore, name: string): boolean {
+  expectGraph('isFeedName', 'graph', graph);
   const node = graph.byName(name);
   return node !== undefined && getOp(node.op)?.external === 'feed';
 }
@@ -195,7 +215,39 @@ export function isFeedName(graph: GraphCore, name: string): boolean {
  * const ctx = { outShape, random: () => drawFor(node, drew, state), external };
  * ```
  */
-export function drawFor(node: Node, drew: Node[], state: RunState = node.graph.state): RandomStream {
+export function drawFor(node: Node, drew: Node[], state: RunState = node?.graph?.state): RandomStream {
+  if (getOp(expectNode('drawFor', 'node', node).op)?.kind !== 'random') throw new ArgumentError('drawFor', 'node', 'a random node', node);
+  if (!Array.isArray(drew)) throw new ArgumentError('drawFor', 'drew', 'an array of nodes', drew);
+  if (typeof state?.randomRuns !== 'function') throw new ArgumentError('drawFor', 'state', 'a RunState', state);
   drew.push(node);
   return randomStream(node.attrs['seed'] as number, state.randomRuns(node.id));
+}
+
+/**
+ * Checks what every executor is asked to prepare, for JavaScript callers: `options` an object whose
+ * `outputs` is an array, `executor` one of the two, `checkNumerics` a boolean, `state` a
+ * {@link RunState}. (The outputs and updates themselves are checked by {@link prepareRequest}.)
+ *
+ * @param fn - the function, for the message.
+ * @param graph - the graph.
+ * @param options - what was passed.
+ * @returns the options.
+ * @throws ArgumentError naming the option at fault.
+ * @example
+ * ```ts
+ * executableOptions('compile', g, options);
+ * ```
+ */
+export function executableOptions(fn: string, graph: GraphCore, options: ExecutableOptions): ExecutableOptions {
+  expectGraph(fn, 'graph', graph);
+  if (options === undefined) throw new ArgumentError(fn, 'options', 'an object such as { outputs: [y] }', options);
+  const { outputs, executor, checkNumerics, state } = expectOptions(fn, 'options', options);
+  if (!Array.isArray(outputs)) throw new ArgumentError(fn, 'options.outputs', 'an array of nodes', outputs);
+  if (executor !== undefined && executor !== 'interpreter' && executor !== 'compiled') throw new ArgumentError(fn, 'options.executor', "'interpreter' or 'compiled'", executor);
+  if (checkNumerics !== undefined && typeof checkNumerics !== 'boolean') throw new ArgumentError(fn, 'options.checkNumerics', 'true or false', checkNumerics);
+  const s = state as Partial<RunState> | null | undefined;
+  if (s !== undefined && (typeof s !== 'object' || s === null || typeof s.variable !== 'function' || typeof s.commit !== 'function' || typeof s.randomRuns !== 'function')) {
+    throw new ArgumentError(fn, 'options.state', 'a RunState (such as graph.state)', state);
+  }
+  return options;
 }

@@ -9,13 +9,16 @@ import { formatShape, RESERVED_KEYS, SYMBOL_PATTERN, type Dim } from '../core/sh
 import { Tensor } from '../core/tensor.js';
 import { decodeTensor, encodeNumber, encodeTensor } from '../core/tensor-json.js';
 import type { GraphJSON, NodeJSON } from '../ir/graph-json.js';
+import { expectGraph } from '../ir/arguments.js';
+import { bytesPerElement, checkBytes, checkElements, checkNodeCount, JSON_DEFAULT_LIMITS, type GraphLimits } from '../ir/limits.js';
 
 const FORMAT = 'chainrule.graph';
 const VERSION = 1;
 const TOP_KEYS = ['format', 'version', 'nodes', 'variables', 'random'] as const;
 const NODE_KEYS = ['id', 'op', 'inputs', 'attrs', 'shape', 'dtype'] as const;
-// Limits that keep hostile documents from hanging the loader; real graphs stay far below them.
-const MAX_NODES = 1_000_000;
+// Limits of the format that keep hostile documents from hanging the loader; real graphs stay far
+// below them. (How many nodes, and how large the values they declare, is the caller's to limit:
+// see GraphLimits.)
 const MAX_INPUTS = 4096;
 const MAX_RANK = 32;
 const MAX_DEPTH = 16;
@@ -245,15 +248,17 @@ function readRandom(v: unknown, nodes: readonly RawNode[], position: ReadonlyMap
  *
  * @param json - a parsed {@link GraphJSON} object, or its JSON text.
  * @param graph - an empty graph to build into.
+ * @param limits - resource limits, checked before anything is decoded or built, and kept by the graph.
  * @returns `graph`, holding the document's nodes, variable values and random state.
  * @throws GraphFormatError with the path of the first offending field.
+ * @throws LimitError naming the node and the figure over a limit.
  * @throws ChainruleError when `graph` already has nodes.
  * @example
  * ```ts
  * const copy = readGraphJSON(text, new Graph());
  * ```
  */
-export function readGraphJSON<G extends GraphCore>(json: unknown, graph: G): G {
+export function readGraphJSON<G extends GraphCore>(json: unknown, graph: G, limits: Readonly<GraphLimits> = JSON_DEFAULT_LIMITS): G {
   if (graph.nodes.length > 0) throw new ChainruleError('readGraphJSON: the graph to build into must be empty');
   let doc = json;
   if (typeof json === 'string') {
@@ -269,7 +274,7 @@ export function readGraphJSON<G extends GraphCore>(json: unknown, graph: G): G {
   if (top['version'] !== VERSION) fail('$.version', `expected ${VERSION} (the only version this library reads), got ${show(top['version'])}`);
   const list = top['nodes'];
   if (!Array.isArray(list)) fail('$.nodes', `expected a list of nodes, got ${show(list)}`);
-  if (list.length > MAX_NODES) fail('$.nodes', `${list.length} nodes, more than the limit of ${MAX_NODES}`);
+  checkNodeCount(limits, list.length, '$.nodes');
 
   const nodes: RawNode[] = [];
   const position = new Map<number, number>();
@@ -291,6 +296,7 @@ export function readGraphJSON<G extends GraphCore>(json: unknown, graph: G): G {
     });
   }
   const order = operandsFirst(nodes, position);
+  checkDeclaredSizes(nodes, limits);
   const values = readVariables(top['variables'], nodes);
   const runs = readRandom(top['random'], nodes, position);
 
@@ -320,7 +326,27 @@ export function readGraphJSON<G extends GraphCore>(json: unknown, graph: G): G {
     built[i] = node;
   }
   graph.setRandomState(Object.fromEntries([...runs].map(([p, count]) => [built[p]!.id, count])));
+  graph.setLimits(limits);
   return graph;
+}
+
+/**
+ * Checks the values the document declares against the limits before anything is built or
+ * decoded: every node's elements (variables too, whose values are about to be decoded), and the
+ * bytes of the values a run computes (every node but inputs and variables). Shapes with a symbolic
+ * dimension are checked at each run instead, by the executors, against the limits the graph keeps.
+ */
+function checkDeclaredSizes(nodes: readonly RawNode[], limits: Readonly<GraphLimits>): void {
+  if (limits.maxElements === undefined && limits.maxBytes === undefined) return;
+  let total = 0;
+  for (const raw of nodes) {
+    if (raw.op === 'input' || !raw.shape.every((d) => typeof d === 'number')) continue;
+    const where = (): string => `${raw.path} (#${raw.id} ${raw.op})`;
+    const size = checkElements(limits, raw.shape as number[], raw.dtype, where);
+    if (raw.op === 'variable') continue;
+    total += size * bytesPerElement(raw.dtype);
+    checkBytes(limits, total, () => `${where()} and the nodes before it`);
+  }
 }
 
 /** Writes an attribute value as JSON data (see {@link GraphJSON}); arrays are copied as they are. */
@@ -351,6 +377,7 @@ function encodeAttr(v: unknown, where: string): unknown {
  * ```
  */
 export function graphToJSON(graph: GraphCore): GraphJSON {
+  expectGraph('graphToJSON', 'graph', graph);
   const nodes = graph.nodes.map(
     (n): NodeJSON => ({
       id: n.id,

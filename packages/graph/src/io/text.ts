@@ -1,4 +1,6 @@
-import { ChainruleError } from '../core/errors.js';
+import { ArgumentError, ChainruleError } from '../core/errors.js';
+import { expectOptions } from '../core/arguments.js';
+import { expectGraph, expectNodes } from '../ir/arguments.js';
 import type { GraphCore } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import { getOp } from '../ops/registry.js';
@@ -64,6 +66,15 @@ function labelLines(node: Node): string[] {
   return lines;
 }
 
+/** Checks the arguments both exports take. */
+function exportArguments(what: string, graph: GraphCore, options: TextExportOptions): TextExportOptions {
+  expectGraph(what, 'graph', graph);
+  const { outputs, title } = expectOptions(what, 'options', options);
+  if (outputs !== undefined) expectNodes(what, 'options.outputs', outputs);
+  if (title !== undefined && typeof title !== 'string') throw new ArgumentError(what, 'options.title', 'a string', title);
+  return options;
+}
+
 /** The vertices to draw: the whole graph, or only what `outputs` depend on. */
 function vertices(what: string, graph: GraphCore, outputs: readonly Node[] | undefined): Vertex[] {
   outputs?.forEach((n, i) => {
@@ -113,6 +124,7 @@ function dotString(lines: readonly string[]): string {
  * ```
  */
 export function toDot(graph: GraphCore, options: TextExportOptions = {}): string {
+  exportArguments('toDot', graph, options);
   const out = ['digraph chainrule {', '  node [fontname="Helvetica", fontsize=11];', '  edge [fontname="Helvetica", fontsize=9];'];
   if (options.title !== undefined) out.push(`  labelloc="t";`, `  label=${dotString([options.title])};`);
   const drawn = vertices('toDot', graph, options.outputs);
@@ -175,6 +187,7 @@ const MERMAID_SHAPE: Readonly<Record<Style, readonly [string, string]>> = {
  * ```
  */
 export function toMermaid(graph: GraphCore, options: TextExportOptions = {}): string {
+  exportArguments('toMermaid', graph, options);
   const out: string[] = [];
   if (options.title !== undefined) {
     // JSON is YAML; line breaks and controls become spaces so the front matter stays one line.

@@ -1,8 +1,14 @@
-import { ShapeError } from '../core/errors.js';
-import type { Node } from './node.js';
+import { ArgumentError, ShapeError, describeValue } from '../core/errors.js';
+import { Node } from './node.js';
 import { formatShape, isConcrete, normalizeAxes } from '../core/shape.js';
 
 // Composites: ops built from primitives, so they need no kernel and no derivative rule of their own.
+
+/** Checks the operand of a composite called as a function (as a method, it is the node itself). */
+function operand(fn: string, x: unknown): Node {
+  if (!(x instanceof Node)) throw new ArgumentError(fn, 'x', 'a graph node', x);
+  return x;
+}
 
 /**
  * Arithmetic mean over `axes` (all by default): Σx / n, where n is the number of elements reduced
@@ -19,6 +25,7 @@ import { formatShape, isConcrete, normalizeAxes } from '../core/shape.js';
  * ```
  */
 export function mean(x: Node, axes?: number | readonly number[], keepDims = false): Node {
+  operand('mean', x);
   const reduced = normalizeAxes('mean', axes, x.rank, x.shape);
   const dims = reduced.map((a) => x.shape[a]!);
   const total = x.sum(reduced, keepDims);
@@ -39,6 +46,7 @@ export function mean(x: Node, axes?: number | readonly number[], keepDims = fals
  * ```
  */
 export function min(x: Node, axes?: number | readonly number[], keepDims = false): Node {
+  operand('min', x);
   return x.neg().max(axes, keepDims).neg();
 }
 
@@ -66,6 +74,7 @@ function stableShift(x: Node, axes: number[]): Node {
  * ```
  */
 export function logSumExp(x: Node, axes?: number | readonly number[], keepDims = false): Node {
+  operand('logSumExp', x);
   const reduced = normalizeAxes('logSumExp', axes, x.rank, x.shape);
   const m = stableShift(x, reduced);
   const lse = x.sub(m).exp().sum(reduced, true).log().add(m);
@@ -84,6 +93,7 @@ export function logSumExp(x: Node, axes?: number | readonly number[], keepDims =
  * ```
  */
 export function softmax(x: Node, axis = -1): Node {
+  operand('softmax', x);
   const e = x.sub(stableShift(x, normalizeAxes('softmax', axis, x.rank, x.shape))).exp();
   return e.div(e.sum(axis, true));
 }
@@ -100,6 +110,7 @@ export function softmax(x: Node, axis = -1): Node {
  * ```
  */
 export function logSoftmax(x: Node, axis = -1): Node {
+  operand('logSoftmax', x);
   return x.sub(logSumExp(x, axis, true));
 }
 
@@ -116,9 +127,10 @@ export function logSoftmax(x: Node, axis = -1): Node {
  * ```
  */
 export function expandDims(x: Node, axis: number): Node {
+  operand('expandDims', x);
   const r = x.rank;
-  if (!Number.isInteger(axis) || axis < -(r + 1) || axis > r) {
-    throw new ShapeError(`expandDims: axis ${axis} is out of range for ${formatShape(x.shape)} (allowed ${-(r + 1)}..${r})`);
+  if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -(r + 1) || axis > r) {
+    throw new ShapeError(`expandDims: axis ${describeValue(axis)} is out of range for ${formatShape(x.shape)} (allowed ${-(r + 1)}..${r})`);
   }
   const at = axis < 0 ? axis + r + 1 : axis;
   return x.reshape([...x.shape.slice(0, at), 1, ...x.shape.slice(at)]);
@@ -137,6 +149,7 @@ export function expandDims(x: Node, axis: number): Node {
  * ```
  */
 export function squeeze(x: Node, axes?: number | readonly number[]): Node {
+  operand('squeeze', x);
   const drop =
     axes === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes('squeeze', axes, x.rank, x.shape);
   for (const a of drop) {

@@ -1,5 +1,6 @@
 import { isDType, type DType } from '../core/dtype.js';
-import { ChainruleError, ShapeError } from '../core/errors.js';
+import { ArgumentError, ChainruleError, ShapeError, describeValue } from '../core/errors.js';
+import { expectFunction, expectNumber, expectOptions, expectString } from '../core/arguments.js';
 import { Node, type NodeOrigin, type Operand } from './node.js';
 import { AttrError, AttrReader, type RawAttrs } from '../ops/attrs.js';
 import { getOp } from '../ops/registry.js';
@@ -8,6 +9,7 @@ import { Tensor, copyTensor, full, tensor, type NestedArray } from '../core/tens
 import type { Initializer } from '../core/initializers.js';
 import type { GraphJSON } from './graph-json.js';
 import { VariableStore, type RunState } from './state.js';
+import { mergeLimits, type GraphLimits } from './limits.js';
 
 /**
  * Values for a run's inputs, by input name.
@@ -68,6 +70,11 @@ export interface ExecutableOptions extends RunOptions {
    * store (`graph.state`) by default; another {@link RunState} runs the same graph on other values.
    */
   readonly state?: RunState | undefined;
+  /**
+   * Resource limits every run checks before it allocates anything (see {@link GraphLimits}); the
+   * fields given replace the graph's own ({@link GraphCore.limits}).
+   */
+  readonly limits?: GraphLimits | undefined;
 }
 
 /**
@@ -133,6 +140,35 @@ export abstract class GraphCore {
   readonly state = new VariableStore();
   private readonly scalars = new Map<string, Node>();
   private origin: NodeOrigin | undefined;
+  private ownLimits: Readonly<GraphLimits> = {};
+
+  /**
+   * The resource limits every compile of this graph checks unless it passes its own: none for a
+   * graph built by hand; for a graph read by `graphFromJSON`, the limits it was read with (safe
+   * defaults, {@link JSON_DEFAULT_LIMITS}).
+   *
+   * @example
+   * ```ts
+   * graphFromJSON(text).limits; // { maxElements: 16777216, maxBytes: 1073741824, maxNodes: 100000 }
+   * ```
+   */
+  get limits(): Readonly<GraphLimits> {
+    return this.ownLimits;
+  }
+
+  /**
+   * Replaces the graph's resource limits (see {@link GraphCore.limits}).
+   *
+   * @param limits - the new limits; a field left out is not limited.
+   * @throws ChainruleError when a limit is not a positive integer or Infinity, or unknown.
+   * @example
+   * ```ts
+   * g.setLimits({ ...g.limits, maxBytes: 2 ** 32 }); // a model from a trusted source needs more
+   * ```
+   */
+  setLimits(limits: GraphLimits): void {
+    this.ownLimits = Object.freeze(mergeLimits(limits, {}, 'setLimits: limits'));
+  }
 
   /**
    * Every node, in creation order (a topological order).
@@ -158,8 +194,8 @@ export abstract class GraphCore {
    * ```
    */
   node(id: number): Node {
-    const n = this.nodeList[id];
-    if (n === undefined) throw new ChainruleError(`graph has no node #${id}`);
+    const n = typeof id === 'number' ? this.nodeList[id] : undefined;
+    if (n === undefined) throw new ChainruleError(`graph has no node #${describeValue(id)}`);
     return n;
   }
 
@@ -218,8 +254,10 @@ export abstract class GraphCore {
    * ```
    */
   apply(op: string, inputs: readonly Node[], attrs: RawAttrs = {}): Node {
-    const def = getOp(op);
-    if (def === undefined) throw new ChainruleError(`unknown op '${op}'`);
+    const def = typeof op === 'string' ? getOp(op) : undefined;
+    if (def === undefined) throw new ChainruleError(`unknown op ${typeof op === 'string' ? `'${op}'` : describeValue(op)}`);
+    if (!Array.isArray(inputs)) throw new ArgumentError(op, 'inputs', 'an array of graph nodes', inputs);
+    expectOptions(op, 'attrs', attrs);
     if (def.arity === 'variadic' ? inputs.length === 0 : inputs.length !== def.arity) {
       throw new ShapeError(`${op}: expects ${def.arity === 'variadic' ? 'at least one' : def.arity} input(s), got ${inputs.length}`);
     }
@@ -261,6 +299,11 @@ export abstract class GraphCore {
    * ```
    */
   withOrigin<T>(origin: NodeOrigin, build: () => T): T {
+    const { node, rule } = expectOptions('withOrigin', 'origin', origin);
+    if (origin === undefined) throw new ArgumentError('withOrigin', 'origin', 'an object { node, rule }', origin);
+    expectNumber('withOrigin', 'origin.node', node, { kind: 'integer', min: 0 });
+    expectString('withOrigin', 'origin.rule', rule);
+    expectFunction('withOrigin', 'build', build);
     const saved = this.origin;
     this.origin = origin;
     try {
@@ -286,6 +329,7 @@ export abstract class GraphCore {
    * ```
    */
   input(name: string, shape: readonly Dim[], dtype: DType = 'float64'): Node {
+    expectString('input', 'name', name);
     return this.apply('input', [], { name, shape: checkSymbolicShape(shape, `input '${name}'`), dtype });
   }
 
@@ -306,6 +350,10 @@ export abstract class GraphCore {
    * ```
    */
   variable(name: string, init: Tensor | readonly number[], initializer: Initializer = 0, dtype: DType = 'float64'): Node {
+    expectString('variable', 'name', name);
+    if (!(init instanceof Tensor) && !Array.isArray(init)) throw new ArgumentError(`variable '${name}'`, 'init', 'a Tensor or a shape', init);
+    if (typeof initializer !== 'number' && typeof initializer !== 'function') throw new ArgumentError(`variable '${name}'`, 'initializer', 'a number or an initializer function', initializer);
+    if (!isDType(dtype)) throw new ArgumentError(`variable '${name}'`, 'dtype', "'float64' or 'float32'", dtype);
     let value: Tensor;
     if (init instanceof Tensor) {
       if (initializer !== 0 || dtype !== 'float64') {
@@ -315,6 +363,7 @@ export abstract class GraphCore {
     } else {
       const shape = checkShape(init, `variable '${name}'`);
       value = typeof initializer === 'number' ? full(shape, initializer, dtype) : initializer(shape, dtype);
+      if (!(value instanceof Tensor)) throw new ChainruleError(`variable '${name}': the initializer returned ${describeValue(value)}, not a Tensor`);
       if (value.dtype !== dtype || formatShape(value.shape) !== formatShape(shape)) {
         throw new ShapeError(`variable '${name}': the initializer returned ${value.dtype} ${formatShape(value.shape)}, expected ${dtype} ${formatShape(shape)}`);
       }
@@ -352,6 +401,7 @@ export abstract class GraphCore {
    * ```
    */
   scalar(value: number, dtype: DType = 'float64'): Node {
+    expectNumber('scalar', 'value', value, { kind: 'any' });
     if (!isDType(dtype)) throw new ChainruleError(`scalar: unknown dtype ${JSON.stringify(dtype)}`);
     const key = `${dtype}:${Object.is(value, -0) ? '-0' : String(value)}`;
     let node = this.scalars.get(key);
@@ -390,6 +440,8 @@ export abstract class GraphCore {
    * ```
    */
   randomUniform(shape: readonly Dim[], options: RandomOptions & { readonly low?: number; readonly high?: number }): Node {
+    if (options === undefined) throw new ArgumentError('randomUniform', 'options', 'an object with a seed', options);
+    expectOptions('randomUniform', 'options', options);
     return this.apply('randomUniform', [], { shape, dtype: options.dtype ?? 'float64', seed: options.seed, low: options.low ?? 0, high: options.high ?? 1 });
   }
 
@@ -405,6 +457,8 @@ export abstract class GraphCore {
    * ```
    */
   randomNormal(shape: readonly Dim[], options: RandomOptions & { readonly mean?: number; readonly std?: number }): Node {
+    if (options === undefined) throw new ArgumentError('randomNormal', 'options', 'an object with a seed', options);
+    expectOptions('randomNormal', 'options', options);
     return this.apply('randomNormal', [], { shape, dtype: options.dtype ?? 'float64', seed: options.seed, mean: options.mean ?? 0, std: options.std ?? 1 });
   }
 
@@ -420,6 +474,8 @@ export abstract class GraphCore {
    * ```
    */
   randomBernoulli(shape: readonly Dim[], options: RandomOptions & { readonly p: number }): Node {
+    if (options === undefined) throw new ArgumentError('randomBernoulli', 'options', 'an object with a seed and p', options);
+    expectOptions('randomBernoulli', 'options', options);
     return this.apply('randomBernoulli', [], { shape, dtype: options.dtype ?? 'float64', seed: options.seed, p: options.p });
   }
 
@@ -436,6 +492,7 @@ export abstract class GraphCore {
    * ```
    */
   where(cond: Node, a: Operand, b: Operand): Node {
+    if (!(cond instanceof Node)) throw new ArgumentError('where', 'cond', 'a graph node', cond);
     const lift = (v: Operand): Node => (typeof v === 'number' ? this.scalar(v, cond.dtype) : v);
     return this.apply('where', [cond, lift(a), lift(b)]);
   }
@@ -452,6 +509,7 @@ export abstract class GraphCore {
    * ```
    */
   concat(parts: readonly Node[], axis = 0): Node {
+    if (!Array.isArray(parts)) throw new ArgumentError('concat', 'parts', 'an array of graph nodes', parts);
     return this.apply('concat', parts, { axis });
   }
 
@@ -550,10 +608,11 @@ export abstract class GraphCore {
    * ```
    */
   setRandomState(state: Readonly<Record<number, number>>): void {
+    if (typeof state !== 'object' || state === null || Array.isArray(state)) throw new ArgumentError('setRandomState', 'state', 'an object of run counts by node id', state);
     for (const [id, runs] of Object.entries(state)) {
       const node = this.nodeList[Number(id)];
       if (node === undefined || getOp(node.op)?.kind !== 'random') throw new ChainruleError(`setRandomState: #${id} is not a random node`);
-      if (!Number.isSafeInteger(runs) || runs < 0) throw new ChainruleError(`setRandomState: run count for #${id} must be a non-negative integer, got ${runs}`);
+      if (!Number.isSafeInteger(runs) || runs < 0) throw new ChainruleError(`setRandomState: run count for #${id} must be a non-negative integer, got ${describeValue(runs)}`);
     }
     for (const [id, runs] of Object.entries(state)) this.state.setRandomRuns(Number(id), runs);
   }
@@ -600,6 +659,7 @@ export abstract class GraphCore {
    * ```
    */
   run(outputs: readonly Node[], feeds: Feeds = {}, options: RunOptions & { readonly executor?: ExecutableOptions['executor'] } = {}): Tensor[] {
+    expectOptions('run', 'options', options);
     return this.compile({ outputs, updates: options.updates, checkNumerics: options.checkNumerics, executor: options.executor })(feeds);
   }
 }

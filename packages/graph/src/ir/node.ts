@@ -3,6 +3,7 @@ import type { GraphCore } from './graph.js';
 import type { RawAttrs } from '../ops/attrs.js';
 import type { Dim, SymbolicShape } from '../core/shape.js';
 import { expandDims, logSoftmax, logSumExp, mean, min, softmax, squeeze } from './composites.js';
+import { expectOptions } from '../core/arguments.js';
 
 /**
  * A number operand is lifted to a scalar constant of the other operand's dtype.
@@ -565,7 +566,8 @@ export class Node {
    * ```
    */
   matmul(other: Node, options: { transposeA?: boolean; transposeB?: boolean } = {}): Node {
-    return this.graph.apply('matmul', [this, other], { transposeA: options.transposeA ?? false, transposeB: options.transposeB ?? false });
+    const { transposeA = false, transposeB = false } = expectOptions('matmul', 'options', options);
+    return this.graph.apply('matmul', [this, other], { transposeA, transposeB });
   }
   /**
    * Permutes axes: output axis i is input axis `perm[i]` (reverses them by default).

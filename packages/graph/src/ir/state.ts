@@ -1,5 +1,5 @@
 import type { TypedArray } from '../core/dtype.js';
-import { ChainruleError } from '../core/errors.js';
+import { ArgumentError, ChainruleError } from '../core/errors.js';
 import type { Tensor } from '../core/tensor.js';
 
 /**
@@ -88,7 +88,10 @@ export class VariableStore implements RunState {
 
   /** {@inheritDoc RunState.commit} */
   commit(assignments: ReadonlyMap<string, TypedArray>, drew: readonly { readonly id: number }[]): void {
+    if (!(assignments instanceof Map)) throw new ArgumentError('commit', 'assignments', 'a Map of values by variable name', assignments);
+    if (!Array.isArray(drew as unknown)) throw new ArgumentError('commit', 'drew', 'an array of random nodes', drew);
     for (const [name, data] of assignments) {
+      if (!(data instanceof Float64Array) && !(data instanceof Float32Array)) throw new ArgumentError('commit', `assignments '${String(name)}'`, 'a Float64Array or Float32Array', data);
       const stored = this.variable(name).data;
       if (data.length !== stored.length) throw new ChainruleError(`commit: variable '${name}' holds ${stored.length} elements, the run assigned ${data.length}`);
     }

@@ -1,5 +1,5 @@
 import { isDType, type DType } from '../core/dtype.js';
-import { ChainruleError, GraphFormatError } from '../core/errors.js';
+import { ArgumentError, ChainruleError, GraphFormatError, describeValue } from '../core/errors.js';
 import { Tensor } from '../core/tensor.js';
 import { decodeNumber, decodeTensor } from '../core/tensor-json.js';
 import { RESERVED_KEYS, SYMBOL_PATTERN, type Dim } from '../core/shape.js';
@@ -40,9 +40,9 @@ export class AttrError extends ChainruleError {
 
 const show = (v: unknown): string => {
   try {
-    return JSON.stringify(v) ?? String(v);
+    return JSON.stringify(v) ?? describeValue(v);
   } catch {
-    return String(v);
+    return describeValue(v);
   }
 };
 
@@ -102,6 +102,7 @@ export class AttrReader {
   /** A list of integers. */
   intList(key: string, fallback?: readonly number[]): number[] {
     const v = this.take(key);
+    if (fallback !== undefined && !Array.isArray(fallback as unknown)) throw new ArgumentError('AttrReader.intList', 'fallback', 'an array of integers', fallback);
     if (v === undefined && fallback !== undefined) return [...fallback];
     if (!Array.isArray(v)) throw new AttrError(key, `expected a list of integers, got ${show(v)}`);
     return v.map((x, i) => {

@@ -1,4 +1,6 @@
-import { ChainruleError } from '../core/errors.js';
+import { ArgumentError, ChainruleError } from '../core/errors.js';
+import { expectNumber, expectOptions } from '../core/arguments.js';
+import { expectNodes } from '../ir/arguments.js';
 import type { Node } from '../ir/node.js';
 import { contextWithoutRun } from '../ops/op-def.js';
 import { getOp, type Primitive } from '../ops/registry.js';
@@ -66,8 +68,11 @@ function keyOf(op: string, attrs: Readonly<Record<string, unknown>>, inputs: rea
  * ```
  */
 export function simplify(outputs: readonly Node[], options: SimplifyOptions = {}): Node[] {
+  expectNodes('simplify', 'outputs', outputs);
+  const { cse = true, fold = true, identities = true, maxFoldSize = 64 } = expectOptions('simplify', 'options', options) as SimplifyOptions;
+  for (const [key, v] of Object.entries({ cse, fold, identities })) if (typeof v !== 'boolean') throw new ArgumentError('simplify', `options.${key}`, 'true or false', v);
+  expectNumber('simplify', 'options.maxFoldSize', maxFoldSize, { kind: 'integer', min: 0 });
   if (outputs.length === 0) return [];
-  const { cse = true, fold = true, identities = true, maxFoldSize = 64 } = options;
   const graph = outputs[0]!.graph;
   const mapped = new Map<Node, Node>();
   const seen = new Map<string, Node>();

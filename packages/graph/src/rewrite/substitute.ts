@@ -1,4 +1,5 @@
-import { ChainruleError, ShapeError } from '../core/errors.js';
+import { ArgumentError, ChainruleError, ShapeError } from '../core/errors.js';
+import { expectNode, expectNodes } from '../ir/arguments.js';
 import type { Node } from '../ir/node.js';
 import { formatShape } from '../core/shape.js';
 import { schedule } from '../ir/structure.js';
@@ -18,9 +19,13 @@ import { schedule } from '../ir/structure.js';
  * ```
  */
 export function substitute(outputs: readonly Node[], replacements: ReadonlyMap<Node, Node>): Node[] {
+  expectNodes('substitute', 'outputs', outputs);
+  if (!(replacements instanceof Map)) throw new ArgumentError('substitute', 'replacements', 'a Map from nodes to nodes', replacements);
   if (outputs.length === 0) return [];
   const graph = outputs[0]!.graph;
   for (const [from, to] of replacements) {
+    expectNode('substitute', 'a key of replacements', from, graph);
+    expectNode('substitute', 'a value of replacements', to, graph);
     if (from.graph !== graph || to.graph !== graph) throw new ChainruleError('substitute: every node must belong to the outputs’ graph');
     if (from.dtype !== to.dtype || formatShape(from.shape) !== formatShape(to.shape)) {
       throw new ShapeError(`substitute: ${to} (${to.dtype} ${formatShape(to.shape)}) cannot replace ${from} (${from.dtype} ${formatShape(from.shape)})`);

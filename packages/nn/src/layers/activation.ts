@@ -1,5 +1,5 @@
-import type { Node } from '@chainrule/graph';
-import type { Layer } from './layer.js';
+import { expectNode, expectString, type Node } from '@chainrule/graph';
+import { buildContext, forwardArguments, type Layer } from './layer.js';
 
 /**
  * Activation functions a of the lecture's y = a(W y + b).
@@ -11,6 +11,9 @@ import type { Layer } from './layer.js';
  * ```
  */
 export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'softmax' | 'linear';
+
+/** Every activation name, for checks. */
+export const ACTIVATIONS: readonly ActivationName[] = ['sigmoid', 'tanh', 'relu', 'softmax', 'linear'];
 
 /**
  * Applies an activation by name.
@@ -24,6 +27,8 @@ export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'softmax' | 'linear';
  * ```
  */
 export function activate(name: ActivationName, h: Node): Node {
+  expectString('activate', 'name', name, ACTIVATIONS);
+  expectNode('activate', 'h', h);
   switch (name) {
     case 'sigmoid':
       return h.sigmoid();
@@ -49,5 +54,11 @@ export function activate(name: ActivationName, h: Node): Node {
  * ```
  */
 export function activation(name: ActivationName): Layer {
-  return { kind: name, build: (ctx) => ctx.inputUnits, forward: (x) => activate(name, x), params: new Map() };
+  expectString('activation', 'name', name, ACTIVATIONS);
+  return {
+    kind: name,
+    build: (ctx) => buildContext(name, ctx).inputUnits,
+    forward: (x, options) => (forwardArguments(name, x, options), activate(name, x)),
+    params: new Map(),
+  };
 }

@@ -1,7 +1,7 @@
-import { ChainruleError, type Initializer, type Node } from '@chainrule/graph';
+import { ArgumentError, ChainruleError, describeValue, expectBoolean, expectOptions, expectString, type Initializer, type Node } from '@chainrule/graph';
 import { glorotUniform } from '../initializers.js';
-import { activate, type ActivationName } from './activation.js';
-import type { Layer } from './layer.js';
+import { ACTIVATIONS, activate, type ActivationName } from './activation.js';
+import { buildContext, forwardArguments, type Layer } from './layer.js';
 
 /**
  * Options of {@link dense}.
@@ -37,18 +37,26 @@ export interface DenseOptions {
  * ```
  */
 export function dense(units: number, options: DenseOptions = {}): Layer {
-  if (!Number.isSafeInteger(units) || units < 1) throw new ChainruleError(`dense: units must be a positive integer, got ${units}`);
+  if (!Number.isSafeInteger(units) || units < 1) throw new ChainruleError(`dense: units must be a positive integer, got ${describeValue(units)}`);
   const params = new Map<string, Node>();
-  const { activation = 'linear', bias = true } = options;
+  const { activation = 'linear', bias = true } = expectOptions('dense', 'options', options) as DenseOptions;
+  expectString('dense', 'options.activation', activation, ACTIVATIONS);
+  expectBoolean('dense', 'options.bias', bias);
+  for (const key of ['init', 'biasInit'] as const) {
+    const init: unknown = options[key];
+    if (init !== undefined && typeof init !== 'number' && typeof init !== 'function') throw new ArgumentError('dense', `options.${key}`, 'a number or an initializer function', init);
+  }
   return {
     kind: 'dense',
     build(ctx) {
+      buildContext('dense', ctx);
       const W = ctx.graph.variable(`${ctx.scope}W`, [units, ctx.inputUnits], options.init ?? glorotUniform(ctx.seed), ctx.dtype);
       params.set('W', W);
       if (bias) params.set('b', ctx.graph.variable(`${ctx.scope}b`, [units], options.biasInit ?? 0, ctx.dtype));
       return units;
     },
-    forward(x) {
+    forward(x, options) {
+      forwardArguments('dense', x, options);
       const W = params.get('W');
       if (W === undefined) throw new ChainruleError('dense: build the model before using it');
       const h = x.matmul(W, { transposeB: true }); // h = y Wᵀ (+ b)

@@ -1,5 +1,5 @@
-import { ChainruleError } from '@chainrule/graph';
-import type { Layer } from './layer.js';
+import { ChainruleError, describeValue, expectNumber, expectOptions, expectString } from '@chainrule/graph';
+import { buildContext, forwardArguments, type Layer } from './layer.js';
 
 /**
  * How dropout compensates for the units it drops.
@@ -73,17 +73,20 @@ export interface DropoutSpec extends DropoutOptions {
  */
 export function dropout(keep: number | DropoutSpec, options: DropoutOptions = {}): Layer {
   if (typeof keep === 'object' && keep !== null) return dropoutFromSpec(keep, options);
-  if (typeof keep !== 'number' || !(keep > 0 && keep <= 1)) throw new ChainruleError(`dropout: keep probability p must be in (0, 1], got ${String(keep)} (for a drop rate, write dropout({ rate }) or dropoutRate)`);
-  const mode = options.mode ?? 'lecture';
-  if (mode !== 'lecture' && mode !== 'inverted') throw new ChainruleError(`dropout: mode must be 'lecture' or 'inverted', got ${String(mode)}`);
+  if (typeof keep !== 'number' || !(keep > 0 && keep <= 1)) throw new ChainruleError(`dropout: keep probability p must be in (0, 1], got ${describeValue(keep)} (for a drop rate, write dropout({ rate }) or dropoutRate)`);
+  expectOptions('dropout', 'options', options);
+  const mode = expectString('dropout', 'options.mode', options.mode ?? 'lecture', ['lecture', 'inverted']);
   let seed = options.seed;
+  if (seed !== undefined) expectNumber('dropout', 'options.seed', seed, { kind: 'integer', min: 0, max: 2 ** 32 - 1 });
   return {
     kind: 'dropout',
     build(ctx) {
+      buildContext('dropout', ctx);
       seed ??= ctx.seed;
       return ctx.inputUnits;
     },
-    forward(x, { training }) {
+    forward(x, options) {
+      const { training } = forwardArguments('dropout', x, options);
       if (!training) return mode === 'lecture' ? x.mul(keep) : x;
       if (seed === undefined) throw new ChainruleError('dropout: build the model before using it');
       const r = x.graph.randomBernoulli(x.shape, { seed, p: keep, dtype: x.dtype }); // r ~ Bernoulli(p)
@@ -108,7 +111,8 @@ export function dropout(keep: number | DropoutSpec, options: DropoutOptions = {}
  * ```
  */
 export function dropoutRate(rate: number, options: Omit<DropoutOptions, 'mode'> = {}): Layer {
-  if (!(rate >= 0 && rate < 1)) throw new ChainruleError(`dropoutRate: rate must be in [0, 1), got ${rate}`);
+  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new ChainruleError(`dropoutRate: rate must be in [0, 1), got ${describeValue(rate)}`);
+  expectOptions('dropoutRate', 'options', options);
   return dropout(1 - rate, { ...options, mode: 'inverted' });
 }
 

@@ -1,4 +1,4 @@
-import type { DType, Graph, Node } from '@chainrule/graph';
+import { ArgumentError, expectBoolean, expectGraph, expectNode, expectNumber, expectOptions, expectString, type DType, type Graph, type Node } from '@chainrule/graph';
 
 /**
  * How a forward pass is built: for training (dropout active) or for evaluation (deterministic).
@@ -64,4 +64,50 @@ export interface Layer {
   forward(x: Node, options: ForwardOptions): Node;
   /** The layer's trainable variables by short name (after `build`). */
   readonly params: ReadonlyMap<string, Node>;
+}
+
+/**
+ * Checks the context a layer is built with (what a {@link Model} passes; checked again for
+ * JavaScript callers).
+ *
+ * @param kind - the layer's kind, for the message.
+ * @param ctx - what was passed.
+ * @returns the context.
+ * @throws ArgumentError naming the field at fault.
+ * @example
+ * ```ts
+ * build(ctx) { buildContext('dense', ctx); … }
+ * ```
+ */
+export function buildContext(kind: string, ctx: BuildContext): BuildContext {
+  const fn = `${kind}.build`;
+  if (ctx === undefined) throw new ArgumentError(fn, 'ctx', 'a build context { graph, inputUnits, scope, seed, dtype }', ctx);
+  const { graph, inputUnits, scope, seed, dtype } = expectOptions(fn, 'ctx', ctx);
+  expectGraph(fn, 'ctx.graph', graph);
+  expectNumber(fn, 'ctx.inputUnits', inputUnits, { kind: 'integer', min: 1 });
+  expectString(fn, 'ctx.scope', scope);
+  expectNumber(fn, 'ctx.seed', seed, { kind: 'integer', min: 0, max: 2 ** 32 - 1 });
+  expectString(fn, 'ctx.dtype', dtype, ['float64', 'float32']);
+  return ctx;
+}
+
+/**
+ * Checks the arguments of a layer's forward pass.
+ *
+ * @param kind - the layer's kind, for the message.
+ * @param x - the input.
+ * @param options - training or evaluation.
+ * @returns the options.
+ * @throws ArgumentError when `x` is not a node or `options.training` not a boolean.
+ * @example
+ * ```ts
+ * forward(x, options) { const { training } = forwardArguments('dropout', x, options); … }
+ * ```
+ */
+export function forwardArguments(kind: string, x: Node, options: ForwardOptions): ForwardOptions {
+  const fn = `${kind}.forward`;
+  expectNode(fn, 'x', x);
+  if (options === undefined) throw new ArgumentError(fn, 'options', 'an object { training }', options);
+  expectBoolean(fn, 'options.training', expectOptions(fn, 'options', options)['training']);
+  return options;
 }

@@ -1,5 +1,5 @@
-import { ChainruleError, type DType, type Graph, type Node } from '@chainrule/graph';
-import type { ForwardOptions, Layer } from './layer.js';
+import { ArgumentError, ChainruleError, expectArray, expectGraph, expectNumber, expectOptions, expectString, type DType, type Graph, type Node } from '@chainrule/graph';
+import { forwardArguments, type ForwardOptions, type Layer } from './layer.js';
 
 /**
  * Options of {@link Model.build}.
@@ -38,7 +38,14 @@ export class Model {
    *
    * @param layers - the layers, first to last.
    */
-  constructor(readonly layers: readonly Layer[]) {}
+  constructor(readonly layers: readonly Layer[]) {
+    expectArray('sequential', 'layers', layers, 'layers').forEach((layer, i) => {
+      const l = layer as Partial<Layer> | null;
+      if (typeof l !== 'object' || l === null || typeof l.kind !== 'string' || typeof l.build !== 'function' || typeof l.forward !== 'function' || !(l.params instanceof Map)) {
+        throw new ArgumentError('sequential', `layers[${i}]`, 'a layer (such as dense(10))', layer);
+      }
+    });
+  }
 
   /**
    * Creates the variables of every layer.
@@ -55,13 +62,18 @@ export class Model {
    */
   build(graph: Graph, inputUnits: number, options: ModelBuildOptions = {}): this {
     if (this.built) throw new ChainruleError('Model.build: the model is already built');
-    const { scope = '', seed = 1, dtype = 'float64' } = options;
+    expectGraph('Model.build', 'graph', graph);
+    expectNumber('Model.build', 'inputUnits', inputUnits, { kind: 'integer', min: 1 });
+    const { scope = '', seed = 1, dtype = 'float64' } = expectOptions('Model.build', 'options', options) as ModelBuildOptions;
+    expectString('Model.build', 'options.scope', scope);
+    expectNumber('Model.build', 'options.seed', seed, { kind: 'integer', min: 0, max: 2 ** 32 - 1 });
+    expectString('Model.build', 'options.dtype', dtype, ['float64', 'float32']);
     let units = inputUnits;
     const counts = new Map<string, number>();
     this.layers.forEach((layer, i) => {
       const k = (counts.get(layer.kind) ?? 0) + 1;
       counts.set(layer.kind, k);
-      units = layer.build({ graph, inputUnits: units, scope: `${scope}${layer.kind}${k}/`, seed: seed + i, dtype });
+      units = layer.build({ graph, inputUnits: units, scope: `${scope}${layer.kind}${k}/`, seed: (seed + i) % 2 ** 32, dtype });
     });
     this.built = { graph, outputUnits: units };
     return this;
@@ -99,6 +111,7 @@ export class Model {
    * ```
    */
   forward(x: Node, options: ForwardOptions): Node {
+    forwardArguments('Model', x, options);
     if (x.graph !== this.graphState().graph) throw new ChainruleError('Model.forward: the input belongs to another graph');
     return this.layers.reduce((h, layer) => layer.forward(h, options), x);
   }

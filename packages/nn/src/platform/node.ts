@@ -1,5 +1,6 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Presets, SingleBar } from 'cli-progress';
+import { writeFileDurably } from './durable-file.js';
 import type { NnPlatform } from './platform.js';
 
 /**
@@ -27,15 +28,6 @@ export const platform: NnPlatform = {
   },
   files: {
     readText: (path) => readFileSync(path, 'utf8'),
-    writeTextAtomically(path, text) {
-      const temporary = `${path}.tmp-${process.pid}`;
-      try {
-        writeFileSync(temporary, text);
-        renameSync(temporary, path);
-      } catch (e) {
-        rmSync(temporary, { force: true }); // the old file, if any, is untouched
-        throw e;
-      }
-    },
+    writeTextAtomically: writeFileDurably,
   },
 };

@@ -35,7 +35,11 @@ export interface NnPlatform {
   readonly files:
     | {
         readText(path: string): string;
-        /** Writes `text` to `path` atomically: a temporary file renamed over it. */
+        /**
+         * Writes `text` to `path` atomically and durably: a uniquely named temporary file in the
+         * same folder, flushed to the disk and renamed over it, then the folder flushed; temporaries
+         * of earlier crashed saves are removed.
+         */
         writeTextAtomically(path: string, text: string): void;
       }
     | undefined;

@@ -1,6 +1,6 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
-import { inRange, knownOptions, stepSizeOption } from '../validate.js';
+import { applyArguments, inRange, knownOptions, stepSizeOption } from '../validate.js';
 
 /**
  * Options of {@link adagrad}.
@@ -40,6 +40,7 @@ export function adagrad(options: AdagradOptions = {}): UpdateRule {
   return {
     name: 'adagrad',
     apply: (g, ctx) => {
+      applyArguments('adagrad', g, ctx);
       const eta = stepSize(lr, ctx.step);
       const Q = ctx.state('adagrad.Q');
       const next = Q.map((q, i) => q.add(g[i]!.square())); // Q ← Q + g²

@@ -1,6 +1,7 @@
+import { expectString } from '@chainrule/graph';
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
-import { inRange, knownOptions, rateOption, stepSizeOption } from '../validate.js';
+import { applyArguments, inRange, knownOptions, rateOption, stepSizeOption } from '../validate.js';
 import { movingAverage } from './moments.js';
 
 /**
@@ -62,10 +63,11 @@ export function adam(options: AdamOptions = {}): UpdateRule {
   const beta1 = rateOption('adam', 'beta1', options.beta1 ?? 0.9, '[0, 1)');
   const beta2 = rateOption('adam', 'beta2', options.beta2 ?? 0.999, '[0, 1)');
   const epsilon = inRange('adam', 'epsilon', options.epsilon ?? 1e-8, '[0, ∞)');
-  const epsilonPlacement = options.epsilonPlacement ?? 'inside';
+  const epsilonPlacement = expectString('adam', 'options.epsilonPlacement', options.epsilonPlacement ?? 'inside', ['inside', 'outside']);
   return {
     name: 'adam',
     apply: (grads, ctx) => {
+      applyArguments('adam', grads, ctx);
       const t = ctx.step;
       const eta = stepSize(lr, t);
       const [g, q] = [ctx.state('adam.g'), ctx.state('adam.q')];

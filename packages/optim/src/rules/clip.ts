@@ -1,5 +1,5 @@
 import type { UpdateRule } from '../transform.js';
-import { inRange, stepSizeOption } from '../validate.js';
+import { applyArguments, inRange, stepSizeOption } from '../validate.js';
 
 /**
  * Rescales the directions so that their joint Euclidean norm is at most `maxNorm`:
@@ -17,7 +17,8 @@ export function clipByGlobalNorm(maxNorm: number): UpdateRule {
   inRange('clipByGlobalNorm', 'maxNorm', maxNorm, '(0, ∞)');
   return {
     name: 'clip',
-    apply: (d) => {
+    apply: (d, ctx) => {
+      applyArguments('clipByGlobalNorm', d, ctx);
       const norm = d.map((x) => x.square().sum()).reduce((a, b) => a.add(b)).sqrt();
       const scale = norm.graph.where(norm.greater(maxNorm), norm.reciprocal().mul(maxNorm), 1);
       return { directions: d.map((x) => x.mul(scale)), assignments: [] };
@@ -40,6 +41,9 @@ export function clipByValue(limit: number): UpdateRule {
   inRange('clipByValue', 'limit', limit, '(0, ∞)');
   return {
     name: 'clipValue',
-    apply: (d) => ({ directions: d.map((x) => x.maximum(-limit).minimum(limit)), assignments: [] }),
+    apply: (d, ctx) => {
+      applyArguments('clipByValue', d, ctx);
+      return { directions: d.map((x) => x.maximum(-limit).minimum(limit)), assignments: [] };
+    },
   };
 }

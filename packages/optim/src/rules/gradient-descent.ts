@@ -1,6 +1,6 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
-import { inRange, knownOptions, stepSizeOption } from '../validate.js';
+import { applyArguments, inRange, knownOptions, stepSizeOption } from '../validate.js';
 
 /**
  * Options of {@link sgd}.
@@ -34,6 +34,7 @@ export function sgd(options: SgdOptions = {}): UpdateRule {
   return {
     name: 'sgd',
     apply: (g, ctx) => {
+      applyArguments('sgd', g, ctx);
       const eta = stepSize(lr, ctx.step);
       return { directions: g.map((gi) => gi.mul(eta).neg()), assignments: [] }; // d = −η⁽ᵗ⁾ g
     },
@@ -55,6 +56,7 @@ export function scaleBy(factor: Schedule): UpdateRule {
   return {
     name: 'scale',
     apply: (d, ctx) => {
+      applyArguments('scaleBy', d, ctx);
       const k = stepSize(factor, ctx.step);
       return { directions: d.map((x) => x.mul(k)), assignments: [] };
     },

@@ -1,6 +1,6 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
-import { inRange, knownOptions, stepSizeOption } from '../validate.js';
+import { applyArguments, inRange, knownOptions, stepSizeOption } from '../validate.js';
 
 /**
  * Options of the momentum rules.
@@ -39,6 +39,7 @@ export function polyak(options: MomentumOptions = {}): UpdateRule {
   return {
     name: 'polyak',
     apply: (g, ctx) => {
+      applyArguments('polyak', g, ctx);
       const eta = stepSize(lr, ctx.step);
       const v = ctx.state('polyak.v');
       const next = v.map((vi, i) => vi.mul(gamma).sub(g[i]!.mul(eta))); // v ← γv − η g
@@ -70,6 +71,7 @@ export function bufferMomentum(options: MomentumOptions = {}): UpdateRule {
   return {
     name: 'buffer',
     apply: (g, ctx) => {
+      applyArguments('bufferMomentum', g, ctx);
       const eta = stepSize(lr, ctx.step);
       const b = ctx.state('buffer.b');
       const next = b.map((bi, i) => bi.mul(gamma).add(g[i]!)); // b ← γb + g

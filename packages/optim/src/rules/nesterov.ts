@@ -1,6 +1,6 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
-import { inRange, knownOptions, stepSizeOption } from '../validate.js';
+import { applyArguments, inRange, knownOptions, stepSizeOption } from '../validate.js';
 
 /**
  * Options of {@link nesterov}.
@@ -41,6 +41,7 @@ export function nesterov(options: NesterovOptions = {}): UpdateRule {
   return {
     name: 'nesterov',
     apply: (g, ctx) => {
+      applyArguments('nesterov', g, ctx);
       const eta = stepSize(lr, ctx.step);
       const v = ctx.state('nesterov.v', 'param'); // v⁽⁰⁾ = w⁽⁰⁾
       const rho = ctx.scalarState('nesterov.rho', 1); // ρ of the current step; 1 for the first

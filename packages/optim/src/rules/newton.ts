@@ -2,7 +2,7 @@ import { ChainruleError, isConcrete, type Node } from '@chainrule/graph';
 import { jacobian } from '@chainrule/autodiff';
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
-import { inRange, knownOptions, stepSizeOption } from '../validate.js';
+import { applyArguments, inRange, knownOptions, stepSizeOption } from '../validate.js';
 
 /**
  * Options of {@link newton}.
@@ -48,6 +48,7 @@ export function newton(options: NewtonOptions = {}): UpdateRule {
   return {
     name: 'newton',
     apply: (directions, ctx) => {
+      applyArguments('newton', directions, ctx);
       const { graph, params } = ctx;
       for (const p of params) if (!isConcrete(p.shape)) throw new ChainruleError(`newton: ${p} needs a concrete shape`);
       const sizes = params.map(sizeOf);

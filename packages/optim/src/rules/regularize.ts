@@ -1,7 +1,7 @@
-import type { Node } from '@chainrule/graph';
+import { ChainruleError, expectFunction, expectNodes, type Node } from '@chainrule/graph';
 import { grad } from '@chainrule/autodiff';
 import type { UpdateRule } from '../transform.js';
-import { inRange, stepSizeOption } from '../validate.js';
+import { applyArguments, inRange, stepSizeOption } from '../validate.js';
 
 /**
  * A regulariser φ(w) over a list of parameters, as a scalar graph node.
@@ -14,8 +14,12 @@ import { inRange, stepSizeOption } from '../validate.js';
  */
 export type Regularizer = (params: readonly Node[]) => Node;
 
-const sumOver = (params: readonly Node[], f: (w: Node) => Node): Node =>
-  params.map(f).reduce((acc, x) => acc.add(x));
+/** Σ f(w) over the parameters (at least one, of one graph). */
+function sumOver(what: string, params: readonly Node[], f: (w: Node) => Node): Node {
+  expectNodes(what, 'params', params);
+  if (params.length === 0) throw new ChainruleError(`${what}: no parameters (a regulariser needs at least one)`);
+  return params.map(f).reduce((acc, x) => acc.add(x));
+}
 
 /**
  * φ(w) = ‖w‖₂ = √(Σ w²) over all parameters together: the lecture's ridge regulariser, written as
@@ -29,7 +33,7 @@ const sumOver = (params: readonly Node[], f: (w: Node) => Node): Node =>
  * ```
  */
 export const l2Norm: Regularizer = (params) => {
-  const s = sumOver(params, (w) => w.square().sum());
+  const s = sumOver('l2Norm', params, (w) => w.square().sum());
   return s.graph.where(s.greater(0), s.sqrt(), 0);
 };
 
@@ -43,7 +47,7 @@ export const l2Norm: Regularizer = (params) => {
  * const f = dataLoss.add(l2Squared([W]).mul(1e-4));
  * ```
  */
-export const l2Squared: Regularizer = (params) => sumOver(params, (w) => w.square().sum()).mul(0.5);
+export const l2Squared: Regularizer = (params) => sumOver('l2Squared', params, (w) => w.square().sum()).mul(0.5);
 
 /**
  * φ(w) = ‖w‖₁ = Σ |w| (lasso). NOTE: its subgradient at 0 is taken as 0 (|x|′(0) = 0).
@@ -55,7 +59,7 @@ export const l2Squared: Regularizer = (params) => sumOver(params, (w) => w.squar
  * const f = dataLoss.add(l1Norm([W]).mul(1e-3));
  * ```
  */
-export const l1Norm: Regularizer = (params) => sumOver(params, (w) => w.abs().sum());
+export const l1Norm: Regularizer = (params) => sumOver('l1Norm', params, (w) => w.abs().sum());
 
 /**
  * Adds the regularisation gradient λ∇φ(w⁽ᵗ⁾) to the directions, so that the rules after it see the
@@ -71,10 +75,12 @@ export const l1Norm: Regularizer = (params) => sumOver(params, (w) => w.abs().su
  * ```
  */
 export function addRegularization(phi: Regularizer, lambda: number): UpdateRule {
+  expectFunction('addRegularization', 'phi', phi);
   inRange('addRegularization', 'lambda', lambda, '[0, ∞)');
   return {
     name: 'regularize',
     apply: (d, ctx) => {
+      applyArguments('addRegularization', d, ctx);
       const dPhi = grad(phi(ctx.params), ctx.params);
       return { directions: d.map((x, i) => x.add(dPhi[i]!.mul(lambda))), assignments: [] }; // d + λ∇φ(w)
     },

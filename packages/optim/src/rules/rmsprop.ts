@@ -1,6 +1,6 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
-import { inRange, knownOptions, stepSizeOption } from '../validate.js';
+import { applyArguments, inRange, knownOptions, stepSizeOption } from '../validate.js';
 
 /**
  * Options of {@link rmsprop}.
@@ -45,6 +45,7 @@ export function rmsprop(options: RmspropOptions = {}): UpdateRule {
   return {
     name: 'rmsprop',
     apply: (g, ctx) => {
+      applyArguments('rmsprop', g, ctx);
       const eta = stepSize(lr, ctx.step);
       const q = ctx.state('rmsprop.q');
       const next = q.map((qi, i) => qi.mul(beta).add(g[i]!.square().mul(1 - beta))); // q ← βq + (1 − β)g²
@@ -96,6 +97,7 @@ export function rmspropGraves(options: RmspropGravesOptions = {}): UpdateRule {
   return {
     name: 'graves',
     apply: (grads, ctx) => {
+      applyArguments('rmspropGraves', grads, ctx);
       const eta = stepSize(lr, ctx.step);
       const [g, q, v] = [ctx.state('graves.g'), ctx.state('graves.q'), ctx.state('graves.v')];
       const gNext = g.map((gi, i) => gi.mul(beta).add(grads[i]!.mul(1 - beta)));

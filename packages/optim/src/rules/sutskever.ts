@@ -1,7 +1,7 @@
 import { stepSize } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
 import type { MomentumOptions } from './momentum.js';
-import { inRange, knownOptions, stepSizeOption } from '../validate.js';
+import { applyArguments, inRange, knownOptions, stepSizeOption } from '../validate.js';
 
 /**
  * Sutskever et al.'s momentum, which takes the gradient at the look-ahead point:
@@ -28,6 +28,7 @@ export function sutskever(options: MomentumOptions = {}): UpdateRule {
   return {
     name: 'sutskever',
     apply: (_directionsAtW, ctx) => {
+      applyArguments('sutskever', _directionsAtW, ctx);
       const eta = stepSize(lr, ctx.step);
       const v = ctx.state('sutskever.v');
       const ahead = ctx.directionsAt(ctx.params.map((w, i) => w.add(v[i]!.mul(gamma)))); // ∇f(w + γv)

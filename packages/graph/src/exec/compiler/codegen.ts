@@ -56,18 +56,26 @@ export function fusedLoopSource(
   vectorise: (program: ClusterProgram) => string,
 ): string {
   const outShape = shapes.get(root)!;
+  // The cluster's members operands first (a depth-first walk with its own stack, so a long chain
+  // cannot overflow the call stack) and the values it reads from outside, each once.
   const members: Node[] = [];
   const leaves: Node[] = [];
-  const visit = (n: Node): void => {
-    for (const m of n.inputs) {
-      if (roles.get(m) === 'inlined') visit(m);
-      else if (!leaves.includes(m)) leaves.push(m);
+  const leafName = new Map<Node, number>();
+  const stack: [Node, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const [n, k] = top;
+    if (k === n.inputs.length) {
+      stack.pop();
+      members.push(n);
+      continue;
     }
-    members.push(n);
-  };
-  visit(root);
+    top[1] = k + 1;
+    const m = n.inputs[k]!;
+    if (roles.get(m) === 'inlined') stack.push([m, 0]);
+    else if (!leafName.has(m)) leafName.set(m, leaves.push(m) - 1);
+  }
   const temp = new Map<Node, string>();
-  const leafName = new Map<Node, number>(leaves.map((l, i) => [l, i]));
   const strides = leaves.map((l) => broadcastStrides(shapes.get(l)!, outShape));
   const rank = outShape.length;
   const n = sizeOf(outShape);
@@ -100,7 +108,7 @@ export function fusedLoopSource(
     lines.push(`const L${j} = ${buffer(leaf)};`);
     if (scalar[j]) lines.push(`const l${j} = L${j}[0];`);
   });
-  const program = flat && n > 1 ? clusterProgram(root, members, leaves, scalar, n) : undefined;
+  const program = flat && n > 1 ? clusterProgram(root, members, leaves, leafName, scalar, n) : undefined;
   if (n === 1) {
     lines.push('const o = 0;', ...body); // one element: straight-line code
   } else if (program !== undefined) {
@@ -129,7 +137,14 @@ export function fusedLoopSource(
  * The cluster as a program for the WebAssembly evaluator, when it qualifies: one float dtype
  * throughout, every op with a vector form, and enough work to repay the copies.
  */
-function clusterProgram(root: Node, members: readonly Node[], leaves: readonly Node[], scalar: readonly boolean[], n: number): ClusterProgram | undefined {
+function clusterProgram(
+  root: Node,
+  members: readonly Node[],
+  leaves: readonly Node[],
+  leafName: ReadonlyMap<Node, number>,
+  scalar: readonly boolean[],
+  n: number,
+): ClusterProgram | undefined {
   const dtype = root.dtype;
   if (!members.every((m) => m.dtype === dtype) || !leaves.every((l) => l.dtype === dtype)) return undefined;
   if (!vectorisable(members.map((m) => m.op))) return undefined;
@@ -140,7 +155,7 @@ function clusterProgram(root: Node, members: readonly Node[], leaves: readonly N
     scalar,
     members: members.map((m) => ({
       op: m.op,
-      inputs: m.inputs.map((input) => (index.has(input) ? { member: index.get(input)! } : { leaf: leaves.indexOf(input) })),
+      inputs: m.inputs.map((input) => (index.has(input) ? { member: index.get(input)! } : { leaf: leafName.get(input)! })),
     })),
   };
   return worthVectorising(program) ? program : undefined;

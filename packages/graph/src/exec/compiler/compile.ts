@@ -1,18 +1,24 @@
-import { allocate, type TypedArray } from '../../core/dtype.js';
+import { allocate, type DType, type TypedArray } from '../../core/dtype.js';
 import { ChainruleError, ExecutionError, FeedError } from '../../core/errors.js';
-import { bindFeeds, describe, drawFor, feedMap, isFeedName, prepareRequest } from '../request.js';
+import { bindFeeds, describe, drawFor, executableOptions, feedMap, isFeedName, prepareRequest } from '../request.js';
 import type { Executable, ExecutableOptions, Feeds, GraphCore } from '../../ir/graph.js';
 import type { Node } from '../../ir/node.js';
 import type { RunState } from '../../ir/state.js';
 import { compileInterpreter } from '../interpreter.js';
 import { contextWithoutRun, type KernelContext, type OpDef } from '../../ops/op-def.js';
 import { getOp } from '../../ops/registry.js';
-import { bindShape, checkShape, formatShape, sizeOf, type DimBindings, type Shape } from '../../core/shape.js';
+import { bindShape, checkShape, formatShape, isConcrete, sizeOf, type DimBindings, type Shape } from '../../core/shape.js';
 import { Tensor } from '../../core/tensor.js';
 import { fusedLoopSource, int } from './codegen.js';
 import { HELPERS } from '../../kernels/scalar.js';
 import { runVectorised, type ClusterProgram } from '../../kernels/wasm/elementwise.js';
 import { assignRoles } from './fusion.js';
+import { bytesPerElement, checkBytes, checkNodeCount, checkValues, mergeLimits, type GraphLimits } from '../../ir/limits.js';
+
+/** How many steps (fused loops, kernel calls, aliases) one generated function runs at most. */
+const STEPS_PER_FUNCTION = 256;
+/** About how many characters of generated source one function holds (one step may be more). */
+const SOURCE_PER_FUNCTION = 32_768;
 
 /** How many feed shapes one executable keeps specialisations for (the oldest goes first). */
 const MAX_SPECIALISATIONS = 16;
@@ -43,9 +49,16 @@ interface Specialised {
  * ```
  */
 export function compileExecutable(graph: GraphCore, options: ExecutableOptions): Executable {
-  if (options.checkNumerics) return compileInterpreter(graph, options);
+  executableOptions('compile', graph, options);
+  if (options.checkNumerics === true) return compileInterpreter(graph, options);
   const { outputs, updates, order, needed } = prepareRequest(graph, options.outputs, options.updates);
   const state = options.state ?? graph.state;
+  const limits = mergeLimits(options.limits, graph.limits, 'compile: limits');
+  checkNodeCount(limits, order.length, 'compile: the run');
+  // Values of concrete shape are checked at once; the others (and the planned bytes) when a run's feeds fix their shapes.
+  if (limits.maxElements !== undefined) {
+    checkValues({ maxElements: limits.maxElements }, order.flatMap((n) => (isConcrete(n.shape) ? [[n, n.shape as Shape] as const] : [])), describe);
+  }
   const cache = new Map<string, Specialised>();
   // The last specialisation and the feed shapes it was made for: a run whose feeds have the same
   // types skips the full check and the cache lookup (the common case of a training loop).
@@ -61,7 +74,7 @@ export function compileExecutable(graph: GraphCore, options: ExecutableOptions):
     const key = shapes.map((shape) => shape.join('x')).join('|');
     let spec = cache.get(key);
     if (spec === undefined) {
-      spec = specialise(state, order, outputs, updates, bindings);
+      spec = specialise(state, order, outputs, updates, bindings, limits);
       if (cache.size >= MAX_SPECIALISATIONS) cache.delete(cache.keys().next().value!); // the oldest
       cache.set(key, spec);
     }
@@ -99,25 +112,26 @@ function sameFeeds(
   return true;
 }
 
-function specialise(state: RunState, order: readonly Node[], outputs: readonly Node[], updates: readonly [Node, Node][], bindings: DimBindings): Specialised {
+function specialise(state: RunState, order: readonly Node[], outputs: readonly Node[], updates: readonly [Node, Node][], bindings: DimBindings, limits: Readonly<GraphLimits>): Specialised {
   try {
-    return plan(state, order, outputs, updates, bindings);
+    return plan(state, order, outputs, updates, bindings, limits);
   } catch (e) {
     if (e instanceof ChainruleError) throw e;
     throw new ExecutionError(`compiling the run failed: ${(e as Error).message}`, { cause: e });
   }
 }
 
-function plan(state: RunState, order: readonly Node[], outputs: readonly Node[], updates: readonly [Node, Node][], bindings: DimBindings): Specialised {
+function plan(state: RunState, order: readonly Node[], outputs: readonly Node[], updates: readonly [Node, Node][], bindings: DimBindings, limits: Readonly<GraphLimits>): Specialised {
   const shapes = new Map<Node, Shape>(
     order.map((n) => {
       try {
-        return [n, bindShape(n.shape, bindings)];
+        return [n, isConcrete(n.shape) ? n.shape : bindShape(n.shape, bindings)];
       } catch (e) {
         throw new FeedError(`${describe(n)} has shape ${formatShape(n.shape)}: ${(e as Error).message}; feed an input that has it`);
       }
     }),
   );
+  checkValues({ maxElements: limits.maxElements }, shapes, describe);
   const requested = new Set<Node>([...outputs, ...updates.map(([, v]) => v)]);
   const roles = assignRoles(order, shapes, requested);
   const position = new Map<Node, number>(order.map((n, i) => [n, i]));
@@ -145,25 +159,61 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   }
   for (const r of requested) lastUse.set(owner.get(r)!, Infinity);
 
+  // Buffers, planned before anything is allocated: each stored value takes a buffer freed by
+  // liveness if one of its dtype and size is free, else a new one. Fixed sources hold their own
+  // values; updates whose value lives in variable or feed storage need a staging copy; each run
+  // returns copies of the outputs. All of it is checked against the limits first.
+  const bufferOf = new Map<Node, number>();
+  const buffers: { readonly dtype: DType; readonly size: number }[] = [];
+  const free = new Map<string, number[]>();
+  const release = new Map<number, Node[]>();
+  for (const [o, at] of lastUse) {
+    if (!Number.isFinite(at)) continue;
+    const list = release.get(at);
+    if (list === undefined) release.set(at, [o]);
+    else list.push(o);
+  }
+  let planned = 0;
+  const count = (node: Node, size: number): void => {
+    planned += size * bytesPerElement(node.dtype);
+    checkBytes(limits, planned, () => `${describe(node)} and the buffers planned before it`);
+  };
+  materialized.forEach((node, i) => {
+    const def = getOp(node.op)!;
+    if (roles.get(node) !== 'alias' && def.external === undefined) {
+      const size = sizeOf(shapes.get(node)!);
+      const key = `${node.dtype}:${size}`;
+      const reused = def.kind === 'source' ? undefined : free.get(key)?.pop();
+      if (reused !== undefined) bufferOf.set(node, reused);
+      else {
+        count(node, size);
+        if (def.kind !== 'source') bufferOf.set(node, buffers.push({ dtype: node.dtype, size }) - 1);
+      }
+    }
+    for (const o of release.get(i) ?? []) {
+      const b = bufferOf.get(o);
+      if (b === undefined) continue;
+      const key = `${o.dtype}:${buffers[b]!.size}`;
+      const list = free.get(key);
+      if (list === undefined) free.set(key, [b]);
+      else list.push(b);
+    }
+  });
+  const staged = updates.map(([, v]) => !bufferOf.has(owner.get(v)!));
+  updates.forEach(([, v], k) => {
+    if (staged[k]) count(v, sizeOf(shapes.get(v)!));
+  });
+  for (const o of outputs) count(o, sizeOf(shapes.get(o)!));
+
+  const memory = buffers.map((b) => allocate(b.dtype, b.size));
   const slots: TypedArray[] = new Array(order.length);
-  const pool = new Map<string, TypedArray[]>();
-  const pooled = new Set<Node>();
   const external: Node[] = [];
   const kernels: Step[] = [];
   const programs: ClusterProgram[] = [];
-  const code: string[] = []; // the body of the one function that runs the whole schedule
+  const code: string[] = []; // one step per entry: the bodies of the functions that run the schedule
   const buffer = (n: Node): string => `S[${int(slotOf(n))}]`;
-  const take = (n: Node): TypedArray => {
-    const size = sizeOf(shapes.get(n)!);
-    const key = `${n.dtype}:${size}`;
-    const buffer = pool.get(key)?.pop() ?? allocate(n.dtype, size);
-    pooled.add(n);
-    return buffer;
-  };
-  const release = new Map<number, Node[]>();
-  for (const [o, at] of lastUse) if (Number.isFinite(at)) release.set(at, [...(release.get(at) ?? []), o]);
 
-  materialized.forEach((node, i) => {
+  materialized.forEach((node) => {
     const role = roles.get(node)!;
     const def = getOp(node.op) as OpDef<unknown>;
     const here = slotOf(node);
@@ -176,7 +226,7 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
       // fixed by its attributes and this specialisation's shapes: computed once, here
       slots[here] = def.kernel([], node.attrs, contextWithoutRun(shape, describe(node))).data;
     } else {
-      const out = take(node);
+      const out = memory[bufferOf.get(node)!]!;
       slots[here] = out;
       if (role === 'fused') code.push(fusedLoopSource(node, roles, shapes, buffer, (p) => `P[${int(programs.push(p) - 1)}]`));
       else {
@@ -184,17 +234,26 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
         kernels.push(prepareStep(state, node, def, shapes, out, slotOf));
       }
     }
-    for (const o of release.get(i) ?? []) {
-      if (!pooled.has(o)) continue;
-      const buffer = slots[slotOf(o)]!;
-      const key = `${o.dtype}:${buffer.length}`;
-      pool.set(key, [...(pool.get(key) ?? []), buffer]);
-    }
   });
 
-  const staging = updates.map(([, v]) => (pooled.has(owner.get(v)!) ? undefined : allocate(v.dtype, sizeOf(shapes.get(v)!))));
+  const staging = updates.map(([, v], k) => (staged[k] ? allocate(v.dtype, sizeOf(shapes.get(v)!)) : undefined));
   // One generated function per specialised schedule: fused loops inline, other kernels called.
-  const runSchedule = new Function('h', 'K', 'P', 'V', `return function schedule(S, drew) {\n${code.join('\n')}\n};`)(HELPERS, kernels, programs, runVectorised) as Step;
+  // The schedule as generated functions of at most STEPS_PER_FUNCTION steps and about
+  // SOURCE_PER_FUNCTION characters each, run in turn. NOTE: not one function for all: every block's
+  // locals take a slot of the function's frame, and the frame of a schedule of many thousand nodes
+  // overflows the call stack.
+  const parts: Step[] = [];
+  for (let at = 0; at < code.length; ) {
+    let end = at + 1;
+    let size = code[at]!.length;
+    while (end < code.length && end - at < STEPS_PER_FUNCTION && size + code[end]!.length <= SOURCE_PER_FUNCTION) size += code[end++]!.length;
+    const body = code.slice(at, end).join('\n');
+    parts.push(new Function('h', 'K', 'P', 'V', `return function schedule(S, drew) {\n${body}\n};`)(HELPERS, kernels, programs, runVectorised) as Step);
+    at = end;
+  }
+  const runSchedule: Step = parts.length === 1 ? parts[0]! : (s, d) => {
+    for (const part of parts) part(s, d);
+  };
   const drew: Node[] = [];
   const outputShapes = outputs.map((o) => checkShape(shapes.get(o)!, 'output'));
   const outputSlots = outputs.map(slotOf);

@@ -17,6 +17,9 @@ export type NodeRole =
   | 'kernel'; // its own kernel writes a buffer (matmul, reductions, …), or a source
 
 
+/** The most nodes one fused loop computes. */
+export const MAX_CLUSTER = 256;
+
 /** Whether a node's op can be part of a fused loop (it has an expression template). */
 const fusable = (n: Node): boolean => getOp(n.op)?.fuse !== undefined;
 
@@ -31,7 +34,8 @@ const inlinable = (n: Node): boolean => fusable(n) && getOp(n.op)!.kind === 'ele
  * Decides which elementwise nodes fuse: a node is inlined into its consumer's loop when it is
  * elementwise, has exactly one use, has the consumer's shape, is not requested itself (output or
  * update value), and its consumer is elementwise too. Everything an inlined chain reads from
- * outside becomes a leaf of the loop, read with broadcasting strides.
+ * outside becomes a leaf of the loop, read with broadcasting strides. A loop computes at most
+ * {@link MAX_CLUSTER} nodes; longer chains are cut into several loops.
  *
  * @param order - the schedule, operands first.
  * @param shapes - the concrete shape of every scheduled node in this run.
@@ -44,7 +48,13 @@ const inlinable = (n: Node): boolean => fusable(n) && getOp(n.op)!.kind === 'ele
  */
 export function assignRoles(order: readonly Node[], shapes: ReadonlyMap<Node, Shape>, requested: ReadonlySet<Node>): Map<Node, NodeRole> {
   const uses = new Map<Node, Node[]>();
-  for (const n of order) for (const m of n.inputs) uses.set(m, [...(uses.get(m) ?? []), n]);
+  for (const n of order) {
+    for (const m of n.inputs) {
+      const list = uses.get(m);
+      if (list === undefined) uses.set(m, [n]);
+      else list.push(n);
+    }
+  }
   const roles = new Map<Node, NodeRole>();
   for (const n of order) {
     if (getOp(n.op)?.alias) roles.set(n, 'alias');
@@ -58,6 +68,15 @@ export function assignRoles(order: readonly Node[], shapes: ReadonlyMap<Node, Sh
     if (users.length !== 1 || user === undefined || !inlinable(user)) continue;
     if (user.inputs.filter((m) => m === n).length !== 1) continue;
     if (sameShape(shapes.get(n)!, shapes.get(user)!)) roles.set(n, 'inlined');
+  }
+  // A cluster stays at most MAX_CLUSTER members: along a longer chain, every MAX_CLUSTER-th node is
+  // stored and starts the next loop (so generated loops stay small, however long the chain).
+  const members = new Map<Node, number>();
+  for (const n of order) {
+    let size = 1;
+    for (const m of n.inputs) if (roles.get(m) === 'inlined') size += members.get(m)!;
+    if (roles.get(n) === 'inlined' && size >= MAX_CLUSTER) roles.set(n, 'fused');
+    members.set(n, size);
   }
   return roles;
 }

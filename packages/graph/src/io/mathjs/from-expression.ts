@@ -6,6 +6,7 @@ import { Node } from '../../ir/node.js';
 import type { OpDef } from '../../ops/op-def.js';
 import { OPS, PRIMITIVES, type Primitive } from '../../ops/registry.js';
 import { mathjs } from './instance.js';
+import { printMath, quoted } from './print.js';
 
 /** mathjs binary operators (by their function name) and the primitive each builds. */
 const BINARY_OPERATORS: Readonly<Record<string, Primitive>> = {
@@ -77,18 +78,61 @@ export function fromExpression(graph: GraphCore, expression: string, scope: Read
   try {
     root = mathjs().parse(expression);
   } catch (e) {
-    throw new ExpressionError(`fromExpression: cannot parse '${expression}': ${e instanceof Error ? e.message : String(e)}`);
+    // NOTE: mathjs parses recursively: nesting a few thousand levels deep exhausts the call stack.
+    const why = e instanceof RangeError ? 'it is nested too deeply for the parser (parentheses, function calls, unary signs or ^ within one another)' : e instanceof Error ? e.message : String(e);
+    throw new ExpressionError(`fromExpression: cannot parse ${quoted(expression)}: ${why}`);
   }
   // The offending part as mathjs prints it, then the whole expression when that is larger.
   const fail = (problem: string, m: MathNode, hint?: string): never => {
-    const at = m === root ? `'${expression}'` : `'${m.toString()}' (in '${expression}')`;
+    const at = m === root ? quoted(expression) : `${quoted(printMath(m, 'string', {}))} (in ${quoted(expression)})`;
     throw new ExpressionError(`fromExpression: ${problem} in ${at}${hint === undefined ? '' : `; ${hint}`}`);
   };
 
-  const build = (m: MathNode): Node => {
+  /** The operands of `m`, after checking what can be checked before building them. */
+  const operandsOf = (m: MathNode): readonly MathNode[] => {
     switch (m.type) {
       case 'ParenthesisNode':
-        return build((m as ParenthesisNode).content);
+        return [(m as ParenthesisNode).content];
+      case 'ConstantNode':
+      case 'SymbolNode':
+        return [];
+      case 'OperatorNode': {
+        const o = m as OperatorNode<never, never>;
+        const fn = o.fn as string;
+        if (o.args.length === 1 && (fn === 'unaryMinus' || fn === 'unaryPlus')) return o.args;
+        if (!Object.hasOwn(BINARY_OPERATORS, fn) || o.args.length !== 2) return fail(`unsupported operator '${o.op}'`, m);
+        return o.args;
+      }
+      case 'ConditionalNode': {
+        const c = m as ConditionalNode;
+        return [c.condition, c.trueExpr, c.falseExpr];
+      }
+      case 'FunctionNode': {
+        const f = m as FunctionNode;
+        const name = (f.fn as MathNode).type === 'SymbolNode' ? (f.fn as SymbolNode).name : undefined;
+        if (name === undefined) return fail('unsupported function call', m);
+        const fn = FUNCTIONS.get(name);
+        if (fn === undefined) return fail(`unknown function '${name}'`, m, `known: ${KNOWN_FUNCTIONS}`);
+        if (name === 'log' && f.args.length === 2) {
+          return fail('log takes one argument (the natural logarithm)', m, 'write log(x) / log(base) for another base');
+        }
+        if (f.args.length !== fn.arity) {
+          return fail(`${name} takes ${fn.arity} argument${fn.arity === 1 ? '' : 's'}, got ${f.args.length},`, m);
+        }
+        return f.args;
+      }
+      default: {
+        const why = Object.hasOwn(UNSUPPORTED, m.type) ? UNSUPPORTED[m.type]! : `${m.type} is not supported`;
+        return fail(why, m);
+      }
+    }
+  };
+
+  /** The node for `m` from the nodes of its operands. */
+  const build = (m: MathNode, args: readonly Node[]): Node => {
+    switch (m.type) {
+      case 'ParenthesisNode':
+        return args[0]!;
       case 'ConstantNode': {
         const value: unknown = (m as ConstantNode).value; // a string, boolean, null… for some literals
         if (typeof value !== 'number') return fail('only numbers can be constants', m);
@@ -106,39 +150,33 @@ export function fromExpression(graph: GraphCore, expression: string, scope: Read
         return fail(`unknown symbol '${name}'`, root, `${has} (constants: pi, e)`);
       }
       case 'OperatorNode': {
-        const o = m as OperatorNode<never, never>;
-        const fn = o.fn as string;
-        if (o.args.length === 1 && fn === 'unaryMinus') return build(o.args[0]!).neg();
-        if (o.args.length === 1 && fn === 'unaryPlus') return build(o.args[0]!);
-        const prim = Object.hasOwn(BINARY_OPERATORS, fn) ? BINARY_OPERATORS[fn] : undefined;
-        if (prim === undefined || o.args.length !== 2) return fail(`unsupported operator '${o.op}'`, m);
-        return graph.apply(prim, [build(o.args[0]!), build(o.args[1]!)]);
+        const fn = (m as OperatorNode<never, never>).fn as string;
+        if (fn === 'unaryMinus') return args[0]!.neg();
+        if (fn === 'unaryPlus') return args[0]!;
+        return graph.apply(BINARY_OPERATORS[fn]!, args);
       }
-      case 'ConditionalNode': {
-        const c = m as ConditionalNode;
-        return graph.where(build(c.condition), build(c.trueExpr), build(c.falseExpr));
-      }
-      case 'FunctionNode': {
-        const f = m as FunctionNode;
-        const name = (f.fn as MathNode).type === 'SymbolNode' ? (f.fn as SymbolNode).name : undefined;
-        if (name === undefined) return fail('unsupported function call', m);
-        const fn = FUNCTIONS.get(name);
-        if (fn === undefined) return fail(`unknown function '${name}'`, m, `known: ${KNOWN_FUNCTIONS}`);
-        if (name === 'log' && f.args.length === 2) {
-          return fail('log takes one argument (the natural logarithm)', m, 'write log(x) / log(base) for another base');
-        }
-        if (f.args.length !== fn.arity) {
-          return fail(`${name} takes ${fn.arity} argument${fn.arity === 1 ? '' : 's'}, got ${f.args.length},`, m);
-        }
-        return graph.apply(fn.op, f.args.map(build));
-      }
-      default: {
-        const why = Object.hasOwn(UNSUPPORTED, m.type) ? UNSUPPORTED[m.type]! : `${m.type} is not supported`;
-        return fail(why, m);
-      }
+      case 'ConditionalNode':
+        return graph.where(args[0]!, args[1]!, args[2]!);
+      default:
+        return graph.apply(FUNCTIONS.get(((m as FunctionNode).fn as SymbolNode).name)!.op, args);
     }
   };
-  return build(root);
+
+  // Operands first, left to right (the order the nodes are created in), with explicit stacks: a
+  // long flat sum parses as a left-leaning tree as deep as it has terms.
+  const values: Node[] = [];
+  const stack: [MathNode, readonly MathNode[] | undefined][] = [[root, undefined]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top[1] === undefined) {
+      top[1] = operandsOf(top[0]);
+      for (let i = top[1].length - 1; i >= 0; i--) stack.push([top[1][i]!, undefined]);
+      continue;
+    }
+    stack.pop();
+    values.push(build(top[0], values.splice(values.length - top[1].length, top[1].length)));
+  }
+  return values[0]!;
 }
 
 /** The dtype every node of the scope has (float64 for a scope of numbers only). */

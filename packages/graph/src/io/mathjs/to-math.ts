@@ -1,11 +1,14 @@
 import type { FunctionNode, MathNode, OperatorNode } from 'mathjs';
-import { ExpressionError } from '../../core/errors.js';
+import { ArgumentError, ExpressionError } from '../../core/errors.js';
+import { expectOptions } from '../../core/arguments.js';
+import { expectNode } from '../../ir/arguments.js';
 import type { Node } from '../../ir/node.js';
 import type { KernelContext, OpDef } from '../../ops/op-def.js';
 import { OPS, PRIMITIVES, getOp, type Primitive } from '../../ops/registry.js';
 import { Tensor } from '../../core/tensor.js';
 import { mathjs } from './instance.js';
 import { notation, notationTex, notationText, type NotationOptions } from '../notation.js';
+import { printMath } from './print.js';
 
 /**
  * Options of {@link toMathNode}, {@link toExpression} and {@link toTex}.
@@ -79,40 +82,67 @@ function needsParentheses(fn: string, index: number, arg: MathNode): boolean {
  * ```
  */
 export function toMathNode(node: Node, options: MathRenderOptions = {}): MathNode {
+  expectNode('toMathNode', 'node', node);
+  const { name, calls } = expectOptions('toMathNode', 'options', options);
+  if (name !== undefined && typeof name !== 'function') throw new ArgumentError('toMathNode', 'options.name', 'a function', name);
+  if (calls !== undefined && typeof calls !== 'boolean') throw new ArgumentError('toMathNode', 'options.calls', 'true or false', calls);
   const math = mathjs();
   const memo = new Map<Node, MathNode>();
-  const symbol = (leaf: Node, fallback: string): MathNode => new math.SymbolNode(options.name?.(leaf) ?? fallback);
+  const symbol = (leaf: Node, fallback: string): MathNode => {
+    const chosen: unknown = options.name?.(leaf);
+    if (chosen !== undefined && typeof chosen !== 'string') throw new ArgumentError('toMathNode', 'options.name', `a function returning a string or undefined (for ${leaf})`, chosen);
+    return new math.SymbolNode(chosen ?? fallback);
+  };
   const operator = (op: string, fn: string, args: MathNode[]): MathNode =>
     new math.OperatorNode(op as never, fn as never, args.map((a, i) => (needsParentheses(fn, i, a) ? new math.ParenthesisNode(a) : a)));
   const call = (name: string, args: MathNode[]): MathNode => new math.FunctionNode(new math.SymbolNode(name), args);
   const number = (v: number): MathNode =>
     v < 0 || Object.is(v, -0) ? operator('-', 'unaryMinus', [new math.ConstantNode(-v)]) : new math.ConstantNode(v);
 
-  const render = (n: Node): MathNode => {
-    let m = memo.get(n);
-    if (m !== undefined) return m;
+  /** The operands a node's rendering reads (none for a leaf), so they can be rendered first. */
+  const operands = (n: Node): readonly Node[] => {
     const op = n.op;
     const single = n.shape.every((d) => d === 1);
-    if (op === 'input' || op === 'variable') m = symbol(n, n.name!);
-    else if (op === 'constant' && (n.rank === 0 || (options.calls && single))) m = number((n.attrs['value'] as Tensor).data[0]!);
-    else if (op === 'fill' && options.calls && single) m = number(n.attrs['value'] as number);
-    else if (op === 'cast' || op === 'identity') m = render(n.inputs[0]!);
-    else if (getOp(op)?.kind !== 'elementwise') m = options.calls ? call(CALL_NAMES[op] ?? op, n.inputs.map(render)) : symbol(n, `n${n.id}`);
-    else {
-      const args = n.inputs.map(render);
-      const [a, b] = args as [MathNode, MathNode];
-      const asOperator = OPERATORS[op as Primitive];
-      if (asOperator !== undefined) m = operator(asOperator[0], asOperator[1], args);
-      else if (op === 'neg') m = operator('-', 'unaryMinus', [a]);
-      else if (op === 'square') m = operator('^', 'pow', [a, new math.ConstantNode(2)]);
-      else if (op === 'reciprocal') m = operator('/', 'divide', [new math.ConstantNode(1), a]);
-      else if (op === 'where') m = new math.ConditionalNode(a, b, args[2]!);
-      else m = call(getOp(op)?.mathFunction ?? op, args);
-    }
-    memo.set(n, m);
-    return m;
+    if (op === 'input' || op === 'variable') return [];
+    if (op === 'constant' && (n.rank === 0 || (options.calls && single))) return [];
+    if (op === 'fill' && options.calls && single) return [];
+    if (op === 'cast' || op === 'identity') return [n.inputs[0]!];
+    if (getOp(op)?.kind !== 'elementwise') return options.calls ? n.inputs : [];
+    return n.inputs;
   };
-  return render(node);
+  const render = (n: Node, args: MathNode[]): MathNode => {
+    const op = n.op;
+    const single = n.shape.every((d) => d === 1);
+    if (op === 'input' || op === 'variable') return symbol(n, n.name!);
+    if (op === 'constant' && (n.rank === 0 || (options.calls && single))) return number((n.attrs['value'] as Tensor).data[0]!);
+    if (op === 'fill' && options.calls && single) return number(n.attrs['value'] as number);
+    if (op === 'cast' || op === 'identity') return args[0]!;
+    if (getOp(op)?.kind !== 'elementwise') return options.calls ? call(CALL_NAMES[op] ?? op, args) : symbol(n, `n${n.id}`);
+    const [a, b] = args as [MathNode, MathNode];
+    const asOperator = OPERATORS[op as Primitive];
+    if (asOperator !== undefined) return operator(asOperator[0], asOperator[1], args);
+    if (op === 'neg') return operator('-', 'unaryMinus', [a]);
+    if (op === 'square') return operator('^', 'pow', [a, new math.ConstantNode(2)]);
+    if (op === 'reciprocal') return operator('/', 'divide', [new math.ConstantNode(1), a]);
+    if (op === 'where') return new math.ConditionalNode(a, b, args[2]!);
+    return call(getOp(op)?.mathFunction ?? op, args);
+  };
+  // Operands first, with an explicit stack (a formula may be a chain of any depth); a node used
+  // several times is rendered once and its mathjs node shared.
+  const stack: [Node, number][] = [[node, 0]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const [n, k] = top;
+    const inputs = operands(n);
+    if (k < inputs.length) {
+      top[1] = k + 1;
+      if (!memo.has(inputs[k]!)) stack.push([inputs[k]!, 0]);
+      continue;
+    }
+    stack.pop();
+    if (!memo.has(n)) memo.set(n, render(n, inputs.map((m) => memo.get(m)!)));
+  }
+  return memo.get(node)!;
 }
 
 /**
@@ -127,7 +157,8 @@ export function toMathNode(node: Node, options: MathRenderOptions = {}): MathNod
  * @param node - the root of the formula.
  * @param options - the form, leaf names, guards, sharing (see {@link MathRenderOptions}).
  * @returns the formula, e.g. `'mean((sigmoid(x · w) - y) ^ 2)'`.
- * @throws never for a node of a graph.
+ * @throws ExpressionError, in the mathjs form, when the formula written out would have more than
+ *   4,000,000 parts (a node used several times is written out each time).
  * @example
  * ```ts
  * toExpression(loss); // 'mean((sigmoid(x · w) - y) ^ 2)'
@@ -138,7 +169,7 @@ export function toMathNode(node: Node, options: MathRenderOptions = {}): MathNod
 export function toExpression(node: Node, options: MathRenderOptions = {}): string {
   if (options.form !== 'mathjs') return notationText(notation(node, options));
   // 'keep' prints the ParenthesisNodes toMathNode inserts; mathjs adds the others it needs itself.
-  return toMathNode(node, options).toString({ parenthesis: 'keep', implicit: 'show' });
+  return printMath(toMathNode(node, options), 'string', { parenthesis: 'keep', implicit: 'show' });
 }
 
 /** TeX for the functions mathjs does not know, or writes differently than a lecture would. */
@@ -166,7 +197,7 @@ function texHandler(node: MathNode, options: object): string | undefined {
  * @param node - the root of the formula.
  * @param options - the form, leaf names, guards, sharing (see {@link MathRenderOptions}).
  * @returns the TeX source (math mode, without delimiters).
- * @throws never for a node of a graph.
+ * @throws ExpressionError when the formula written out would have more than 4,000,000 parts.
  * @example
  * ```ts
  * toTex(x.sigmoid().mul(w), { form: 'mathjs' }); // '\\sigma\\left( x\\right)\\cdot w'
@@ -174,7 +205,7 @@ function texHandler(node: MathNode, options: object): string | undefined {
  */
 export function toTex(node: Node, options: MathRenderOptions = {}): string {
   if (options.form !== 'mathjs') return notationTex(notation(node, options));
-  return toMathNode(node, options).toTex({ parenthesis: 'keep', implicit: 'show', handler: texHandler });
+  return printMath(toMathNode(node, options), 'tex', { parenthesis: 'keep', implicit: 'show' }, texHandler);
 }
 
 /** Elementwise primitives {@link toMathNode} writes other than as a call, besides {@link OPERATORS}. */
