@@ -96,7 +96,7 @@ function argumentsFor(arity: number, valid: readonly unknown[] | undefined): fc.
 }
 
 /** The functions that take a file path: every string they are given is moved into the temporary folder. */
-const FILE_FUNCTIONS = new Set(['saveCheckpoint', 'loadCheckpoint']);
+const FILE_FUNCTIONS = new Set(['saveCheckpoint', 'loadCheckpoint', 'loadModel']);
 
 /** Paths handed to save/load land in the temporary folder. */
 const contained = (args: unknown[]): unknown[] => args.map((a) => (typeof a === 'string' ? join(folder, a.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 40) || 'empty') : a));
@@ -240,7 +240,7 @@ describe('objects', () => {
   const trainer = () =>
     new nn.Trainer({ model: nn.sequential([nn.dense(4, { activation: 'tanh' }), nn.dropout(0.8), nn.dense(2)]), inputUnits: 3, targetUnits: 2, loss: nn.crossEntropyFromLogits, rule: optim.adam({ lr: 0.01 }) });
   const data = () => ({ x: graph.zeros([4, 3]), y: graph.zeros([4, 2]) });
-  fuzzMethods('Trainer', trainer, { fit: () => [data(), { epochs: 1, batchSize: 2, progress: 'none' }], evaluate: () => [data(), 2], step: () => [data()] }, ['save', 'load']);
+  fuzzMethods('Trainer', trainer, { fit: () => [data(), { epochs: 1, batchSize: 2, progress: 'none' }], evaluate: () => [data(), 2], step: () => [data()] }, ['save', 'load', 'saveModel']);
   fuzzMethods('Model', () => nn.sequential([nn.dense(4), nn.dropout(0.5), nn.dense(2)]), { build: () => [new graph.Graph(), 3, { seed: 1 }] });
   fuzzMethods('Model (built)', () => {
     const model = nn.sequential([nn.dense(4), nn.dropout(0.5), nn.dense(2)]);

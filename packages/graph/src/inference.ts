@@ -1,4 +1,5 @@
-import { ChainruleError, GraphFormatError } from './core/errors.js';
+import { ArgumentError, ChainruleError, GraphFormatError } from './core/errors.js';
+import { expectOptions } from './core/arguments.js';
 import type { DType } from './core/dtype.js';
 import type { Dim } from './core/shape.js';
 import type { Tensor } from './core/tensor.js';
@@ -28,6 +29,10 @@ export class InferenceModel {
   private readonly executable: Executable;
 
   private constructor(graph: Graph, outputs: ReadonlyMap<string, Node>) {
+    if (!(graph instanceof Graph)) throw new ArgumentError('InferenceModel', 'graph', 'a Graph (use InferenceModel.fromJSON or InferenceModel.of)', graph);
+    if (!(outputs instanceof Map) || [...outputs.values()].some((n) => (n as Node | undefined)?.graph !== graph)) {
+      throw new ArgumentError('InferenceModel', 'outputs', 'a Map of output names to nodes of the graph', outputs);
+    }
     this.graph = graph;
     this.outputs = outputs;
     this.inputs = new Map(graph.nodes.filter((n) => n.op === 'input').map((n) => [n.name!, { shape: n.shape, dtype: n.dtype }]));
@@ -106,7 +111,7 @@ export class InferenceModel {
    * ```
    */
   run(feeds: Readonly<Record<string, Tensor>>): Record<string, Tensor> {
-    if (feeds === null || typeof feeds !== 'object') throw new ChainruleError('InferenceModel.run: feeds must be an object of input name → tensor');
+    expectOptions('InferenceModel.run', 'feeds', feeds);
     const values = this.executable(feeds);
     return Object.fromEntries([...this.outputs.keys()].map((name, i) => [name, values[i]!]));
   }

@@ -1,4 +1,4 @@
-import { ChainruleError, Tensor, type RandomStream } from '@chainrule/graph';
+import { ArgumentError, ChainruleError, Tensor, expectOptions, expectTensor, type RandomStream } from '@chainrule/graph';
 import { exampleCount, type Dataset } from './data.js';
 
 /**
@@ -67,7 +67,9 @@ export interface ShiftOptions {
  * ```
  */
 export function randomShift(options: ShiftOptions): Augmentation {
-  const { height, width, maxShift = 2, channels = 1, fill = 0 } = options;
+  if (options === undefined) throw new ArgumentError('randomShift', 'options', 'an object { height, width, maxShift?, channels?, fill? }', options);
+  const { height, width, maxShift = 2, channels = 1, fill = 0 } = expectOptions('randomShift', 'options', options) as unknown as ShiftOptions;
+  if (typeof fill !== 'number') throw new ArgumentError('randomShift', 'options.fill', 'a number', fill);
   for (const [name, v] of [['height', height], ['width', width], ['channels', channels]] as const) {
     if (!Number.isSafeInteger(v) || v < 1) throw new ChainruleError(`randomShift: ${name} must be a positive integer, got ${String(v)}`);
   }
@@ -76,7 +78,11 @@ export function randomShift(options: ShiftOptions): Augmentation {
   }
   const span = 2 * maxShift + 1;
   const size = height * width * channels;
-  return (batch, { random }) => {
+  return (batch, context) => {
+    const b = expectOptions('randomShift', 'batch', batch);
+    expectTensor('randomShift', 'batch.x', b['x']);
+    const random = (expectOptions('randomShift', 'context', context) as Partial<AugmentationContext>).random;
+    if (typeof random?.next !== 'function') throw new ArgumentError('randomShift', 'context.random', 'a random stream', random);
     const m = exampleCount(batch);
     if (batch.x.size !== m * size) throw new ChainruleError(`randomShift: examples of ${batch.x.size / Math.max(m, 1)} values, expected ${height}×${width}×${channels} = ${size}`);
     const src = batch.x.data;

@@ -1,4 +1,4 @@
-import { ChainruleError, Graph, Tensor, type Executable } from '@chainrule/graph';
+import { ChainruleError, Graph, Tensor, expectArray, expectTensor, type Executable } from '@chainrule/graph';
 
 /**
  * How the outputs of several networks are averaged: `outputs` takes the arithmetic mean of the raw
@@ -30,6 +30,7 @@ const combiners = new Map<string, Executable>();
  * ```
  */
 export function averageOutputs(outputs: readonly Tensor[], mode: Averaging): Tensor {
+  expectArray('averageOutputs', 'outputs', outputs, 'tensors').forEach((t, i) => expectTensor('averageOutputs', `outputs[${i}]`, t));
   const first = outputs[0];
   if (first === undefined) throw new ChainruleError('averageOutputs: no outputs to average');
   if (mode !== 'outputs' && mode !== 'probabilities') throw new ChainruleError(`averageOutputs: mode must be 'outputs' or 'probabilities', got ${String(mode)}`);

@@ -158,7 +158,11 @@ export class DivergenceError extends ChainruleError {
    * @param options - the cause (the numerics check's error).
    */
   constructor(message: string, where: { readonly epoch: number; readonly step: number; readonly loss: number }, options?: { readonly cause?: unknown }) {
-    super(message, options);
+    super(expectString('DivergenceError', 'message', message), options === undefined ? undefined : expectOptions('DivergenceError', 'options', options));
+    const w = expectOptions('DivergenceError', 'where', where);
+    expectNumber('DivergenceError', 'where.epoch', w['epoch'], { kind: 'integer', min: 0 });
+    expectNumber('DivergenceError', 'where.step', w['step'], { kind: 'integer', min: 0 });
+    expectNumber('DivergenceError', 'where.loss', w['loss'], { kind: 'any' });
     this.epoch = where.epoch;
     this.step = where.step;
     this.loss = where.loss;
@@ -362,7 +366,9 @@ export class Trainer {
    * ```
    */
   predictSampled(x: Tensor, options: SampledPredictionOptions): Tensor {
-    const { samples, average = 'outputs', seed = 0 } = options;
+    expectTensor('predictSampled', 'x', x);
+    if (options === undefined) throw new ArgumentError('predictSampled', 'options', 'an object { samples, average?, seed? }', options);
+    const { samples, average = 'outputs', seed = 0 } = expectOptions('predictSampled', 'options', options) as unknown as SampledPredictionOptions;
     if (!Number.isSafeInteger(samples) || samples < 1) throw new ChainruleError(`predictSampled: samples must be a positive integer, got ${String(samples)}`);
     if (!Number.isSafeInteger(seed) || seed < 0 || seed >= 2 ** 16) throw new ChainruleError(`predictSampled: seed must be an integer in [0, 65536), got ${String(seed)}`);
     if (x.rank !== 2) throw new ChainruleError(`predictSampled: x must be [n, inputUnits], got [${x.shape.join(', ')}]`);
@@ -496,6 +502,8 @@ export class Trainer {
    * ```
    */
   exportModel(options: { readonly probabilities?: boolean } = {}): ModelJSON {
+    const o = expectOptions('exportModel', 'options', options);
+    if (o['probabilities'] !== undefined) expectBoolean('exportModel', 'options.probabilities', o['probabilities']);
     const outputs: Record<string, Node> = { output: this.evaluationOutput };
     if (options.probabilities === true) outputs['probabilities'] = this.evaluationOutput.softmax(-1);
     return modelToJSON(this.graph, outputs);
@@ -515,6 +523,7 @@ export class Trainer {
    * ```
    */
   saveModel(path: string, options: { readonly probabilities?: boolean } = {}): void {
+    expectString('saveModel', 'path', path);
     modelFiles('saveModel').writeTextAtomically(path, JSON.stringify(this.exportModel(options)));
   }
 
@@ -570,6 +579,7 @@ function modelFiles(what: string): NonNullable<typeof platform.files> {
  * ```
  */
 export function loadModel(path: string): InferenceModel {
+  expectString('loadModel', 'path', path);
   let text: string;
   try {
     text = modelFiles('loadModel').readText(path);

@@ -1,6 +1,9 @@
 import type { Tensor } from '../core/tensor.js';
 import type { Node } from '../ir/node.js';
+import { ArgumentError } from '../core/errors.js';
+import { expectBoolean, expectFunction, expectOptions } from '../core/arguments.js';
 import { normalizeAxes } from '../core/shape.js';
+import { expectNode } from '../ir/arguments.js';
 import { getOp } from '../ops/registry.js';
 
 /**
@@ -216,6 +219,7 @@ function axesLabel(x: Node, axes: readonly number[]): { text: string; tex: strin
  * ```
  */
 export function notation(node: Node, options: NotationOptions = {}): Notation {
+  checkNotationArguments('notation', node, options);
   const { guards = false, share = true } = options;
   // What a node prints as: itself, or (transparent ops, hidden guards) another node.
   const through = (n: Node): Node => {
@@ -413,6 +417,7 @@ export function notation(node: Node, options: NotationOptions = {}): Notation {
  * ```
  */
 export function notationText(n: Notation): string {
+  checkNotation('notationText', n);
   return [...n.definitions.map((d) => `${d.name} = ${d.text}`), n.text].join('\n');
 }
 
@@ -427,6 +432,37 @@ export function notationText(n: Notation): string {
  * ```
  */
 export function notationTex(n: Notation): string {
+  checkNotation('notationTex', n);
   if (n.definitions.length === 0) return n.tex;
   return `${n.tex}, \\quad \\text{where } ${n.definitions.map((d) => `${d.texName} = ${d.tex}`).join(',\\; ')}`;
+}
+
+/**
+ * Checks the arguments of a printer for JavaScript callers: a node, and options with a name
+ * function and boolean switches.
+ *
+ * @param fn - the printer's name, for messages.
+ * @param node - what was passed as the node.
+ * @param options - what was passed as the options.
+ * @throws ArgumentError naming the argument.
+ * @example
+ * ```ts
+ * checkNotationArguments('toTex', node, options);
+ * ```
+ */
+export function checkNotationArguments(fn: string, node: unknown, options: unknown): void {
+  expectNode(fn, 'node', node);
+  const o = expectOptions(fn, 'options', options);
+  if (o['name'] !== undefined) expectFunction(fn, 'options.name', o['name']);
+  if (o['guards'] !== undefined) expectBoolean(fn, 'options.guards', o['guards']);
+  if (o['share'] !== undefined) expectBoolean(fn, 'options.share', o['share']);
+}
+
+/** Checks a {@link Notation} passed back in by JavaScript. */
+function checkNotation(fn: string, n: unknown): void {
+  const o = expectOptions(fn, 'notation', n);
+  const defs = o['definitions'];
+  const ok = typeof o['text'] === 'string' && typeof o['tex'] === 'string' && Array.isArray(defs) &&
+    defs.every((d: unknown) => typeof d === 'object' && d !== null && ['name', 'texName', 'text', 'tex'].every((k) => typeof (d as Record<string, unknown>)[k] === 'string'));
+  if (!ok) throw new ArgumentError(fn, 'notation', 'what notation() returns ({ definitions, text, tex })', n);
 }

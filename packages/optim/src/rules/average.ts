@@ -1,7 +1,7 @@
 import type { Node } from '@chainrule/graph';
 import { stepSize, type Schedule } from '../schedule.js';
 import { mergeAverages, type RuleContext, type RuleResult, type UpdateRule } from '../transform.js';
-import { knownOptions, rateOption } from '../validate.js';
+import { expectRule, knownOptions, rateOption } from '../validate.js';
 
 /**
  * Runs `rule` and keeps, next to the parameters, an average of the points they move to: the inner
@@ -52,6 +52,7 @@ function averaging(
  * ```
  */
 export function averageIterates(rule: UpdateRule): UpdateRule {
+  expectRule('averageIterates', 'rule', rule);
   return averaging('average', 'wbar', rule, (wbar, next, ctx) => wbar.add(next.sub(wbar).div(ctx.step))); // w̄ + (w⁽ᵗ⁾ − w̄)/t
 }
 
@@ -93,6 +94,7 @@ export interface EmaOptions {
  * ```
  */
 export function emaIterates(rule: UpdateRule, options: EmaOptions = {}): UpdateRule {
+  expectRule('emaIterates', 'rule', rule);
   knownOptions('emaIterates', options, ['decay']);
   const decay = rateOption('emaIterates', 'decay', options.decay ?? 0.999, '[0, 1]');
   return averaging('ema', 'wtilde', rule, (wbar, next, ctx) => {

@@ -7,7 +7,7 @@ import type { KernelContext, OpDef } from '../../ops/op-def.js';
 import { OPS, PRIMITIVES, getOp, type Primitive } from '../../ops/registry.js';
 import { Tensor } from '../../core/tensor.js';
 import { mathjs } from './instance.js';
-import { notation, notationTex, notationText, type NotationOptions } from '../notation.js';
+import { checkNotationArguments, notation, notationTex, notationText, type NotationOptions } from '../notation.js';
 import { printMath } from './print.js';
 
 /**
@@ -167,6 +167,8 @@ export function toMathNode(node: Node, options: MathRenderOptions = {}): MathNod
  * ```
  */
 export function toExpression(node: Node, options: MathRenderOptions = {}): string {
+  checkNotationArguments('toExpression', node, options);
+  if (options.form !== undefined && options.form !== 'mathjs' && options.form !== 'notation') throw new ArgumentError('toExpression', 'options.form', "'notation' or 'mathjs'", options.form);
   if (options.form !== 'mathjs') return notationText(notation(node, options));
   // 'keep' prints the ParenthesisNodes toMathNode inserts; mathjs adds the others it needs itself.
   return printMath(toMathNode(node, options), 'string', { parenthesis: 'keep', implicit: 'show' });
@@ -204,6 +206,8 @@ function texHandler(node: MathNode, options: object): string | undefined {
  * ```
  */
 export function toTex(node: Node, options: MathRenderOptions = {}): string {
+  checkNotationArguments('toTex', node, options);
+  if (options.form !== undefined && options.form !== 'mathjs' && options.form !== 'notation') throw new ArgumentError('toTex', 'options.form', "'notation' or 'mathjs'", options.form);
   if (options.form !== 'mathjs') return notationTex(notation(node, options));
   return printMath(toMathNode(node, options), 'tex', { parenthesis: 'keep', implicit: 'show' }, texHandler);
 }
