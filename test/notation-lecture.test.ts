@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Graph, simplify, tensor, toExpression, toTex, type Node } from '@chainrule/graph';
 import { grad } from '@chainrule/autodiff';
 import { crossEntropyFromLogits, squaredLoss } from '@chainrule/nn';
-import { adam, nesterov, polyak, ruleFormulas, sgd } from '@chainrule/optim';
+import { adagrad, adam, amsgrad, nesterov, newton, polyak, rmsprop, rmspropGraves, ruleFormulas, sgd, sutskever } from '@chainrule/optim';
 
 interface Case {
   readonly name: string;
@@ -131,5 +131,17 @@ describe('the lecture’s formulas, printed', () => {
     expect(tex(polyak({ lr: 0.1, momentum: 0.9 }))).toEqual({ w: 'w + \\left(v \\, 0.9 - \\mathrm{grad} \\, 0.1\\right)', v: 'v \\, 0.9 - \\mathrm{grad} \\, 0.1' });
     expect(tex(nesterov({ lr: 0.1 }))['rho']).toBe('\\frac{\\sqrt{{\\mathrm{rho}}^{2} \\, 4 + 1} + 1}{2}');
     expect(tex(adam({ lr: 0.1 }))).toMatchObject({ g: 'g \\, 0.9 + \\mathrm{grad} \\, 0.1', q: 'q \\, 0.999 + {\\mathrm{grad}}^{2} \\, 0.001' });
+    // AdaGrad: Q ← Q + g², w ← w − η g / √(Q + g² + ε)
+    expect(tex(adagrad({ lr: 0.1 }))).toEqual({ w: 'w + -\\left(\\frac{\\mathrm{grad} \\, 0.1}{\\sqrt{Q + {\\mathrm{grad}}^{2} + 10^{-10}}}\\right)', Q: 'Q + {\\mathrm{grad}}^{2}' });
+    // RMSProp: q ← βq + (1 − β)g², w ← w − η g / √(q + ε)
+    expect(tex(rmsprop({ lr: 0.1 }))).toEqual({ w: 'w + -\\left(\\frac{\\mathrm{grad} \\, 0.1}{\\sqrt{q \\, 0.9 + {\\mathrm{grad}}^{2} \\, 0.1 + 10^{-8}}}\\right)', q: 'q \\, 0.9 + {\\mathrm{grad}}^{2} \\, 0.1' });
+    // Graves: centred second moment q − ḡ², with momentum
+    expect(tex(rmspropGraves({ lr: 0.1 }))['v']).toBe('v \\, 0.9 - \\frac{\\mathrm{grad} \\, 0.1}{\\sqrt{q \\, 0.95 + {\\mathrm{grad}}^{2} \\, 0.05 - {\\left(g \\, 0.95 + \\mathrm{grad} \\, 0.05\\right)}^{2} + 0.0001}}');
+    // Sutskever: the gradient at the look-ahead point w + γv (f = ½hw², so ∇f(u) = hu)
+    expect(tex(sutskever({ lr: 0.1, momentum: 0.9 }))['v']).toBe('v \\, 0.9 - 0.5 \\, h \\, \\left(\\left(w + v \\, 0.9\\right) \\, 2\\right) \\, 0.1');
+    // Newton: w ← w − η H⁻¹∇f, H = ∇²f = h, solved (no inverse formed)
+    expect(tex(newton({ lr: 1 }))['w']).toBe('w + \\operatorname{slice}\\left(-\\operatorname{solve}\\left(0.5 \\, h \\, 2, \\mathrm{grad}\\right)\\right)');
+    // AMSGrad: the largest bias-corrected second moment so far
+    expect(tex(amsgrad({ lr: 0.1 }))['qmax']).toBe('\\max\\left(\\mathrm{qmax}, \\frac{q \\, 0.999 + {\\mathrm{grad}}^{2} \\, 0.001}{-{0.999}^{t} + 1}\\right)');
   });
 });
