@@ -265,7 +265,6 @@ export function notation(node: Node, options: NotationOptions = {}): Notation {
     }
   }
 
-  const names = new Map<Node, { text: string; tex: string }>();
   const counts = new Map<string, number>();
   const definitions: NotationDefinition[] = [];
   const printed = new Map<Node, Printed>();
@@ -395,7 +394,6 @@ export function notation(node: Node, options: NotationOptions = {}): Notation {
       counts.set(base, k);
       const first = base !== 'u' && k === 1;
       const name = first ? { text: base, tex: texBase } : { text: `${base}_${k}`, tex: `${texBase}_{${k}}` };
-      names.set(n, name);
       definitions.push({ name: name.text, texName: name.tex, text: p.text, tex: p.tex });
       p = atom(name.text, name.tex);
     }
