@@ -15,9 +15,10 @@ import { runMatmul, runMemory, runMlp, runSmallGraph, type Lineup, type Plan } f
 import { setupTfjs, TF_KEYS } from './tfjs.js';
 import { tfjsWasmFolder } from './tfjs-files.js';
 import { runBrowserBench } from './browser.js';
+import { runCnn } from './cnn-item.js';
 import { ORT_THREADS, ortKey } from './onnx.js';
 
-const ITEMS = ['mlp', 'small', 'matmul', 'memory'] as const;
+const ITEMS = ['mlp', 'small', 'matmul', 'memory', 'cnn'] as const;
 type Item = (typeof ITEMS)[number];
 
 interface Args {
@@ -88,6 +89,7 @@ const FULL: Plan = {
   small: { warmupMs: 300, reps: 7, blockMs: 200, minCalls: 3 },
   matmul: { warmupMs: 100, reps: 5, blockMs: 150, minCalls: 1 },
   matmulCubes: [64, 256, 512],
+  cnn: { warmupMs: 0, reps: 5, blockMs: 1500, minCalls: 1 },
   memorySteps: 10_000,
   memoryBudgetS: 30,
 };
@@ -97,6 +99,7 @@ const QUICK: Plan = {
   small: { warmupMs: 100, reps: 3, blockMs: 100, minCalls: 3 },
   matmul: { warmupMs: 20, reps: 3, blockMs: 30, minCalls: 1 },
   matmulCubes: [64, 256],
+  cnn: { warmupMs: 0, reps: 2, blockMs: 300, minCalls: 1 },
   memorySteps: 200,
   memoryBudgetS: 2,
 };
@@ -168,6 +171,7 @@ async function main(): Promise<void> {
     if (canCollect()) await runMemory(plan, lineup, figures);
     else console.log('5. memory: skipped (start node with --expose-gc; `pnpm bench` does)');
   }
+  if (args.only.includes('cnn')) await runCnn(plan.cnn, lineup, figures);
   const seconds = (performance.now() - t0) / 1000;
   figures.set('meta.seconds', seconds);
   figures.set('meta.loadavg_end', os.loadavg()[0]!);

@@ -1,0 +1,62 @@
+/**
+ * Item 6, chainrule's contender: one training step of the convolutional network of `cnn-data.ts` (two blocks of 5×5
+ * convolution, batch norm with batch statistics, ReLU and 2×2 max pooling, then 128-10 dense layers,
+ * softmax cross-entropy, Adam) on a batch of 64 MNIST-sized images, float32, NHWC.
+ */
+import { batchNormTraining, Graph, setKernelOptions, Tensor, type Node } from '@chainrule/graph';
+import { crossEntropyFromLogits, empiricalRisk } from '@chainrule/nn';
+import { adam, minimize } from '@chainrule/optim';
+import { compileChainrule, DEFAULT_KERNELS, EXECUTOR_KEYS, type ExecutorKind } from './chainrule.js';
+import { CNN_BATCH, CNN_BLOCKS, CNN_BN_EPSILON, CNN_DENSE, CNN_LR, CNN_SIDE, cnnFlatWidth, type CnnData } from './cnn-data.js';
+import type { MlpContender } from './mlp.js';
+
+const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
+const POOL = { windowShape: [2, 2], strides: [2, 2] } as const;
+
+/**
+ * The CNN as a chainrule graph, compiled by one executor.
+ *
+ * @param kind - the executor.
+ * @param data - initial parameters and the batch.
+ * @returns the contender (its `forward` is the loss alone).
+ */
+export function chainruleCnn(kind: ExecutorKind, data: CnnData): MlpContender {
+  const g = new Graph();
+  const classes = CNN_DENSE[CNN_DENSE.length - 1];
+  const x = g.input('x', ['batch', CNN_SIDE, CNN_SIDE, 1], 'float32');
+  const y = g.input('y', ['batch', classes], 'float32');
+  const params: Node[] = [];
+  let h: Node = x;
+  CNN_BLOCKS.forEach((b, i) => {
+    const w = g.variable(`filter${i}`, new Tensor(data.filters[i]!.slice(), [b.kernel, b.kernel, b.inChannels, b.outChannels]));
+    const scale = g.variable(`scale${i}`, new Tensor(new Float32Array(b.outChannels).fill(1), [b.outChannels]));
+    const offset = g.variable(`offset${i}`, new Tensor(new Float32Array(b.outChannels), [b.outChannels]));
+    params.push(w, scale, offset);
+    const conv = h.conv2d(w, { padding: 'same' });
+    h = batchNormTraining(conv, scale, offset, { epsilon: CNN_BN_EPSILON }).y.relu().maxPool2d(POOL);
+  });
+  h = h.flatten();
+  let width = cnnFlatWidth();
+  CNN_DENSE.forEach((out, i) => {
+    const W = g.variable(`W${i}`, new Tensor(data.weights[i]!.slice(), [width, out]));
+    const bias = g.variable(`b${i}`, new Tensor(data.biases[i]!.slice(), [out]));
+    params.push(W, bias);
+    h = h.matmul(W).add(bias);
+    if (i + 1 < CNN_DENSE.length) h = h.relu();
+    width = out;
+  });
+  const loss = empiricalRisk(crossEntropyFromLogits(h, y));
+  const update = minimize(loss, params, adam({ lr: CNN_LR, ...ADAM, epsilonPlacement: 'outside' }));
+  const feeds = { x: new Tensor(data.x, [CNN_BATCH, CNN_SIDE, CNN_SIDE, 1]), y: new Tensor(data.y, [CNN_BATCH, classes]) };
+  const step = compileChainrule(g, { outputs: [loss], updates: update }, kind);
+  const forward = compileChainrule(g, { outputs: [loss] }, kind);
+  return {
+    key: EXECUTOR_KEYS[kind],
+    enter: async () => {
+      setKernelOptions(DEFAULT_KERNELS);
+    },
+    step: () => step(feeds)[0]!.data[0]!,
+    forward: () => forward(feeds)[0]!.data[0]!,
+  };
+}
+

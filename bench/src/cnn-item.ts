@@ -1,0 +1,95 @@
+/**
+ * Item 6 of the benchmark: the CNN training step and its forward pass, chainrule against tfjs, in
+ * one interleaved group (contenders too slow for that are timed on single calls, with a note).
+ */
+import { tryChainrule } from './chainrule.js';
+import { chainruleCnn } from './cnn-chainrule.js';
+import { tfjsCnn } from './cnn-tfjs.js';
+import { CNN_BATCH, CNN_BLOCKS, CNN_DENSE, CNN_SIDE, cnnData, cnnFlops } from './cnn-data.js';
+import type { Lineup } from './items.js';
+import type { MlpContender } from './mlp.js';
+import { fmt, ratioLine, table, type Figures } from './report.js';
+import { interleaved, median, type Contender, type TimingPlan } from './timing.js';
+
+/** A contender whose first step takes longer than this is timed on single calls, not in the interleaved blocks. */
+const SLOW_STEP_MS = 5000;
+
+/**
+ * Runs item 6 and records its figures under `cnn_step.*`, `cnn_forward.*` and `cnn.initial_loss.*`.
+ *
+ * @param plan - the timing plan of the interleaved group.
+ * @param lineup - the contenders.
+ * @param figures - where figures go.
+ */
+export async function runCnn(plan: TimingPlan, lineup: Lineup, figures: Figures): Promise<void> {
+  const shape = CNN_BLOCKS.map((b) => `conv${b.kernel}×${b.kernel}×${b.outChannels}+BN+ReLU+pool`).join(' → ');
+  console.log(`6. CNN ${CNN_SIDE}×${CNN_SIDE}×1: ${shape} → ${CNN_DENSE.join('-')} training step (softmax cross-entropy, Adam, batch ${CNN_BATCH}, float32, NHWC)`);
+  const flops = cnnFlops();
+  console.log(`  convolution and matmul work: ${fmt(flops.forward / 1e6)} MFLOP per forward pass, ${fmt(flops.step / 1e6)} MFLOP per step`);
+  figures.set('cnn.mflop_forward', flops.forward / 1e6);
+  figures.set('cnn.mflop_step', flops.step / 1e6);
+  const data = cnnData();
+  const contenders: MlpContender[] = [];
+  for (const k of lineup.executors) {
+    const c = tryChainrule(k, 'the CNN', () => chainruleCnn(k, data));
+    if (c !== undefined) contenders.push(c);
+  }
+  for (const b of lineup.backends) contenders.push(await tfjsCnn(b, data));
+
+  const initial: string[] = [];
+  const firstStepMs = new Map<string, number>();
+  for (const c of contenders) {
+    await c.enter();
+    const loss = await c.forward();
+    figures.set(`cnn.initial_loss.${c.key}`, loss);
+    initial.push(`${c.key} ${loss.toFixed(5)}`);
+    const t = performance.now();
+    await c.step();
+    firstStepMs.set(c.key, performance.now() - t);
+  }
+  console.log(`  initial loss (same init and data everywhere): ${initial.join(', ')}`);
+
+  const fast = contenders.filter((c) => firstStepMs.get(c.key)! <= SLOW_STEP_MS);
+  const slow = contenders.filter((c) => firstStepMs.get(c.key)! > SLOW_STEP_MS);
+  const timed: Contender[] = fast.flatMap((c) => [
+    { key: `${c.key}:step`, enter: c.enter, run: () => c.step() },
+    { key: `${c.key}:forward`, enter: c.enter, run: () => c.forward() },
+  ]);
+  const rates = await interleaved(timed, plan);
+  const steps = new Map<string, number>();
+  const forwards = new Map<string, number>();
+  for (const c of fast) {
+    steps.set(c.key, rates.get(`${c.key}:step`)!.perSecond);
+    forwards.set(c.key, rates.get(`${c.key}:forward`)!.perSecond);
+  }
+  for (const c of slow) {
+    // Too slow to interleave: the median of three single calls of each, after the first step above.
+    const once = async (f: () => unknown): Promise<number> => {
+      await c.enter();
+      const t = performance.now();
+      await f();
+      return 1000 / (performance.now() - t);
+    };
+    const s: number[] = [];
+    const f: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      s.push(await once(c.step));
+      f.push(await once(c.forward));
+    }
+    steps.set(c.key, median(s));
+    forwards.set(c.key, median(f));
+    console.log(`  NOTE ${c.key}: first step took ${(firstStepMs.get(c.key)! / 1000).toFixed(1)} s, so it is timed on single calls, not interleaved`);
+  }
+  const rows = [['contender', 'step ms', 'steps/s', 'GFLOP/s', 'forward ms', 'step ÷ forward']];
+  for (const c of contenders) {
+    const s = steps.get(c.key)!;
+    const f = forwards.get(c.key)!;
+    figures.set(`cnn_step.${c.key}.steps_per_s`, s);
+    figures.set(`cnn_forward.${c.key}.forwards_per_s`, f);
+    rows.push([c.key, fmt(1000 / s), fmt(s), fmt((s * flops.step) / 1e9), fmt(1000 / f), `${fmt(f / s)}×`]);
+  }
+  table(rows);
+  console.log(`  step ratios: ${ratioLine(figures.ratios('cnn_step', steps))}`);
+  console.log(`  forward ratios: ${ratioLine(figures.ratios('cnn_forward', forwards))}`);
+  console.log('');
+}
