@@ -1,5 +1,5 @@
 /**
- * The convolutional network of item 6 and its seeded data, shared by every contender: the network of
+ * The convolutional network of item 7 and its seeded data, shared by every contender: the network of
  * `examples/mnist-cnn.ts` without its dropout (random masks would make the contenders compute
  * different things, and the item checks that they compute the same).
  */

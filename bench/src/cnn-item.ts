@@ -1,5 +1,5 @@
 /**
- * Item 6 of the benchmark: the CNN training step and its forward pass, chainrule against tfjs, in
+ * Item 7 of the benchmark: the CNN training step and its forward pass, chainrule against tfjs, in
  * one interleaved group (contenders too slow for that are timed on single calls, with a note).
  */
 import { tryChainrule } from './chainrule.js';
@@ -15,7 +15,7 @@ import { interleaved, median, type Contender, type TimingPlan } from './timing.j
 const SLOW_STEP_MS = 5000;
 
 /**
- * Runs item 6 and records its figures under `cnn_step.*`, `cnn_forward.*` and `cnn.initial_loss.*`.
+ * Runs item 7 and records its figures under `cnn_step.*`, `cnn_forward.*` and `cnn.initial_loss.*`.
  *
  * @param plan - the timing plan of the interleaved group.
  * @param lineup - the contenders.
@@ -23,7 +23,7 @@ const SLOW_STEP_MS = 5000;
  */
 export async function runCnn(plan: TimingPlan, lineup: Lineup, figures: Figures): Promise<void> {
   const shape = CNN_BLOCKS.map((b) => `conv${b.kernel}×${b.kernel}×${b.outChannels}+BN+ReLU+pool`).join(' → ');
-  console.log(`6. CNN ${CNN_SIDE}×${CNN_SIDE}×1: ${shape} → ${CNN_DENSE.join('-')} training step (softmax cross-entropy, Adam, batch ${CNN_BATCH}, float32, NHWC)`);
+  console.log(`7. CNN ${CNN_SIDE}×${CNN_SIDE}×1: ${shape} → ${CNN_DENSE.join('-')} training step (softmax cross-entropy, Adam, batch ${CNN_BATCH}, float32, NHWC)`);
   const flops = cnnFlops();
   console.log(`  convolution and matmul work: ${fmt(flops.forward / 1e6)} MFLOP per forward pass, ${fmt(flops.step / 1e6)} MFLOP per step`);
   figures.set('cnn.mflop_forward', flops.forward / 1e6);

@@ -1,5 +1,5 @@
 /**
- * Item 6, the TensorFlow.js contenders: the CNN of `cnn-data.ts` written with tfjs-core.
+ * Item 7, the TensorFlow.js contenders: the CNN of `cnn-data.ts` written with tfjs-core.
  */
 import { CNN_BATCH, CNN_BLOCKS, CNN_BN_EPSILON, CNN_DENSE, CNN_LR, CNN_SIDE, cnnFlatWidth, type CnnData } from './cnn-data.js';
 import type { MlpContender } from './mlp.js';

@@ -1,5 +1,5 @@
 /**
- * Items 1 to 5 of the benchmark (item 6, the CNN, is in cnn-item.ts): each builds its contenders, times them interleaved, prints a
+ * Items 1 to 5 of the benchmark (item 7, the CNN, is in cnn-item.ts): each builds its contenders, times them interleaved, prints a
  * table and its ratios, and records every figure under the keys documented in bench/README.md.
  */
 import { ALL_THREADS, EXECUTOR_KEYS, tryChainrule, type ExecutorKind, type KernelVariant } from './chainrule.js';
@@ -20,7 +20,7 @@ export interface Plan {
   readonly matmul: TimingPlan;
   /** Edge lengths of the square products (the MLP's shapes are always measured). */
   readonly matmulCubes: readonly number[];
-  /** The CNN training step (item 6). */
+  /** The CNN training step (item 7). */
   readonly cnn: TimingPlan;
   /** Training steps between memory readings (10,000 in the full run)… */
   readonly memorySteps: number;
