@@ -9,7 +9,7 @@ import { CNN_BATCH, CNN_BLOCKS, CNN_DENSE, CNN_SIDE, cnnData, cnnFlops } from '.
 import type { Lineup } from './items.js';
 import type { MlpContender } from './mlp.js';
 import { fmt, ratioLine, table, type Figures } from './report.js';
-import { interleaved, median, type Contender, type TimingPlan } from './timing.js';
+import { interleaved, type Contender, type TimingPlan } from './timing.js';
 
 /** A contender whose first step takes longer than this is timed on single calls, not in the interleaved blocks. */
 const SLOW_STEP_MS = 5000;
@@ -20,8 +20,9 @@ const SLOW_STEP_MS = 5000;
  * @param plan - the timing plan of the interleaved group.
  * @param lineup - the contenders.
  * @param figures - where figures go.
+ * @param quick - quick mode: tfjs's cpu backend (minutes a step) is left out, with a note.
  */
-export async function runCnn(plan: TimingPlan, lineup: Lineup, figures: Figures): Promise<void> {
+export async function runCnn(plan: TimingPlan, lineup: Lineup, figures: Figures, quick: boolean): Promise<void> {
   const shape = CNN_BLOCKS.map((b) => `conv${b.kernel}×${b.kernel}×${b.outChannels}+BN+ReLU+pool`).join(' → ');
   console.log(`7. CNN ${CNN_SIDE}×${CNN_SIDE}×1: ${shape} → ${CNN_DENSE.join('-')} training step (softmax cross-entropy, Adam, batch ${CNN_BATCH}, float32, NHWC)`);
   const flops = cnnFlops();
@@ -34,7 +35,10 @@ export async function runCnn(plan: TimingPlan, lineup: Lineup, figures: Figures)
     const c = tryChainrule(k, 'the CNN', () => chainruleCnn(k, data));
     if (c !== undefined) contenders.push(c);
   }
-  for (const b of lineup.backends) contenders.push(await tfjsCnn(b, data));
+  for (const b of lineup.backends) {
+    if (quick && b === 'cpu') console.log('  NOTE tfjs_cpu is left out in --quick mode: one step of it takes minutes');
+    else contenders.push(await tfjsCnn(b, data));
+  }
 
   const initial: string[] = [];
   const firstStepMs = new Map<string, number>();
@@ -63,22 +67,16 @@ export async function runCnn(plan: TimingPlan, lineup: Lineup, figures: Figures)
     forwards.set(c.key, rates.get(`${c.key}:forward`)!.perSecond);
   }
   for (const c of slow) {
-    // Too slow to interleave: the median of three single calls of each, after the first step above.
+    // Too slow to interleave: one more call of each, after the first step above.
     const once = async (f: () => unknown): Promise<number> => {
       await c.enter();
       const t = performance.now();
       await f();
       return 1000 / (performance.now() - t);
     };
-    const s: number[] = [];
-    const f: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      s.push(await once(c.step));
-      f.push(await once(c.forward));
-    }
-    steps.set(c.key, median(s));
-    forwards.set(c.key, median(f));
-    console.log(`  NOTE ${c.key}: first step took ${(firstStepMs.get(c.key)! / 1000).toFixed(1)} s, so it is timed on single calls, not interleaved`);
+    steps.set(c.key, await once(c.step));
+    forwards.set(c.key, await once(c.forward));
+    console.log(`  NOTE ${c.key}: its first step took ${(firstStepMs.get(c.key)! / 1000).toFixed(1)} s, so it is timed on one more call of each, not interleaved`);
   }
   const rows = [['contender', 'step ms', 'steps/s', 'GFLOP/s', 'forward ms', 'step ÷ forward']];
   for (const c of contenders) {

@@ -171,7 +171,7 @@ async function main(): Promise<void> {
     if (canCollect()) await runMemory(plan, lineup, figures);
     else console.log('5. memory: skipped (start node with --expose-gc; `pnpm bench` does)');
   }
-  if (args.only.includes('cnn')) await runCnn(plan.cnn, lineup, figures);
+  if (args.only.includes('cnn')) await runCnn(plan.cnn, lineup, figures, args.quick);
   const seconds = (performance.now() - t0) / 1000;
   figures.set('meta.seconds', seconds);
   figures.set('meta.loadavg_end', os.loadavg()[0]!);
