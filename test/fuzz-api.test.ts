@@ -202,6 +202,8 @@ fuzzModule('@chainrule/optim', optim as unknown as Record<string, unknown>, {
   },
   sgd: () => [{ lr: 0.1 }],
   adam: () => [{ lr: 0.1 }],
+  adamw: () => [{ lr: 0.1, weightDecay: 0.01 }],
+  warmupCosineDecay: () => [{ peak: 0.1, warmupSteps: 2, decaySteps: 10, floor: 0.01 }],
 });
 fuzzModule('@chainrule/nn', nn as unknown as Record<string, unknown>, {
   dense: () => [3, {}],
@@ -267,6 +269,7 @@ describe('objects', () => {
     rmsprop: () => optim.rmsprop({ lr: 0.1 }),
     rmspropGraves: () => optim.rmspropGraves({ lr: 0.1 }),
     adam: () => optim.adam({ lr: 0.1 }),
+    adamw: () => optim.adamw({ lr: 0.1, weightDecay: 0.01 }),
     newton: () => optim.newton({ lr: 0.1 }),
     chain: () => optim.chain(optim.clipByGlobalNorm(1), optim.addRegularization(optim.l2Squared, 0.1), optim.sgd({ lr: 0.1 })),
   })) {
