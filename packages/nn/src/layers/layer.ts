@@ -64,6 +64,11 @@ export interface Layer {
   forward(x: Node, options: ForwardOptions): Node;
   /** The layer's trainable variables by short name (after `build`). */
   readonly params: ReadonlyMap<string, Node>;
+  /**
+   * The layer's non-trainable variables by short name (after `build`), such as batch
+   * normalisation's running averages: saved and restored with the model, never given to the rule.
+   */
+  readonly state?: ReadonlyMap<string, Node>;
 }
 
 /**

@@ -1,5 +1,6 @@
-import { ArgumentError, ChainruleError, expectArray, expectGraph, expectNumber, expectOptions, expectString, type DType, type Graph, type Node } from '@chainrule/graph';
+import { ArgumentError, ChainruleError, expectArray, expectGraph, expectNumber, expectOptions, expectString, type Dim, type DType, type Graph, type Node } from '@chainrule/graph';
 import { forwardArguments, type ForwardOptions, type Layer } from './layer.js';
+import { formatSummary, scalarCount, type SummaryRow } from './summary.js';
 
 /**
  * Options of {@link Model.build}.
@@ -31,7 +32,7 @@ export interface ModelBuildOptions {
  * ```
  */
 export class Model {
-  private built: { graph: Graph; outputUnits: number } | undefined;
+  private built: Built | undefined;
 
   /**
    * An unbuilt model; {@link sequential} is the usual way to make one.
@@ -41,7 +42,7 @@ export class Model {
   constructor(readonly layers: readonly Layer[]) {
     expectArray('sequential', 'layers', layers, 'layers').forEach((layer, i) => {
       const l = layer as Partial<Layer> | null;
-      if (typeof l !== 'object' || l === null || typeof l.kind !== 'string' || typeof l.build !== 'function' || typeof l.forward !== 'function' || !(l.params instanceof Map)) {
+      if (typeof l !== 'object' || l === null || typeof l.kind !== 'string' || typeof l.build !== 'function' || typeof l.forward !== 'function' || !(l.params instanceof Map) || (l.state !== undefined && !(l.state instanceof Map))) {
         throw new ArgumentError('sequential', `layers[${i}]`, 'a layer (such as dense(10))', layer);
       }
     });
@@ -70,12 +71,13 @@ export class Model {
     expectString('Model.build', 'options.dtype', dtype, ['float64', 'float32']);
     let units = inputUnits;
     const counts = new Map<string, number>();
-    this.layers.forEach((layer, i) => {
+    const outputs = this.layers.map((layer, i) => {
       const k = (counts.get(layer.kind) ?? 0) + 1;
       counts.set(layer.kind, k);
       units = layer.build({ graph, inputUnits: units, scope: `${scope}${layer.kind}${k}/`, seed: (seed + i) % 2 ** 32, dtype });
+      return { name: `${layer.kind}${k}`, outputShape: ['batch', units] };
     });
-    this.built = { graph, outputUnits: units };
+    this.built = { graph, outputUnits: units, inputShape: ['batch', inputUnits], outputs };
     return this;
   }
 
@@ -92,7 +94,7 @@ export class Model {
     return this.graphState().outputUnits;
   }
 
-  private graphState(): { graph: Graph; outputUnits: number } {
+  private graphState(): Built {
     if (!this.built) throw new ChainruleError('Model: call build(graph, inputUnits) first');
     return this.built;
   }
@@ -140,10 +142,63 @@ export class Model {
    * ```
    */
   get parameterCount(): number {
-    let n = 0;
-    for (const p of this.parameters.values()) n += (p.shape as number[]).reduce((a, d) => a * d, 1);
-    return n;
+    return scalarCount(this.parameters.values());
   }
+
+  /**
+   * One row per layer: its name, output shape, and the scalars in its trainable and non-trainable
+   * variables (what {@link Model.summary} prints).
+   *
+   * @returns the rows, first layer first.
+   * @throws ChainruleError when the model is not built.
+   * @example
+   * ```ts
+   * sequential([dense(10)]).build(g, 784).summaryRows(); // [{ name: 'dense1', kind: 'dense', outputShape: ['batch', 10], trainable: 7850, nonTrainable: 0 }]
+   * ```
+   */
+  summaryRows(): SummaryRow[] {
+    const { outputs } = this.graphState();
+    return this.layers.map((layer, i) => ({
+      ...outputs[i]!,
+      kind: layer.kind,
+      trainable: scalarCount(layer.params.values()),
+      nonTrainable: scalarCount(layer.state?.values() ?? []),
+    }));
+  }
+
+  /**
+   * The model as a table: each layer with its output shape and its numbers of trainable and
+   * non-trainable scalars, and the totals — as Keras's `model.summary()` prints it.
+   *
+   * @returns the table as text (lines separated by `\n`).
+   * @throws ChainruleError when the model is not built.
+   * @example
+   * ```ts
+   * console.log(sequential([dense(128, { activation: 'relu' }), dropout(0.8), dense(10)]).build(g, 784).summary());
+   * // layer     output shape  trainable  non-trainable
+   * // ------------------------------------------------
+   * // input     [batch, 784]
+   * // dense1    [batch, 128]     100480              0
+   * // dropout1  [batch, 128]          0              0
+   * // dense2    [batch, 10]        1290              0
+   * // ------------------------------------------------
+   * // trainable parameters: 101770
+   * // non-trainable parameters: 0
+   * // total: 101770
+   * ```
+   */
+  summary(): string {
+    return formatSummary(this.graphState().inputShape, this.summaryRows());
+  }
+}
+
+/** What {@link Model.build} records. */
+interface Built {
+  readonly graph: Graph;
+  readonly outputUnits: number;
+  readonly inputShape: readonly Dim[];
+  /** Per layer: its name in the model and its output shape. */
+  readonly outputs: readonly { readonly name: string; readonly outputShape: readonly Dim[] }[];
 }
 
 /**
