@@ -1,5 +1,6 @@
 import { ChainruleError, expectNode, expectNodes, formatShape, getOp, sameShape, schedule, ShapeError, type Node, type Primitive, type RawAttrs } from '@chainrule/graph';
 import { VJP_RULES } from './vjp/index.js';
+import { normalizationTangents } from './vjp/normalization.js';
 
 /** Tangents of a node's inputs (`null`: that input does not depend on the directions). */
 type Tangents = readonly (Node | null)[];
@@ -26,6 +27,7 @@ const JVP_RULES = {
     const [vjpOfMax] = VJP_RULES.max!(node.graph.fill(node.shape, 1, node.dtype), node);
     return t!.mul(vjpOfMax!()).sum(node.attrs['axes'] as number[] | undefined, node.attrs['keepDims'] as boolean);
   },
+  ...normalizationTangents,
 } satisfies Partial<Record<Primitive, (node: Node, tangents: Tangents) => Node>>;
 
 const zeroLike = (x: Node): Node => x.graph.fill(x.shape, 0, x.dtype);

@@ -41,7 +41,7 @@ async function bothAgree(g: Graph, outputs: readonly Node[], feeds: Record<strin
  * one, and a derivative that comes out near 0 (a cotangent 2·sin·cos near 0) keeps the rounding
  * noise of its order-one terms. Every other spec is compared elementwise.
  */
-const SUMMING = new Set(['matmul', 'solve', 'sum', 'max', 'broadcastTo', 'gather', 'scatterAdd']);
+const SUMMING = new Set(['matmul', 'solve', 'sum', 'max', 'broadcastTo', 'gather', 'scatterAdd', 'batchNorm', 'layerNorm']); // the normalisations: means and their adjoints
 
 describe('ONNX Runtime agrees with the interpreter', () => {
   it('on random graphs and their gradients (float64, 1e-10 relative to values of order one)', async () => {

@@ -2,7 +2,7 @@ import type { DType } from '../core/dtype.js';
 import type { GraphCore } from './graph.js';
 import type { RawAttrs } from '../ops/attrs.js';
 import type { Dim, SymbolicShape } from '../core/shape.js';
-import { expandDims, logSoftmax, logSumExp, mean, min, softmax, squeeze } from './composites.js';
+import { batchNormTraining, expandDims, logSoftmax, logSumExp, mean, min, softmax, squeeze, type BatchNormTrainingResult } from './composites.js';
 import { expectOptions } from '../core/arguments.js';
 
 /**
@@ -544,6 +544,66 @@ export class Node {
    */
   logSoftmax(axis = -1): Node {
     return logSoftmax(this, axis);
+  }
+
+  /**
+   * Batch normalisation over the last axis (channels last) with given statistics:
+   * γ·(x − μ)/√(σ² + ε) + β — evaluation mode, with running averages as μ and σ². Training mode,
+   * with the batch's own statistics, is {@link Node.batchNormTraining}.
+   *
+   * @param scale - γ, [channels].
+   * @param offset - β, [channels].
+   * @param mean - μ, [channels].
+   * @param variance - σ² ≥ 0, [channels].
+   * @param options - `epsilon`: ε > 0 added to the variance (1e-5 by default).
+   * @returns the normalised node, shaped like this one.
+   * @throws ShapeError when this node has rank below 2, an operand is not [channels] of this dtype, or ε is not a finite number > 0.
+   * @example
+   * ```ts
+   * x.batchNorm(gamma, beta, runningMean, runningVariance); // [b, h, w, c] with four [c]
+   * ```
+   */
+  batchNorm(scale: Node, offset: Node, mean: Node, variance: Node, options: { readonly epsilon?: number } = {}): Node {
+    const { epsilon } = expectOptions('batchNorm', 'options', options);
+    return this.graph.apply('batchNorm', [this, scale, offset, mean, variance], epsilon === undefined ? {} : { epsilon });
+  }
+  /**
+   * Batch normalisation in training mode: per channel (last axis), the batch mean μ_B and biased
+   * variance σ²_B over every other axis, and γ·(x − μ_B)/√(σ²_B + ε) + β; gradients flow through
+   * the statistics (see {@link batchNormTraining}).
+   *
+   * @param scale - γ, [channels].
+   * @param offset - β, [channels].
+   * @param options - `epsilon`: ε > 0 added to the variance (1e-5 by default).
+   * @returns `{ y, mean, variance }`: the normalised node and the batch statistics, [channels] each.
+   * @throws ShapeError when this node has rank below 2 or γ, β are not [channels] of this dtype.
+   * @example
+   * ```ts
+   * const { y, mean, variance } = x.batchNormTraining(gamma, beta);
+   * ```
+   */
+  batchNormTraining(scale: Node, offset: Node, options: { readonly epsilon?: number } = {}): BatchNormTrainingResult {
+    return batchNormTraining(this, scale, offset, options);
+  }
+  /**
+   * Layer normalisation: each example normalised over its trailing `axes` axes with its own mean m
+   * and biased variance s², γ·(x − m)/√(s² + ε) + β.
+   *
+   * @param scale - γ, of the trailing shape.
+   * @param offset - β, of the trailing shape.
+   * @param options - `axes`: how many trailing axes are normalised together (1 by default);
+   *   `epsilon`: ε > 0 added to the variance (1e-5 by default).
+   * @returns the normalised node, shaped like this one.
+   * @throws ShapeError when `axes` exceeds the rank, γ or β is not of the trailing shape and this dtype, or ε is not a finite number > 0.
+   * @example
+   * ```ts
+   * h.layerNorm(gamma, beta);                 // [b, d] with two [d]
+   * h.layerNorm(gamma, beta, { axes: 2 });    // [b, t, d] with two [t, d]
+   * ```
+   */
+  layerNorm(scale: Node, offset: Node, options: { readonly axes?: number; readonly epsilon?: number } = {}): Node {
+    const { axes, epsilon } = expectOptions('layerNorm', 'options', options);
+    return this.graph.apply('layerNorm', [this, scale, offset], { ...(axes === undefined ? {} : { axes }), ...(epsilon === undefined ? {} : { epsilon }) });
   }
 
   /**

@@ -9,6 +9,7 @@ import { matmulOp } from './matmul.js';
 import { maxOp, sumOp } from './reduce.js';
 import { solveOp } from './solve.js';
 import { transposeOp } from './transpose.js';
+import { batchNormOp, layerNormOp } from './normalization.js';
 import type { OpDef } from './op-def.js';
 
 /**
@@ -16,7 +17,7 @@ import type { OpDef } from './op-def.js';
  *
  * @example
  * ```ts
- * PRIMITIVES.length; // 50
+ * PRIMITIVES.length; // 52
  * PRIMITIVES.includes('matmul'); // true
  * ```
  */
@@ -28,6 +29,7 @@ export const PRIMITIVES = [
   'matmul', 'transpose', 'solve',
   'reshape', 'broadcastTo', 'slice', 'pad', 'concat', 'gather', 'scatterAdd', 'oneHot',
   'cast', 'stopGradient', 'identity', 'dimSize',
+  'batchNorm', 'layerNorm',
 ] as const;
 
 /**
@@ -63,6 +65,7 @@ export const OPS = {
   reshape: reshapeOp, broadcastTo: broadcastToOp, slice: sliceOp, pad: padOp, concat: concatOp,
   gather: gatherOp, scatterAdd: scatterAddOp, oneHot: oneHotOp,
   cast: castOp, stopGradient: stopGradientOp, identity: identityOp, dimSize: dimSizeOp,
+  batchNorm: batchNormOp, layerNorm: layerNormOp,
 } as const satisfies Record<Primitive, OpDef<any>>;
 
 /**
