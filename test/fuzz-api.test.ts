@@ -253,6 +253,10 @@ describe('objects', () => {
     ['dense', () => nn.dense(3)],
     ['dropout', () => nn.dropout(0.5)],
     ['activation', () => nn.activation('relu')],
+    ['batchNorm', () => nn.batchNorm()],
+    ['layerNorm', () => nn.layerNorm()],
+    ['reshape', () => nn.reshape([2])],
+    ['flatten', () => nn.flatten()],
   ] as const) {
     fuzzMethods(`Layer ${name}`, layer, { build: () => [{ graph: new graph.Graph(), inputUnits: 2, name: 'l1', seed: 1, dtype: 'float64' }] });
   }

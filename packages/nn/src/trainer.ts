@@ -281,13 +281,15 @@ export class Trainer {
     const y = this.graph.input('y', ['batch', options.targetUnits], dtype);
     const params = [...this.model.parameters.values()];
     const penalty = options.regularization?.(params);
-    const trainingOutput = this.model.forward(x, { training: true });
+    const stateUpdates: (readonly [Node, Node])[] = []; // running averages of batch normalisation
+    const trainingOutput = this.model.forward(x, { training: true, stateUpdates });
     const trainLoss = empiricalRisk(options.loss(trainingOutput, y), penalty);
     this.update = minimize(trainLoss, params, options.rule);
     const executor = options.executor ?? 'compiled';
     this.executor = executor;
     this.targets = y;
-    this.trainStep = this.graph.compile({ outputs: [trainLoss], updates: this.update, executor, checkNumerics: options.checkNumerics === true });
+    // One run applies the rule's update and the layers' state updates together.
+    this.trainStep = this.graph.compile({ outputs: [trainLoss], updates: [...this.update, ...stateUpdates], executor, checkNumerics: options.checkNumerics === true });
     const forward = this.model.forward(x, { training: false });
     this.metricNames = Object.keys(options.metrics ?? {});
     const evaluated = [forward, trainingOutput, empiricalRisk(options.loss(forward, y), penalty), ...this.metricNames.map((name) => options.metrics![name]!(forward, y).mean())];

@@ -1,4 +1,4 @@
-import { ArgumentError, ChainruleError, expectArray, expectGraph, expectNumber, expectOptions, expectString, type Dim, type DType, type Graph, type Node } from '@chainrule/graph';
+import { ArgumentError, ChainruleError, describeValue, expectArray, expectGraph, expectNumber, expectOptions, expectString, type Dim, type DType, type Graph, type Node } from '@chainrule/graph';
 import { forwardArguments, type ForwardOptions, type Layer } from './layer.js';
 import { formatSummary, scalarCount, type SummaryRow } from './summary.js';
 
@@ -52,7 +52,8 @@ export class Model {
    * Creates the variables of every layer.
    *
    * @param graph - the graph to build in.
-   * @param inputUnits - the number of input features.
+   * @param input - the number of input features, or the shape of one input example without the
+   *   batch axis (`[28, 28, 1]` for NHWC images).
    * @param options - name prefix, seed and dtype.
    * @returns this model.
    * @throws ChainruleError when built twice, or when a variable name is already used in the graph.
@@ -61,24 +62,41 @@ export class Model {
    * const model = sequential([dense(10)]).build(g, 784, { scope: 'net/', seed: 3 }); // variables net/dense1/W, net/dense1/b
    * ```
    */
-  build(graph: Graph, inputUnits: number, options: ModelBuildOptions = {}): this {
+  build(graph: Graph, input: number | readonly number[], options: ModelBuildOptions = {}): this {
     if (this.built) throw new ChainruleError('Model.build: the model is already built');
     expectGraph('Model.build', 'graph', graph);
-    expectNumber('Model.build', 'inputUnits', inputUnits, { kind: 'integer', min: 1 });
+    const inputShape = (typeof input === 'number' ? [input] : [...expectArray('Model.build', 'input', input, 'positive integers')]) as number[];
+    if (inputShape.length === 0) throw new ArgumentError('Model.build', 'input', 'a number of features or a non-empty shape', input);
+    inputShape.forEach((d, i) => expectNumber('Model.build', typeof input === 'number' ? 'inputUnits' : `input[${i}]`, d, { kind: 'integer', min: 1 }));
     const { scope = '', seed = 1, dtype = 'float64' } = expectOptions('Model.build', 'options', options) as ModelBuildOptions;
     expectString('Model.build', 'options.scope', scope);
     expectNumber('Model.build', 'options.seed', seed, { kind: 'integer', min: 0, max: 2 ** 32 - 1 });
     expectString('Model.build', 'options.dtype', dtype, ['float64', 'float32']);
-    let units = inputUnits;
+    let shape = inputShape;
     const counts = new Map<string, number>();
     const outputs = this.layers.map((layer, i) => {
       const k = (counts.get(layer.kind) ?? 0) + 1;
       counts.set(layer.kind, k);
-      units = layer.build({ graph, inputUnits: units, scope: `${scope}${layer.kind}${k}/`, seed: (seed + i) % 2 ** 32, dtype });
-      return { name: `${layer.kind}${k}`, outputShape: ['batch', units] };
+      const name = `${layer.kind}${k}`;
+      const out = layer.build({ graph, inputUnits: shape.at(-1)!, inputShape: shape, scope: `${scope}${name}/`, seed: (seed + i) % 2 ** 32, dtype });
+      shape = outputShape(name, shape, out);
+      return { name, outputShape: ['batch', ...shape] };
     });
-    this.built = { graph, outputUnits: units, inputShape: ['batch', inputUnits], outputs };
+    this.built = { graph, outputShape: shape, inputShape: ['batch', ...inputShape], outputs };
     return this;
+  }
+
+  /**
+   * The shape of one example of the output, without the batch axis (after `build`).
+   *
+   * @throws ChainruleError when the model is not built.
+   * @example
+   * ```ts
+   * sequential([flatten(), dense(10)]).build(g, [28, 28, 1]).outputShape; // [10]
+   * ```
+   */
+  get outputShape(): readonly number[] {
+    return this.graphState().outputShape;
   }
 
   /**
@@ -91,7 +109,7 @@ export class Model {
    * ```
    */
   get outputUnits(): number {
-    return this.graphState().outputUnits;
+    return this.graphState().outputShape.at(-1)!;
   }
 
   private graphState(): Built {
@@ -192,10 +210,20 @@ export class Model {
   }
 }
 
+/** The output shape a layer's `build` returned: a shape, or a number replacing the last axis. */
+function outputShape(layer: string, input: readonly number[], out: number | readonly number[]): number[] {
+  const shape = typeof out === 'number' ? [...input.slice(0, -1), out] : Array.isArray(out) ? [...(out as number[])] : undefined;
+  if (shape === undefined || shape.length === 0 || !shape.every((d) => Number.isSafeInteger(d) && d >= 1)) {
+    throw new ChainruleError(`Model.build: layer ${layer} returned ${Array.isArray(out) ? `[${(out as unknown[]).map(String).join(', ')}]` : describeValue(out)} from build, not a number of units or a shape of positive integers`);
+  }
+  return shape;
+}
+
 /** What {@link Model.build} records. */
 interface Built {
   readonly graph: Graph;
-  readonly outputUnits: number;
+  /** One example's output shape, without the batch axis. */
+  readonly outputShape: readonly number[];
   readonly inputShape: readonly Dim[];
   /** Per layer: its name in the model and its output shape. */
   readonly outputs: readonly { readonly name: string; readonly outputShape: readonly Dim[] }[];
