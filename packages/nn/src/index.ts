@@ -16,6 +16,7 @@
 export const VERSION = '0.1.0';
 
 export { fans, glorotNormal, glorotUniform, heNormal, heUniform, normal, uniform, zeros } from './initializers.js';
+export type { FanLayout } from './initializers.js';
 export type { BuildContext, ForwardOptions, Layer } from './layers/layer.js';
 export { activate, activation } from './layers/activation.js';
 export type { ActivationName } from './layers/activation.js';
