@@ -1,4 +1,5 @@
 import type { Primitive } from '@chainrule/graph';
+import { convRules } from './conv.js';
 import { elementwiseRules } from './elementwise.js';
 import { linalgRules } from './linalg.js';
 import { reduceRules } from './reduce.js';
@@ -21,4 +22,5 @@ export const VJP_RULES: Readonly<Partial<Record<Primitive, VjpRule>>> = {
   ...reduceRules,
   ...linalgRules,
   ...shapeRules,
+  ...convRules,
 } satisfies Partial<Record<Primitive, VjpRule>>;
