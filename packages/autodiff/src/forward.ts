@@ -1,4 +1,4 @@
-import { ChainruleError, expectNode, expectNodes, formatShape, getOp, sameShape, schedule, ShapeError, type Node, type Primitive, type RawAttrs } from '@chainrule/graph';
+import { ChainruleError, expectNode, expectNodes, formatShape, getOp, sameShape, schedule, ShapeError, type Node, type Pool2dAttrs, type Primitive, type RawAttrs } from '@chainrule/graph';
 import { VJP_RULES } from './vjp/index.js';
 import { normalizationTangents } from './vjp/normalization.js';
 
@@ -28,6 +28,11 @@ const JVP_RULES = {
     return t!.mul(vjpOfMax!()).sum(node.attrs['axes'] as number[] | undefined, node.attrs['keepDims'] as boolean);
   },
   ...normalizationTangents,
+  maxPool2d: (node, [t]) => {
+    // ẏ = R(x)ᵀ·ẋ: each window's mean of the tangent over its maxima (ties share equally, as in the VJP)
+    const { windowShape, strides, padding } = node.attrs as unknown as Pool2dAttrs;
+    return node.graph.maxPool2dSelect(node.inputs[0]!, t!, { windowShape, strides, padding });
+  },
 } satisfies Partial<Record<Primitive, (node: Node, tangents: Tangents) => Node>>;
 
 const zeroLike = (x: Node): Node => x.graph.fill(x.shape, 0, x.dtype);

@@ -88,3 +88,8 @@ export type { ReduceAttrs } from './ops/reduce.js';
 export type { OneHotAttrs, ScatterAddAttrs } from './ops/gather.js';
 export type { TransposeAttrs } from './ops/transpose.js';
 export type { BatchNormAttrs, LayerNormAttrs } from './ops/normalization.js';
+export type { Conv2dAttrs, Conv2dBackpropFilterAttrs, Conv2dBackpropInputAttrs } from './ops/conv.js';
+export type { AvgPool2dBackpropAttrs, Pool2dAttrs } from './ops/pool.js';
+export { resolveWindow, windowTaps } from './kernels/window.js';
+export type { Padding2d, Window2d } from './kernels/window.js';
+export type { Conv2dOptions, Pool2dOptions } from './ir/window-options.js';

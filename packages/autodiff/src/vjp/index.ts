@@ -1,4 +1,5 @@
 import type { Primitive } from '@chainrule/graph';
+import { convRules } from './conv.js';
 import { elementwiseRules } from './elementwise.js';
 import { linalgRules } from './linalg.js';
 import { normalizationRules } from './normalization.js';
@@ -23,4 +24,5 @@ export const VJP_RULES: Readonly<Partial<Record<Primitive, VjpRule>>> = {
   ...linalgRules,
   ...shapeRules,
   ...normalizationRules,
+  ...convRules,
 } satisfies Partial<Record<Primitive, VjpRule>>;

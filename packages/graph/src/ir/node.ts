@@ -4,6 +4,9 @@ import type { RawAttrs } from '../ops/attrs.js';
 import type { Dim, SymbolicShape } from '../core/shape.js';
 import { batchNormTraining, expandDims, logSoftmax, logSumExp, mean, min, softmax, squeeze, type BatchNormTrainingResult } from './composites.js';
 import { expectOptions } from '../core/arguments.js';
+import { ShapeError } from '../core/errors.js';
+import { formatShape } from '../core/shape.js';
+import { convAttrs, poolAttrs, type Conv2dOptions, type Pool2dOptions } from './window-options.js';
 
 /**
  * A number operand is lifted to a scalar constant of the other operand's dtype.
@@ -630,6 +633,64 @@ export class Node {
     return this.graph.apply('matmul', [this, other], { transposeA, transposeB });
   }
   /**
+   * 2-D convolution of this NHWC node `[batch, height, width, channels]` with HWIO filters
+   * `[kh, kw, channels / groups, outChannels]` (cross-correlation, as in every deep-learning framework):
+   * y[n, oh, ow, o] = Σᵢⱼc x[n, oh·sh − top + i·dh, ow·sw − left + j·dw, c] · w[i, j, c, o] within o's group.
+   * Height, width and channels must be concrete; the batch may be symbolic. For NCHW data,
+   * transpose first: `x.transpose([0, 2, 3, 1]).conv2d(w)` (and OIHW filters with `w.transpose([2, 3, 1, 0])`).
+   *
+   * @param w - the filters, of this dtype.
+   * @param options - `strides` (1), `padding` (`'valid'`, `'same'` or [[top, bottom], [left, right]]),
+   *   `dilations` (1), `groups` (1); a number n for a pair means [n, n].
+   * @returns [batch, OH, OW, outChannels] with OH = ⌊(H + top + bottom − (kh − 1)·dh − 1) / sh⌋ + 1
+   *   (⌈H / sh⌉ for `'same'`).
+   * @throws ShapeError on a rank other than 4, channels that do not match the filters and groups, a
+   *   window larger than the padded input, symbolic spatial sizes, or bad options.
+   * @example
+   * ```ts
+   * const x = g.input('x', ['batch', 28, 28, 1]);
+   * const w = g.variable('w', [5, 5, 1, 32], normalInit(0.1));
+   * x.conv2d(w, { padding: 'same' }).relu(); // ['batch', 28, 28, 32]
+   * ```
+   */
+  conv2d(w: Node, options: Conv2dOptions = {}): Node {
+    return this.graph.apply('conv2d', [this, w], convAttrs('conv2d', options));
+  }
+  /**
+   * Max pooling of this NHWC node over windows, per channel; padding is never the maximum. The
+   * derivative goes to each window's maximum; tied maxima share it equally (as for `max`).
+   *
+   * @param options - `windowShape`, `strides` (the window shape by default), `padding` (`'valid'`,
+   *   `'same'` or explicit, each side smaller than the window); a number n for a pair means [n, n].
+   * @returns [batch, OH, OW, channels].
+   * @throws ShapeError on a rank other than 4, symbolic spatial sizes, a window larger than the
+   *   padded input, or bad options.
+   * @example
+   * ```ts
+   * x.maxPool2d({ windowShape: 2 }); // ['batch', 14, 14, 32] from ['batch', 28, 28, 32]
+   * ```
+   */
+  maxPool2d(options: Pool2dOptions): Node {
+    return this.unary('maxPool2d', poolAttrs('maxPool2d', options));
+  }
+  /**
+   * Average pooling of this NHWC node over windows, per channel: the mean of each window's
+   * in-bounds elements (padding is not counted, as TensorFlow's and ONNX's count_include_pad = 0).
+   *
+   * @param options - `windowShape`, `strides` (the window shape by default), `padding` (`'valid'`,
+   *   `'same'` or explicit, each side smaller than the window); a number n for a pair means [n, n].
+   * @returns [batch, OH, OW, channels].
+   * @throws ShapeError on a rank other than 4, symbolic spatial sizes, a window larger than the
+   *   padded input, or bad options.
+   * @example
+   * ```ts
+   * x.avgPool2d({ windowShape: 3, strides: 1, padding: 'same' }); // same shape as x
+   * ```
+   */
+  avgPool2d(options: Pool2dOptions): Node {
+    return this.unary('avgPool2d', poolAttrs('avgPool2d', options));
+  }
+  /**
    * Permutes axes: output axis i is input axis `perm[i]` (reverses them by default).
    *
    * @param perm - a permutation of 0..rank−1; reversed axes when omitted.
@@ -657,6 +718,24 @@ export class Node {
    */
   reshape(shape: readonly Dim[]): Node {
     return this.unary('reshape', { shape });
+  }
+  /**
+   * Flattens every axis after the first: [batch, d₁, …, dₖ] → [batch, d₁·…·dₖ], a reshape (the
+   * batch may be symbolic; the other axes must be concrete).
+   *
+   * @returns the reshaped node, rank 2.
+   * @throws ShapeError on a scalar or a symbolic axis after the first.
+   * @example
+   * ```ts
+   * g.input('x', ['batch', 7, 7, 64]).flatten(); // ['batch', 3136]
+   * ```
+   */
+  flatten(): Node {
+    const rest = this.shape.slice(1);
+    if (this.rank === 0 || !rest.every((d) => typeof d === 'number')) {
+      throw new ShapeError(`flatten: cannot flatten ${formatShape(this.shape)}: it needs rank ≥ 1 and concrete axes after the first`);
+    }
+    return this.reshape([this.shape[0]!, (rest as number[]).reduce((p, d) => p * d, 1)]);
   }
   /**
    * Broadcasts to `shape` by NumPy rules: each axis equals the target's or is 1; new axes go in front.
