@@ -207,6 +207,13 @@ fuzzModule('@chainrule/optim', optim as unknown as Record<string, unknown>, {
 });
 fuzzModule('@chainrule/nn', nn as unknown as Record<string, unknown>, {
   dense: () => [3, {}],
+  conv2d: () => [{ filters: 2, kernelSize: 3 }],
+  maxPool2d: () => [{ windowShape: 2 }],
+  avgPool2d: () => [{ windowShape: 2 }],
+  topK: () => {
+    const g = new graph.Graph();
+    return [g.input('p', ['batch', 3]), g.input('y', ['batch', 3]), 2];
+  },
   saveCheckpoint: () => [smallGraph().g, join(folder, 'ckpt.json'), {}],
   batches: () => [{ x: graph.zeros([4, 2]), y: graph.zeros([4, 1]) }, { batchSize: 2 }],
 });
@@ -257,6 +264,9 @@ describe('objects', () => {
     ['layerNorm', () => nn.layerNorm()],
     ['reshape', () => nn.reshape([2])],
     ['flatten', () => nn.flatten()],
+    ['conv2d', () => nn.conv2d({ filters: 2, kernelSize: 1 })],
+    ['maxPool2d', () => nn.maxPool2d({ windowShape: 1 })],
+    ['avgPool2d', () => nn.avgPool2d({ windowShape: 1 })],
   ] as const) {
     fuzzMethods(`Layer ${name}`, layer, { build: () => [{ graph: new graph.Graph(), inputUnits: 2, name: 'l1', seed: 1, dtype: 'float64' }] });
   }

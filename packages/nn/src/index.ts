@@ -24,6 +24,8 @@ export { dense } from './layers/dense.js';
 export type { DenseOptions } from './layers/dense.js';
 export { dropout, dropoutRate } from './layers/dropout.js';
 export { gaussianNoise } from './layers/noise.js';
+export { avgPool2d, conv2d, maxPool2d } from './layers/conv.js';
+export type { Conv2dLayerOptions, Pool2dLayerOptions } from './layers/conv.js';
 export { batchNorm, layerNorm } from './layers/normalization.js';
 export type { BatchNormOptions, LayerNormOptions } from './layers/normalization.js';
 export { flatten, reshape } from './layers/reshape.js';

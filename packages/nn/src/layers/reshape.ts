@@ -1,4 +1,4 @@
-import { ChainruleError, describeValue, expectArray, expectNumber } from '@chainrule/graph';
+import { ChainruleError, expectArray, expectNumber } from '@chainrule/graph';
 import { buildContext, exampleShape, forwardArguments, type Layer } from './layer.js';
 
 /** The number of elements of a shape. */
@@ -49,19 +49,15 @@ export function reshape(shape: readonly number[]): Layer {
  * ```
  */
 export function flatten(): Layer {
-  let units: number | undefined;
   return {
     kind: 'flatten',
     build(ctx) {
       buildContext('flatten', ctx);
-      units = sizeOf(exampleShape(ctx));
-      return [units];
+      return [sizeOf(exampleShape(ctx))];
     },
     forward(x, options) {
       forwardArguments('flatten', x, options);
-      if (units === undefined) throw new ChainruleError('flatten: build the model before using it');
-      if (x.rank < 2) throw new ChainruleError(`flatten: the input must be [batch, ...], got ${describeValue(x.shape)}`);
-      return x.reshape([x.shape[0]!, units]);
+      return x.flatten();
     },
     params: new Map(),
   };
