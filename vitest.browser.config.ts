@@ -19,7 +19,7 @@ export default defineConfig({
   test: {
     setupFiles: ['./test/setup-fast-check.ts'],
     include: ['packages/{graph,autodiff,optim,nn}/test/**/*.test.ts'],
-    exclude: ['packages/graph/test/wasm-module.test.ts', 'packages/graph/test/deep-and-wide.test.ts', 'packages/graph/test/platform.test.ts', 'packages/nn/test/trainer.test.ts', 'packages/nn/test/checkpoint.test.ts', 'packages/nn/test/checkpoint-crash.test.ts', 'packages/nn/test/ensemble-files.test.ts', 'packages/nn/test/model-files.test.ts', 'packages/nn/test/progress-interrupt.test.ts'],
+    exclude: ['packages/graph/test/wasm-module.test.ts', 'packages/graph/test/deep-and-wide.test.ts', 'packages/graph/test/platform.test.ts', 'packages/nn/test/trainer.test.ts', 'packages/nn/test/checkpoint.test.ts', 'packages/nn/test/checkpoint-crash.test.ts', 'packages/nn/test/ensemble-files.test.ts', 'packages/nn/test/model-files.test.ts', 'packages/nn/test/cnn-files.test.ts', 'packages/nn/test/progress-interrupt.test.ts'],
     testTimeout: 60_000,
     browser: {
       enabled: true,

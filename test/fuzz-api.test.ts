@@ -202,9 +202,18 @@ fuzzModule('@chainrule/optim', optim as unknown as Record<string, unknown>, {
   },
   sgd: () => [{ lr: 0.1 }],
   adam: () => [{ lr: 0.1 }],
+  adamw: () => [{ lr: 0.1, weightDecay: 0.01 }],
+  warmupCosineDecay: () => [{ peak: 0.1, warmupSteps: 2, decaySteps: 10, floor: 0.01 }],
 });
 fuzzModule('@chainrule/nn', nn as unknown as Record<string, unknown>, {
   dense: () => [3, {}],
+  conv2d: () => [{ filters: 2, kernelSize: 3 }],
+  maxPool2d: () => [{ windowShape: 2 }],
+  avgPool2d: () => [{ windowShape: 2 }],
+  topK: () => {
+    const g = new graph.Graph();
+    return [g.input('p', ['batch', 3]), g.input('y', ['batch', 3]), 2];
+  },
   saveCheckpoint: () => [smallGraph().g, join(folder, 'ckpt.json'), {}],
   batches: () => [{ x: graph.zeros([4, 2]), y: graph.zeros([4, 1]) }, { batchSize: 2 }],
 });
@@ -251,6 +260,13 @@ describe('objects', () => {
     ['dense', () => nn.dense(3)],
     ['dropout', () => nn.dropout(0.5)],
     ['activation', () => nn.activation('relu')],
+    ['batchNorm', () => nn.batchNorm()],
+    ['layerNorm', () => nn.layerNorm()],
+    ['reshape', () => nn.reshape([2])],
+    ['flatten', () => nn.flatten()],
+    ['conv2d', () => nn.conv2d({ filters: 2, kernelSize: 1 })],
+    ['maxPool2d', () => nn.maxPool2d({ windowShape: 1 })],
+    ['avgPool2d', () => nn.avgPool2d({ windowShape: 1 })],
   ] as const) {
     fuzzMethods(`Layer ${name}`, layer, { build: () => [{ graph: new graph.Graph(), inputUnits: 2, name: 'l1', seed: 1, dtype: 'float64' }] });
   }
@@ -267,6 +283,7 @@ describe('objects', () => {
     rmsprop: () => optim.rmsprop({ lr: 0.1 }),
     rmspropGraves: () => optim.rmspropGraves({ lr: 0.1 }),
     adam: () => optim.adam({ lr: 0.1 }),
+    adamw: () => optim.adamw({ lr: 0.1, weightDecay: 0.01 }),
     newton: () => optim.newton({ lr: 0.1 }),
     chain: () => optim.chain(optim.clipByGlobalNorm(1), optim.addRegularization(optim.l2Squared, 0.1), optim.sgd({ lr: 0.1 })),
   })) {

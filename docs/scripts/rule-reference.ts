@@ -31,6 +31,18 @@ const ENTRIES: readonly Entry[] = [
     what: "the regret theorem's Adam: η⁽ᵗ⁾ = η/√t, β₁⁽ᵗ⁾ = β₁λ^(t−1); the bias correction divides by 1 − Πₛ β₁⁽ˢ⁾",
     state: '`adam.g`, `adam.q`, `adam.beta1Product`',
   },
+  {
+    call: 'adamw({ weightDecay: 0.01 })',
+    rule: optim.adamw({ weightDecay: 0.01 }),
+    what: 'AdamW: Adam with decoupled weight decay, w ← w − η(ĝ/√(q̂ + ε) + λw)',
+    state: '`adamw.g`, `adamw.q`',
+  },
+  {
+    call: 'sgd({ lr: warmupCosineDecay({ peak: 0.1, warmupSteps: 10, decaySteps: 100 }) })',
+    rule: optim.sgd({ lr: optim.warmupCosineDecay({ peak: 0.1, warmupSteps: 10, decaySteps: 100 }) }),
+    what: 'with a linear warm-up to 0.1 over 10 steps, then a cosine decay to 0 at step 100',
+    state: 'none',
+  },
   { call: 'amsgrad()', rule: optim.amsgrad(), what: 'AMSGrad: Adam with a non-decreasing second moment', state: '`amsgrad.g`, `amsgrad.q`, `amsgrad.qmax`' },
   { call: 'newton({ damping: 0.001 })', rule: optim.newton({ damping: 0.001 }), what: "damped Newton's method (the formulas see f(w) = ½·h·w²)", state: 'none' },
   { call: 'addRegularization(l2Squared, 0.01)', rule: optim.addRegularization(optim.l2Squared, 0.01), what: 'adds λ∇φ(w) to the directions', state: 'none' },

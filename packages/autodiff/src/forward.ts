@@ -1,5 +1,6 @@
-import { ChainruleError, expectNode, expectNodes, formatShape, getOp, sameShape, schedule, ShapeError, type Node, type Primitive, type RawAttrs } from '@chainrule/graph';
+import { ChainruleError, expectNode, expectNodes, formatShape, getOp, sameShape, schedule, ShapeError, type Node, type Pool2dAttrs, type Primitive, type RawAttrs } from '@chainrule/graph';
 import { VJP_RULES } from './vjp/index.js';
+import { normalizationTangents } from './vjp/normalization.js';
 
 /** Tangents of a node's inputs (`null`: that input does not depend on the directions). */
 type Tangents = readonly (Node | null)[];
@@ -25,6 +26,12 @@ const JVP_RULES = {
     // the tangent flows from the maximal entries, shared equally between ties (as in the VJP)
     const [vjpOfMax] = VJP_RULES.max!(node.graph.fill(node.shape, 1, node.dtype), node);
     return t!.mul(vjpOfMax!()).sum(node.attrs['axes'] as number[] | undefined, node.attrs['keepDims'] as boolean);
+  },
+  ...normalizationTangents,
+  maxPool2d: (node, [t]) => {
+    // ẏ = R(x)ᵀ·ẋ: each window's mean of the tangent over its maxima (ties share equally, as in the VJP)
+    const { windowShape, strides, padding } = node.attrs as unknown as Pool2dAttrs;
+    return node.graph.maxPool2dSelect(node.inputs[0]!, t!, { windowShape, strides, padding });
   },
 } satisfies Partial<Record<Primitive, (node: Node, tangents: Tangents) => Node>>;
 

@@ -16,6 +16,7 @@
 export const VERSION = '0.1.0';
 
 export { fans, glorotNormal, glorotUniform, heNormal, heUniform, normal, uniform, zeros } from './initializers.js';
+export type { FanLayout } from './initializers.js';
 export type { BuildContext, ForwardOptions, Layer } from './layers/layer.js';
 export { activate, activation } from './layers/activation.js';
 export type { ActivationName } from './layers/activation.js';
@@ -23,11 +24,18 @@ export { dense } from './layers/dense.js';
 export type { DenseOptions } from './layers/dense.js';
 export { dropout, dropoutRate } from './layers/dropout.js';
 export { gaussianNoise } from './layers/noise.js';
+export { avgPool2d, conv2d, maxPool2d } from './layers/conv.js';
+export type { Conv2dLayerOptions, Pool2dLayerOptions } from './layers/conv.js';
+export { batchNorm, layerNorm } from './layers/normalization.js';
+export type { BatchNormOptions, LayerNormOptions } from './layers/normalization.js';
+export { flatten, reshape } from './layers/reshape.js';
 export type { NoiseOptions } from './layers/noise.js';
 export type { DropoutMode, DropoutOptions, DropoutSpec } from './layers/dropout.js';
 export { Model, sequential } from './layers/sequential.js';
+export type { SummaryRow } from './layers/summary.js';
 export type { ModelBuildOptions } from './layers/sequential.js';
 export { binaryCrossEntropy, binaryCrossEntropyFromLogits, crossEntropy, crossEntropyFromLogits, empiricalRisk, klDivergence, misclassification, misclassificationFromLogits, squaredLoss } from './losses.js';
+export { accuracy, accuracyFromLogits, confusionMatrix, topK } from './metrics.js';
 export { batches, exampleCount, permutation, takeRows, trainValidationSplit } from './data.js';
 export type { BatchOptions, Dataset } from './data.js';
 export { DivergenceError, Trainer, loadModel } from './trainer.js';

@@ -1,4 +1,4 @@
-import { ArgumentError, ChainruleError, describeValue, ExecutionError, expectArray, expectBoolean, expectFunction, expectNumber, expectOptions, expectString, expectTensor, Graph, InferenceModel, modelToJSON, randomStream, Tensor, type DType, type Executable, type ModelJSON, type Node, type RunState } from '@chainrule/graph';
+import { allocate, ArgumentError, ChainruleError, describeValue, ExecutionError, expectArray, expectBoolean, expectFunction, expectNumber, expectOptions, expectString, expectTensor, Graph, InferenceModel, modelToJSON, randomStream, Tensor, type DType, type Executable, type ModelJSON, type Node, type RunState } from '@chainrule/graph';
 import { minimize, type Minimization, type UpdateRule } from '@chainrule/optim';
 import { platform } from '#platform';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
@@ -7,6 +7,7 @@ import { averageOutputs, type Averaging } from './averaging.js';
 import { batches, exampleCount, expectDataset, type Dataset } from './data.js';
 import { Model } from './layers/sequential.js';
 import { empiricalRisk } from './losses.js';
+import { confusionMatrix } from './metrics.js';
 import { epochProgress, type ProgressMode } from './progress.js';
 
 /**
@@ -257,6 +258,11 @@ export class Trainer {
   /** The evaluation output (no dropout or noise), what `predict` runs. */
   private readonly evaluationOutput: Node;
   private readonly checksNumerics: boolean;
+  /** The targets' input node `y`. */
+  private readonly targets: Node;
+  private readonly executor: 'interpreter' | 'compiled';
+  /** The confusion matrix of a batch at the evaluation output, compiled on first use. */
+  private confusionRun: Executable | undefined;
 
   /**
    * Builds the model in a new graph, and the training and evaluation graphs on its variables.
@@ -275,11 +281,15 @@ export class Trainer {
     const y = this.graph.input('y', ['batch', options.targetUnits], dtype);
     const params = [...this.model.parameters.values()];
     const penalty = options.regularization?.(params);
-    const trainingOutput = this.model.forward(x, { training: true });
+    const stateUpdates: (readonly [Node, Node])[] = []; // running averages of batch normalisation
+    const trainingOutput = this.model.forward(x, { training: true, stateUpdates });
     const trainLoss = empiricalRisk(options.loss(trainingOutput, y), penalty);
     this.update = minimize(trainLoss, params, options.rule);
     const executor = options.executor ?? 'compiled';
-    this.trainStep = this.graph.compile({ outputs: [trainLoss], updates: this.update, executor, checkNumerics: options.checkNumerics === true });
+    this.executor = executor;
+    this.targets = y;
+    // One run applies the rule's update and the layers' state updates together.
+    this.trainStep = this.graph.compile({ outputs: [trainLoss], updates: [...this.update, ...stateUpdates], executor, checkNumerics: options.checkNumerics === true });
     const forward = this.model.forward(x, { training: false });
     this.metricNames = Object.keys(options.metrics ?? {});
     const evaluated = [forward, trainingOutput, empiricalRisk(options.loss(forward, y), penalty), ...this.metricNames.map((name) => options.metrics![name]!(forward, y).mean())];
@@ -330,6 +340,35 @@ export class Trainer {
       this.evaluateRun({ x: b.x, y: b.y }).forEach((v, i) => (totals[i]! += v.item() * n));
     }
     return Object.fromEntries([['loss', totals[0]! / m], ...this.metricNames.map((name, i) => [name, totals[i + 1]! / m])]);
+  }
+
+  /**
+   * The confusion matrix of the evaluation network (no dropout; at the average when `evaluateAt` is
+   * set) over a data set: C[i][j] counts the examples of true class i predicted as class j (the
+   * first class with the largest score; see {@link confusionMatrix}).
+   *
+   * @param data - the examples, with one-hot targets.
+   * @param batchSize - examples per run (default 1024).
+   * @returns the counts, [classes, classes], in the trainer's dtype.
+   * @throws ShapeError when the model has fewer than two output columns.
+   * @example
+   * ```ts
+   * const counts = trainer.confusionMatrix(test);
+   * counts.get(3, 5); // how many 3s the model took for 5s
+   * ```
+   */
+  confusionMatrix(data: Dataset, batchSize = 1024): Tensor {
+    expectDataset('Trainer.confusionMatrix', 'data', data);
+    expectNumber('Trainer.confusionMatrix', 'batchSize', batchSize, { kind: 'integer', min: 1 });
+    const node = this.evaluationOutput;
+    this.confusionRun ??= this.graph.compile({ outputs: [confusionMatrix(node, this.targets)], executor: this.executor });
+    const d = node.shape[1] as number;
+    const total = allocate(node.dtype, d * d);
+    for (const b of batches(data, { batchSize })) {
+      const counts = this.confusionRun({ x: b.x, y: b.y })[0]!.data;
+      for (let i = 0; i < total.length; i++) total[i]! += counts[i]!;
+    }
+    return new Tensor(total, [d, d]);
   }
 
   /**

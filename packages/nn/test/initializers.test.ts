@@ -69,6 +69,13 @@ describe('fans of a weight shaped [out, in] are (in, out)', () => {
   it('a vector [n] counts as (n, n)', () => {
     expect(fans([7])).toEqual({ fanIn: 7, fanOut: 7 });
   });
+
+  it("HWIO filters [kh, kw, in, out] are (kh·kw·in, kh·kw·out)", () => {
+    expect(fans([3, 3, 8, 16], 'hwio')).toEqual({ fanIn: 72, fanOut: 144 });
+    expect(fans([5, 1, 1, 4], 'hwio')).toEqual({ fanIn: 5, fanOut: 20 });
+    expect(fans([10, 784], 'hwio')).toEqual({ fanIn: 10, fanOut: 784 }); // a matrix in HWIO terms is [in, out]
+    expect(() => fans([3, 3], 'oihw' as never)).toThrow(/fans: layout must be one of 'out-in', 'hwio'/);
+  });
 });
 
 // Large draws: with n = 100 000 elements the sample variance is within ~0.5 % (normal) or ~0.3 %
@@ -134,6 +141,12 @@ describe('each initializer follows its law (large shapes [out, in])', () => {
   it('He normal: N(0, 2/fan_in), with fan_in the second axis of [out, in]', () => {
     expectNormal(heNormal(5)([OUT, IN], 'float64'), 2 / IN);
     expectNormal(heNormal(5)([IN, OUT], 'float64'), 2 / OUT);
+  });
+
+  it('He normal of HWIO conv filters: N(0, 2/(kh·kw·in))', () => {
+    // [3, 3, 40, 100]: fan_in 360 in HWIO, where [out, in, …] would read 3·40·100 = 12 000
+    expectNormal(heNormal(5, 'hwio')([3, 3, 40, 100], 'float64'), 2 / 360);
+    expectLaw(glorotUniform(5, 'hwio')([3, 3, 40, 100], 'float64'), 2 / (360 + 900));
   });
 
   it('He uniform: U[−a, a) with a = √(6/fan_in), variance 2/fan_in', () => {

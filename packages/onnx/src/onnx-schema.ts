@@ -26,7 +26,7 @@ export const DataType = { UNDEFINED: 0, FLOAT: 1, INT64: 7, BOOL: 9, DOUBLE: 11 
  * AttributeType.INTS; // 7
  * ```
  */
-export const AttributeType = { UNDEFINED: 0, INT: 2, STRING: 3, TENSOR: 4, INTS: 7 } as const;
+export const AttributeType = { UNDEFINED: 0, FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, INTS: 7 } as const;
 
 /**
  * The ONNX messages chainrule writes (package `onnx`), as a protobufjs descriptor.
@@ -84,6 +84,7 @@ export const ONNX_SCHEMA: protobuf.INamespace = {
           edition: 'proto2',
           fields: {
             name: { id: 1, type: 'string' },
+            f: { id: 2, type: 'float' },
             i: { id: 3, type: 'int64' },
             s: { id: 4, type: 'bytes' },
             t: { id: 5, type: 'TensorProto' },

@@ -29,6 +29,7 @@ export interface NodeProto {
 interface AttributeProto {
   name: string;
   type: number;
+  f?: number;
   i?: number;
   ints?: number[];
   s?: Uint8Array;
@@ -91,14 +92,15 @@ export function tensorProto(name: string, dtype: DType | 'int64', shape: readonl
   };
 }
 
-/** An attribute value: an integer, a list of integers, a string or a tensor. */
-export type AttrValue = number | readonly number[] | string | { readonly tensor: TensorProto };
+/** An attribute value: an integer, a list of integers, a string, a tensor or a float (a 32-bit float in ONNX). */
+export type AttrValue = number | readonly number[] | string | { readonly tensor: TensorProto } | { readonly float: number };
 
-/** Turns a named attribute value into its message (numbers are INT, lists INTS, strings STRING). */
+/** Turns a named attribute value into its message (numbers are INT, lists INTS, strings STRING, `{ float }` FLOAT). */
 export function attribute(name: string, value: AttrValue): AttributeProto {
   if (typeof value === 'number') return { name, type: AttributeType.INT, i: value };
   if (typeof value === 'string') return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
   if ('tensor' in value) return { name, type: AttributeType.TENSOR, t: value.tensor };
+  if ('float' in value) return { name, type: AttributeType.FLOAT, f: value.float };
   return { name, type: AttributeType.INTS, ints: [...value] };
 }
 

@@ -36,12 +36,13 @@ async function bothAgree(g: Graph, outputs: readonly Node[], feeds: Record<strin
 /**
  * Specs whose values or derivatives are sums of terms of both signs that ONNX Runtime adds in its
  * own order (the matrix product, solve's elimination, reductions, the adds of gather's and
- * scatterAdd's adjoints, broadcastTo's un-broadcasting): compared normwise, since the order of
+ * scatterAdd's adjoints, broadcastTo's un-broadcasting, the convolutions' products and the poolings'
+ * window sums and their adjoints' scatter-adds): compared normwise, since the order of
  * summation decides their last digits, and never finer than 1e-10 absolute: the inputs are of order
  * one, and a derivative that comes out near 0 (a cotangent 2·sin·cos near 0) keeps the rounding
  * noise of its order-one terms. Every other spec is compared elementwise.
  */
-const SUMMING = new Set(['matmul', 'solve', 'sum', 'max', 'broadcastTo', 'gather', 'scatterAdd']);
+const SUMMING = new Set(['matmul', 'solve', 'sum', 'max', 'broadcastTo', 'gather', 'scatterAdd', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPool2d', 'maxPool2dBackprop', 'maxPool2dSelect', 'avgPool2d', 'avgPool2dBackprop', 'batchNorm', 'layerNorm']); // the normalisations: means and their adjoints
 
 describe('ONNX Runtime agrees with the interpreter', () => {
   it('on random graphs and their gradients (float64, 1e-10 relative to values of order one)', async () => {

@@ -53,11 +53,11 @@ function describe(v: unknown): string {
   return typeof v === 'object' ? `an ${Array.isArray(v) ? 'array' : 'object'}` : `${typeof v} ${String(v)}`;
 }
 
-/** Names other libraries give the options, and chainrule's name for each. */
-const ALIASES: Readonly<Record<string, string>> = {
+/** Names other libraries give the options, and chainrule's name for each (the first a rule knows, or a call to use instead). */
+const ALIASES: Readonly<Record<string, string | readonly string[]>> = {
   learningRate: 'lr', learning_rate: 'lr', stepSize: 'lr', step_size: 'lr', eta: 'lr', alpha: 'lr', rate: 'lr',
   eps: 'epsilon', beta_1: 'beta1', beta_2: 'beta2', b1: 'beta1', b2: 'beta2', decay: 'beta', rho: 'beta',
-  gamma: 'momentum', mu: 'momentum', weightDecay: 'addRegularization(l2Squared, λ)', weight_decay: 'addRegularization(l2Squared, λ)',
+  gamma: 'momentum', mu: 'momentum', weightDecay: 'addRegularization(l2Squared, λ) (or adamw for decoupled decay)', weight_decay: ['weightDecay', 'addRegularization(l2Squared, λ) (or adamw for decoupled decay)'],
 };
 
 /** Levenshtein distance, for suggestions. */
@@ -96,9 +96,9 @@ export function knownOptions<T>(rule: string, options: T, known: readonly string
   }
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
-    const alias = ALIASES[key];
+    const alias = [ALIASES[key] ?? []].flat().find((a) => known.includes(a) || a.includes('('));
     const near = known.map((k) => [k, distance(key, k)] as const).filter(([, d]) => d <= Math.max(1, Math.floor(key.length / 3))).sort((a, b) => a[1] - b[1])[0]?.[0];
-    const meant = alias !== undefined && (known.includes(alias) || alias.includes('(')) ? alias : near;
+    const meant = alias ?? near;
     throw new ChainruleError(`${rule}: unknown option ${key}${meant === undefined ? '' : `; did you mean ${meant}?`} (${rule} takes ${known.join(', ')})`);
   }
   return options;

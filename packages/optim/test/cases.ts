@@ -131,6 +131,13 @@ export const schedules = {
   exponentialDecay: fc
     .tuple(lr, uniform(0.3, 1), uniform(0.5, 10))
     .map(([c, r, k]): SchedulePair => ({ schedule: optim.exponentialDecay(c, r, k), ref: ref.exponentialDecay(c, r, k), label: `exponentialDecay(${c}, ${r}, ${k})` })),
+  warmupCosineDecay: fc
+    .tuple(lr, fc.integer({ min: 0, max: 8 }), fc.integer({ min: 1, max: 16 }), uniform(0, 1))
+    .map(([peak, w, extra, f]): SchedulePair => ({
+      schedule: optim.warmupCosineDecay({ peak, warmupSteps: w, decaySteps: w + extra, floor: f * peak }),
+      ref: ref.warmupCosineDecay(peak, w, w + extra, f * peak),
+      label: `warmupCosineDecay({ peak: ${peak}, warmupSteps: ${w}, decaySteps: ${w + extra}, floor: ${f * peak} })`,
+    })),
 };
 
 /** Any step size: a constant or one of the schedules. */
@@ -334,6 +341,21 @@ const amsgradCase = (placement: 'inside' | 'outside'): RuleCase => ({
 export const amsgradInsideCase = amsgradCase('inside');
 export const amsgradOutsideCase = amsgradCase('outside');
 
+/** AdamW with either ε placement, constant or scheduled β₁ and β₂, and λ sometimes 0 (then it is Adam). */
+export const adamwCase: RuleCase = {
+  name: 'adamw',
+  tolerance: SCALE_INVARIANT_TOLERANCE,
+  pair: fc
+    .tuple(anySchedule, beta1Rate, beta2Rate, logUniform(1e-10, 1e-2), fc.oneof(fc.constant(0), logUniform(1e-4, 1)), fc.constantFrom<'inside' | 'outside'>('inside', 'outside'))
+    .map(([lr, b1, b2, e, l, placement]) =>
+      pair(
+        optim.adamw({ lr: lr.schedule, beta1: b1.rate, beta2: b2.rate, epsilon: e, weightDecay: l, epsilonPlacement: placement }),
+        ref.adamw(lr.ref, b1.ref, b2.ref, e, l, placement),
+        `adamw({ lr: ${lr.label}, beta1: ${b1.label}, beta2: ${b2.label}, epsilon: ${e}, weightDecay: ${l}, epsilonPlacement: '${placement}' })`,
+      ),
+    ),
+};
+
 const newtonLr = fc.oneof(fc.constant(1), uniform(0.05, 1));
 export const newtonCase: RuleCase = {
   name: 'newton',
@@ -479,6 +501,7 @@ export const SINGLE_RULES: RuleCase[] = [
   adamScheduledCase,
   amsgradInsideCase,
   amsgradOutsideCase,
+  adamwCase,
   newtonCase,
   newtonDampedCase,
 ];

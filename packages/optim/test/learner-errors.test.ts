@@ -41,6 +41,9 @@ describe('rule options are checked when the rule is built', () => {
     expect(() => optim.polyak({ momentun: 0.9 } as never)).toThrow(/did you mean momentum\?/);
     expect(() => optim.rmsprop({ decay: 0.9 } as never)).toThrow(/did you mean beta\?/);
     expect(() => optim.sgd({ weight_decay: 1e-4 } as never)).toThrow(/did you mean addRegularization/);
+    expect(() => optim.adam({ weightDecay: 1e-4 } as never)).toThrow(/adam: unknown option weightDecay; did you mean addRegularization\(l2Squared, λ\) \(or adamw for decoupled decay\)\?/);
+    expect(() => optim.adamw({ weight_decay: 1e-4 } as never)).toThrow(/adamw: unknown option weight_decay; did you mean weightDecay\?/);
+    expect(() => optim.adamw({ stepSize: 1e-3 } as never)).toThrow(/adamw: unknown option stepSize; did you mean lr\?/);
     expect(() => optim.nesterov({ zzz: 1 } as never)).toThrow(/unknown option zzz \(nesterov takes lr\)/);
     expect(() => optim.sgd(0.1 as never)).toThrow(/options must be an object such as \{ lr: … \}, got number 0.1/);
   });

@@ -239,6 +239,35 @@ export function adam(lr: RefSchedule, beta1: RefRate, beta2: RefRate, epsilon: n
 }
 
 /**
+ * AdamW: Adam's moments and corrections from the gradient alone, and
+ * w ← w − η(ĝ/√(q̂ + ε) + λw) (inside) or w ← w − η(ĝ/(√q̂ + ε) + λw) (outside): the decay is not
+ * divided by the adaptive denominator, and is scaled by η⁽ᵗ⁾ (PyTorch's and optax's convention).
+ */
+export function adamw(lr: RefSchedule, beta1: RefRate, beta2: RefRate, epsilon: number, lambda: number, placement: 'inside' | 'outside' = 'inside'): RefRule {
+  return {
+    init: (w) => ({ 'adamw.g': zerosLike(w), 'adamw.q': zerosLike(w), ...rateInit(beta1, 'adamw.beta1Product'), ...rateInit(beta2, 'adamw.beta2Product') }),
+    update: (grad, s, { w, t }) => {
+      const r1 = rate(beta1, 'adamw.beta1Product', s, t);
+      const r2 = rate(beta2, 'adamw.beta2Product', s, t);
+      const g = map2(vecs(s, 'adamw.g'), grad, (g, x) => r1.b * g + (1 - r1.b) * x);
+      const q = map2(vecs(s, 'adamw.q'), grad, (q, x) => r2.b * q + (1 - r2.b) * x * x);
+      const d = g.map((p, i) => p.map((gj, j) => {
+        const qHat = q[i]![j]! / r2.correction;
+        const adaptive = gj / r1.correction / (placement === 'inside' ? Math.sqrt(qHat + epsilon) : Math.sqrt(qHat) + epsilon);
+        return -lr(t) * (adaptive + lambda * w[i]![j]!);
+      }));
+      return { d, state: { 'adamw.g': g, 'adamw.q': q, ...r1.state, ...r2.state } };
+    },
+  };
+}
+
+/** η⁽ᵗ⁾ = peak·t/W for t ≤ W, then floor + (peak − floor)·½(1 + cos(π·min(1, (t − W)/(T − W)))). */
+export const warmupCosineDecay =
+  (peak: number, W: number, T: number, floor: number): RefSchedule =>
+  (t) =>
+    t <= W ? (peak * t) / W : floor + ((peak - floor) * (1 + Math.cos(Math.PI * Math.min(1, (t - W) / (T - W))))) / 2;
+
+/**
  * AMSGrad: Adam's moments and corrections, q̂ₘₐₓ ← max(q̂ₘₐₓ, q̂) (q̂ₘₐₓ⁽⁰⁾ = 0), and
  * w ← w − η ĝ/√(q̂ₘₐₓ + ε) (inside) or w ← w − η ĝ/(√q̂ₘₐₓ + ε) (outside).
  */

@@ -43,6 +43,8 @@ const DOCUMENTED_STATE: [string, optim.UpdateRule, [string, 0 | 'param' | 1][]][
   ['adam, ε outside', optim.adam({ epsilonPlacement: 'outside' }), [['adam.g', 0], ['adam.q', 0]]],
   ['adam, β₁ scheduled', optim.adam({ beta1: optim.exponentialDecay(0.9, 0.99) }), [['adam.g', 0], ['adam.q', 0], ['adam.beta1Product', 1]]],
   ['adam, β₁ and β₂ scheduled', optim.adam({ beta1: optim.exponentialDecay(0.9, 0.99), beta2: (t) => t.reciprocal().neg().add(1) }), [['adam.g', 0], ['adam.q', 0], ['adam.beta1Product', 1], ['adam.beta2Product', 1]]],
+  ['adamw', optim.adamw(), [['adamw.g', 0], ['adamw.q', 0]]],
+  ['adamw, β₂ scheduled', optim.adamw({ weightDecay: 0.1, beta2: optim.exponentialDecay(0.999, 0.9999) }), [['adamw.g', 0], ['adamw.q', 0], ['adamw.beta2Product', 1]]],
   ['amsgrad', optim.amsgrad(), [['amsgrad.g', 0], ['amsgrad.q', 0], ['amsgrad.qmax', 0]]],
   ['amsgrad, β₂ scheduled', optim.amsgrad({ beta2: optim.exponentialDecay(0.999, 0.9999) }), [['amsgrad.g', 0], ['amsgrad.q', 0], ['amsgrad.qmax', 0], ['amsgrad.beta2Product', 1]]],
   ['averageIterates(polyak)', optim.averageIterates(optim.polyak()), [['polyak.v', 0], ['average.wbar', 'param']]],
@@ -246,5 +248,8 @@ describe('hyperparameters are checked when a rule is made', () => {
     expect(() => optim.newton({ damping: -1 })).toThrow(/newton: damping/);
     expect(() => optim.sgd({ lr: NaN })).toThrow(/sgd: lr/);
     expect(() => optim.addRegularization(optim.l2Squared, -0.1)).toThrow(/lambda/);
+    expect(() => optim.adamw({ weightDecay: -0.01 })).toThrow(/adamw: weightDecay must be in \[0, ∞\), got -0.01/);
+    expect(() => optim.adamw({ beta2: 1 })).toThrow(/adamw: beta2 must be in \[0, 1\), got 1/);
+    expect(() => optim.adamw({ weightDecay: (() => 0.1) as never })).toThrow(/adamw: weightDecay takes a number in \[0, ∞\), not a schedule/);
   });
 });

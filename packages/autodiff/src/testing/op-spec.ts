@@ -1,4 +1,4 @@
-import type { Node, Primitive } from '@chainrule/graph';
+import { tensor, type Conv2dOptions, type Node, type Pool2dOptions, type Primitive } from '@chainrule/graph';
 
 /**
  * Where an op's operands are drawn from when its derivative is checked.
@@ -55,6 +55,15 @@ const binary = (f: (a: Node, b: Node) => Node, domain: Domain = 'any', shapes: r
   tolerance: 1e-6,
 });
 
+/** A convolution exercising strides, 'same' padding, dilation and groups at once. */
+const CONV: Conv2dOptions = { strides: [2, 1], padding: 'same', dilations: [1, 2], groups: 2 };
+/** Overlapping max-pooling windows with padding. */
+const MAX_POOL: Pool2dOptions = { windowShape: [2, 2], strides: [1, 2], padding: 'same' };
+/** Average pooling whose border windows have fewer in-bounds elements. */
+const AVG_POOL: Pool2dOptions = { windowShape: [3, 3], strides: [2, 2], padding: 'same' };
+/** A pooled input full of ties (values 0…4), so the rows check how tied maxima share. */
+const TIED = tensor(Array.from({ length: 32 }, (_, i) => (i * 7) % 5), [1, 4, 4, 2]);
+
 /**
  * The gradient spec table: one row per differentiable primitive of `@chainrule/graph`. A registry
  * test fails when an op marked differentiable has no row here or no VJP rule; the spec test checks
@@ -103,4 +112,25 @@ export const OP_SPECS = {
   concat: binary((a, b) => a.graph.concat([a, b.reshape([1, 3])], 0)),
   gather: unary((x) => x.gather(x.graph.constant([1, 0, 1, 1]))),
   scatterAdd: unary((x) => x.graph.scatterAdd(x, x.graph.constant([2, 0]), 4)),
+  // positive: the variance (last operand) stays ≥ 0.2, where 1/√(σ² + ε) is smooth
+  batchNorm: { arity: 5, shapes: [[2, 2, 3], [3], [3], [3], [3]], domain: 'positive', build: ([x, s, o, m, v]) => x!.batchNorm(s!, o!, m!, v!, { epsilon: 1e-3 }), tolerance: 1e-6 },
+  // distinct: no two features of an example coincide, so its variance stays away from 0; ε = 2⁻¹⁰
+  // is a float32 number, as ONNX's LayerNormalization needs for the export to agree to rounding
+  layerNorm: { arity: 3, shapes: [[2, 2, 3], [2, 3], [2, 3]], domain: 'distinct', build: ([x, s, o]) => x!.layerNorm(s!, o!, { axes: 2, epsilon: 2 ** -10 }), tolerance: 1e-6 },
+  conv2d: binary((x, w) => x.conv2d(w, CONV), 'any', [[1, 4, 3, 2], [2, 2, 1, 4]]),
+  conv2dBackpropInput: binary((dy, w) => dy.graph.conv2dBackpropInput(dy, w, [4, 3], CONV), 'any', [[1, 2, 3, 4], [2, 2, 1, 4]]),
+  conv2dBackpropFilter: binary((x, dy) => x.graph.conv2dBackpropFilter(x, dy, [2, 2], CONV), 'any', [[1, 4, 3, 2], [1, 2, 3, 4]]),
+  maxPool2d: { ...unary((x) => x.maxPool2d(MAX_POOL), 'distinct'), shapes: [[1, 4, 4, 2]], kink: 'tied maxima share the cotangent equally' },
+  maxPool2dBackprop: {
+    ...unary((dy) => dy.graph.maxPool2dBackprop(dy.graph.constant(TIED), dy, MAX_POOL)),
+    shapes: [[1, 4, 2, 2]],
+    kink: 'x only selects the routes and gets no gradient; tied maxima share equally',
+  },
+  maxPool2dSelect: {
+    ...unary((t) => t.graph.maxPool2dSelect(t.graph.constant(TIED), t, MAX_POOL)),
+    shapes: [[1, 4, 4, 2]],
+    kink: 'x only selects the positions and gets no gradient; tied maxima share equally',
+  },
+  avgPool2d: { ...unary((x) => x.avgPool2d(AVG_POOL)), shapes: [[1, 5, 5, 2]] },
+  avgPool2dBackprop: { ...unary((dy) => dy.graph.avgPool2dBackprop(dy, [5, 5], AVG_POOL)), shapes: [[1, 3, 3, 2]] },
 } satisfies Partial<Record<Primitive, OpSpec>>;

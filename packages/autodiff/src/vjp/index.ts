@@ -1,6 +1,8 @@
 import type { Primitive } from '@chainrule/graph';
+import { convRules } from './conv.js';
 import { elementwiseRules } from './elementwise.js';
 import { linalgRules } from './linalg.js';
+import { normalizationRules } from './normalization.js';
 import { reduceRules } from './reduce.js';
 import type { VjpRule } from './rule.js';
 import { shapeRules } from './shape.js';
@@ -21,4 +23,6 @@ export const VJP_RULES: Readonly<Partial<Record<Primitive, VjpRule>>> = {
   ...reduceRules,
   ...linalgRules,
   ...shapeRules,
+  ...normalizationRules,
+  ...convRules,
 } satisfies Partial<Record<Primitive, VjpRule>>;

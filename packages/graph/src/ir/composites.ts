@@ -1,6 +1,8 @@
 import { ArgumentError, ShapeError, describeValue } from '../core/errors.js';
+import { expectNumber, expectOptions } from '../core/arguments.js';
 import { Node } from './node.js';
 import { formatShape, isConcrete, normalizeAxes } from '../core/shape.js';
+import { inferBatchNorm } from '../ops/normalization.js';
 
 // Composites: ops built from primitives, so they need no kernel and no derivative rule of their own.
 
@@ -156,4 +158,59 @@ export function squeeze(x: Node, axes?: number | readonly number[]): Node {
     if (x.shape[a] !== 1) throw new ShapeError(`squeeze: axis ${a} of ${formatShape(x.shape)} has size ${x.shape[a]}, not 1`);
   }
   return x.reshape(x.shape.filter((_, i) => !drop.includes(i)));
+}
+
+/**
+ * The result of {@link batchNormTraining}: the normalised value and the batch statistics it used.
+ *
+ * @example
+ * ```ts
+ * const { y, mean, variance }: BatchNormTrainingResult = batchNormTraining(x, scale, offset);
+ * ```
+ */
+export interface BatchNormTrainingResult {
+  /** γ·(x − μ_B)/√(σ²_B + ε) + β, shaped like x. */
+  readonly y: Node;
+  /** μ_B, the mean of x over every axis but the last: [channels]. */
+  readonly mean: Node;
+  /** σ²_B, the biased (1/n) variance of x over every axis but the last: [channels]. */
+  readonly variance: Node;
+}
+
+/**
+ * Batch normalisation in training mode: the statistics are the batch's own, per channel (last
+ * axis) over every other axis — μ_B = (1/n) Σ x and σ²_B = (1/n) Σ (x − μ_B)², biased as the
+ * normalisation uses it — and y = γ·(x − μ_B)/√(σ²_B + ε) + β is the `batchNorm` op applied with
+ * them. Gradients of y flow through μ_B and σ²_B back to x. Keep running averages of the returned
+ * statistics for evaluation, where `x.batchNorm(scale, offset, runningMean, runningVariance)` runs.
+ *
+ * @param x - the activations, [..., channels] (rank ≥ 2; leading axes may be symbolic).
+ * @param scale - γ, [channels].
+ * @param offset - β, [channels].
+ * @param options - `epsilon`: ε > 0 added to the variance (1e-5 by default).
+ * @returns `{ y, mean, variance }`.
+ * @throws ArgumentError when an operand is not a node or ε is not a finite number > 0.
+ * @throws ShapeError when x has rank below 2 or γ, β are not [channels] of x's dtype.
+ * @example
+ * ```ts
+ * const x = g.input('x', ['batch', 28, 28, 8]);
+ * const { y, mean, variance } = batchNormTraining(x, g.variable('gamma', ones([8])), g.variable('beta', zeros([8])));
+ * ```
+ */
+export function batchNormTraining(x: Node, scale: Node, offset: Node, options: { readonly epsilon?: number } = {}): BatchNormTrainingResult {
+  const fn = 'batchNormTraining';
+  operand(fn, x);
+  for (const [name, v] of [['scale', scale], ['offset', offset]] as const) {
+    if (!(v instanceof Node)) throw new ArgumentError(fn, name, 'a graph node', v);
+    if (v.graph !== x.graph) throw new ArgumentError(fn, name, "a node of x's graph", v);
+  }
+  const given = expectOptions(fn, 'options', options)['epsilon'] ?? 1e-5;
+  const epsilon = expectNumber(fn, 'options.epsilon', given);
+  if (!(epsilon > 0)) throw new ArgumentError(fn, 'options.epsilon', 'a finite number > 0', epsilon);
+  const statistic = { shape: x.shape.slice(-1), dtype: x.dtype };
+  inferBatchNorm(fn, x, { scale, offset, mean: statistic, variance: statistic }); // every shape checked before a node is built
+  const batchAxes = Array.from({ length: x.rank - 1 }, (_, i) => i);
+  const mean = x.mean(batchAxes);
+  const variance = x.sub(mean).square().mean(batchAxes);
+  return { y: x.batchNorm(scale, offset, mean, variance, { epsilon }), mean, variance };
 }

@@ -10,6 +10,7 @@ import type { Initializer } from '../core/initializers.js';
 import type { GraphJSON } from './graph-json.js';
 import { VariableStore, type RunState } from './state.js';
 import { mergeLimits, type GraphLimits } from './limits.js';
+import { convAttrs, poolAttrs, type Conv2dOptions, type Pool2dOptions } from './window-options.js';
 
 /**
  * Values for a run's inputs, by input name.
@@ -542,6 +543,100 @@ export abstract class GraphCore {
    */
   scatterAdd(updates: Node, indices: Node, rows: Dim): Node {
     return this.apply('scatterAdd', [updates, indices], { rows });
+  }
+
+  /**
+   * The adjoint of `x.conv2d(w, options)` in x (a transposed convolution): ∂ℓ/∂x from the
+   * cotangent dy = ∂ℓ/∂y and the filters. Linear in dy and in w.
+   *
+   * @param dy - [batch, OH, OW, outChannels], the convolution's output shape.
+   * @param w - the filters, HWIO.
+   * @param inputSize - [height, width] of the convolution's input (several sizes pool to the same OH).
+   * @param options - the convolution's options.
+   * @returns [batch, height, width, inChannels].
+   * @throws ShapeError when dy is not the convolution's output shape for that input, or as conv2d.
+   * @example
+   * ```ts
+   * g.conv2dBackpropInput(dy, w, [28, 28], { padding: 'same' });
+   * ```
+   */
+  conv2dBackpropInput(dy: Node, w: Node, inputSize: readonly [number, number], options: Conv2dOptions = {}): Node {
+    return this.apply('conv2dBackpropInput', [dy, w], { ...convAttrs('conv2dBackpropInput', options), inputSize });
+  }
+
+  /**
+   * The adjoint of `x.conv2d(w, options)` in w: ∂ℓ/∂w from the input x and the cotangent
+   * dy = ∂ℓ/∂y. Linear in x and in dy.
+   *
+   * @param x - the convolution's input, NHWC.
+   * @param dy - [batch, OH, OW, outChannels], the convolution's output shape.
+   * @param filterSize - [kh, kw] of the filters.
+   * @param options - the convolution's options.
+   * @returns [kh, kw, inChannels / groups, outChannels].
+   * @throws ShapeError when dy is not the convolution's output shape, or as conv2d.
+   * @example
+   * ```ts
+   * g.conv2dBackpropFilter(x, dy, [5, 5], { padding: 'same' });
+   * ```
+   */
+  conv2dBackpropFilter(x: Node, dy: Node, filterSize: readonly [number, number], options: Conv2dOptions = {}): Node {
+    return this.apply('conv2dBackpropFilter', [x, dy], { ...convAttrs('conv2dBackpropFilter', options), filterSize });
+  }
+
+  /**
+   * The derivative of `x.maxPool2d(options)`: ∂ℓ/∂x from x and the cotangent dy = ∂ℓ/∂y, each
+   * window's cotangent going to its maximum, shared equally by tied maxima. Linear in dy; no
+   * gradient flows to x, which only selects the routes (piecewise constant).
+   *
+   * @param x - the pooled input.
+   * @param dy - shaped like `x.maxPool2d(options)`.
+   * @param options - the pooling's options.
+   * @returns a node shaped like x.
+   * @throws ShapeError when dy is not the pooled shape of x, or as maxPool2d.
+   * @example
+   * ```ts
+   * g.maxPool2dBackprop(x, dy, { windowShape: 2 });
+   * ```
+   */
+  maxPool2dBackprop(x: Node, dy: Node, options: Pool2dOptions): Node {
+    return this.apply('maxPool2dBackprop', [x, dy], poolAttrs('maxPool2dBackprop', options));
+  }
+
+  /**
+   * The forward-mode derivative of `x.maxPool2d(options)` along t: for each window, the mean of t
+   * over the positions of x's maxima (the adjoint of maxPool2dBackprop). Linear in t; no gradient
+   * flows to x.
+   *
+   * @param x - the pooled input.
+   * @param t - a tangent shaped like x.
+   * @param options - the pooling's options.
+   * @returns a node shaped like `x.maxPool2d(options)`.
+   * @throws ShapeError when t is not shaped like x, or as maxPool2d.
+   * @example
+   * ```ts
+   * g.maxPool2dSelect(x, t, { windowShape: 2 });
+   * ```
+   */
+  maxPool2dSelect(x: Node, t: Node, options: Pool2dOptions): Node {
+    return this.apply('maxPool2dSelect', [x, t], poolAttrs('maxPool2dSelect', options));
+  }
+
+  /**
+   * The adjoint of `x.avgPool2d(options)`: each window's cotangent divided by its count of
+   * in-bounds elements and added to each of them.
+   *
+   * @param dy - shaped like the pooled output.
+   * @param inputSize - [height, width] of the pooled input.
+   * @param options - the pooling's options.
+   * @returns [batch, height, width, channels].
+   * @throws ShapeError when dy is not the pooled shape of that input, or as avgPool2d.
+   * @example
+   * ```ts
+   * g.avgPool2dBackprop(dy, [28, 28], { windowShape: 2 });
+   * ```
+   */
+  avgPool2dBackprop(dy: Node, inputSize: readonly [number, number], options: Pool2dOptions): Node {
+    return this.apply('avgPool2dBackprop', [dy], { ...poolAttrs('avgPool2dBackprop', options), inputSize });
   }
 
   /**

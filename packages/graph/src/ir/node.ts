@@ -2,8 +2,11 @@ import type { DType } from '../core/dtype.js';
 import type { GraphCore } from './graph.js';
 import type { RawAttrs } from '../ops/attrs.js';
 import type { Dim, SymbolicShape } from '../core/shape.js';
-import { expandDims, logSoftmax, logSumExp, mean, min, softmax, squeeze } from './composites.js';
+import { batchNormTraining, expandDims, logSoftmax, logSumExp, mean, min, softmax, squeeze, type BatchNormTrainingResult } from './composites.js';
 import { expectOptions } from '../core/arguments.js';
+import { ShapeError } from '../core/errors.js';
+import { formatShape } from '../core/shape.js';
+import { convAttrs, poolAttrs, type Conv2dOptions, type Pool2dOptions } from './window-options.js';
 
 /**
  * A number operand is lifted to a scalar constant of the other operand's dtype.
@@ -547,6 +550,66 @@ export class Node {
   }
 
   /**
+   * Batch normalisation over the last axis (channels last) with given statistics:
+   * γ·(x − μ)/√(σ² + ε) + β — evaluation mode, with running averages as μ and σ². Training mode,
+   * with the batch's own statistics, is {@link Node.batchNormTraining}.
+   *
+   * @param scale - γ, [channels].
+   * @param offset - β, [channels].
+   * @param mean - μ, [channels].
+   * @param variance - σ² ≥ 0, [channels].
+   * @param options - `epsilon`: ε > 0 added to the variance (1e-5 by default).
+   * @returns the normalised node, shaped like this one.
+   * @throws ShapeError when this node has rank below 2, an operand is not [channels] of this dtype, or ε is not a finite number > 0.
+   * @example
+   * ```ts
+   * x.batchNorm(gamma, beta, runningMean, runningVariance); // [b, h, w, c] with four [c]
+   * ```
+   */
+  batchNorm(scale: Node, offset: Node, mean: Node, variance: Node, options: { readonly epsilon?: number } = {}): Node {
+    const { epsilon } = expectOptions('batchNorm', 'options', options);
+    return this.graph.apply('batchNorm', [this, scale, offset, mean, variance], epsilon === undefined ? {} : { epsilon });
+  }
+  /**
+   * Batch normalisation in training mode: per channel (last axis), the batch mean μ_B and biased
+   * variance σ²_B over every other axis, and γ·(x − μ_B)/√(σ²_B + ε) + β; gradients flow through
+   * the statistics (see {@link batchNormTraining}).
+   *
+   * @param scale - γ, [channels].
+   * @param offset - β, [channels].
+   * @param options - `epsilon`: ε > 0 added to the variance (1e-5 by default).
+   * @returns `{ y, mean, variance }`: the normalised node and the batch statistics, [channels] each.
+   * @throws ShapeError when this node has rank below 2 or γ, β are not [channels] of this dtype.
+   * @example
+   * ```ts
+   * const { y, mean, variance } = x.batchNormTraining(gamma, beta);
+   * ```
+   */
+  batchNormTraining(scale: Node, offset: Node, options: { readonly epsilon?: number } = {}): BatchNormTrainingResult {
+    return batchNormTraining(this, scale, offset, options);
+  }
+  /**
+   * Layer normalisation: each example normalised over its trailing `axes` axes with its own mean m
+   * and biased variance s², γ·(x − m)/√(s² + ε) + β.
+   *
+   * @param scale - γ, of the trailing shape.
+   * @param offset - β, of the trailing shape.
+   * @param options - `axes`: how many trailing axes are normalised together (1 by default);
+   *   `epsilon`: ε > 0 added to the variance (1e-5 by default).
+   * @returns the normalised node, shaped like this one.
+   * @throws ShapeError when `axes` exceeds the rank, γ or β is not of the trailing shape and this dtype, or ε is not a finite number > 0.
+   * @example
+   * ```ts
+   * h.layerNorm(gamma, beta);                 // [b, d] with two [d]
+   * h.layerNorm(gamma, beta, { axes: 2 });    // [b, t, d] with two [t, d]
+   * ```
+   */
+  layerNorm(scale: Node, offset: Node, options: { readonly axes?: number; readonly epsilon?: number } = {}): Node {
+    const { axes, epsilon } = expectOptions('layerNorm', 'options', options);
+    return this.graph.apply('layerNorm', [this, scale, offset], { ...(axes === undefined ? {} : { axes }), ...(epsilon === undefined ? {} : { epsilon }) });
+  }
+
+  /**
    * Matrix product with `other` over the last two axes; either side may be used transposed.
    *
    * Both operands need rank ≥ 2 (use `expandDims` or `reshape` for vectors). `op(this)` is [..., m, k]
@@ -568,6 +631,64 @@ export class Node {
   matmul(other: Node, options: { transposeA?: boolean; transposeB?: boolean } = {}): Node {
     const { transposeA = false, transposeB = false } = expectOptions('matmul', 'options', options);
     return this.graph.apply('matmul', [this, other], { transposeA, transposeB });
+  }
+  /**
+   * 2-D convolution of this NHWC node `[batch, height, width, channels]` with HWIO filters
+   * `[kh, kw, channels / groups, outChannels]` (cross-correlation, as in every deep-learning framework):
+   * y[n, oh, ow, o] = Σᵢⱼc x[n, oh·sh − top + i·dh, ow·sw − left + j·dw, c] · w[i, j, c, o] within o's group.
+   * Height, width and channels must be concrete; the batch may be symbolic. For NCHW data,
+   * transpose first: `x.transpose([0, 2, 3, 1]).conv2d(w)` (and OIHW filters with `w.transpose([2, 3, 1, 0])`).
+   *
+   * @param w - the filters, of this dtype.
+   * @param options - `strides` (1), `padding` (`'valid'`, `'same'` or [[top, bottom], [left, right]]),
+   *   `dilations` (1), `groups` (1); a number n for a pair means [n, n].
+   * @returns [batch, OH, OW, outChannels] with OH = ⌊(H + top + bottom − (kh − 1)·dh − 1) / sh⌋ + 1
+   *   (⌈H / sh⌉ for `'same'`).
+   * @throws ShapeError on a rank other than 4, channels that do not match the filters and groups, a
+   *   window larger than the padded input, symbolic spatial sizes, or bad options.
+   * @example
+   * ```ts
+   * const x = g.input('x', ['batch', 28, 28, 1]);
+   * const w = g.variable('w', [5, 5, 1, 32], normalInit(0.1));
+   * x.conv2d(w, { padding: 'same' }).relu(); // ['batch', 28, 28, 32]
+   * ```
+   */
+  conv2d(w: Node, options: Conv2dOptions = {}): Node {
+    return this.graph.apply('conv2d', [this, w], convAttrs('conv2d', options));
+  }
+  /**
+   * Max pooling of this NHWC node over windows, per channel; padding is never the maximum. The
+   * derivative goes to each window's maximum; tied maxima share it equally (as for `max`).
+   *
+   * @param options - `windowShape`, `strides` (the window shape by default), `padding` (`'valid'`,
+   *   `'same'` or explicit, each side smaller than the window); a number n for a pair means [n, n].
+   * @returns [batch, OH, OW, channels].
+   * @throws ShapeError on a rank other than 4, symbolic spatial sizes, a window larger than the
+   *   padded input, or bad options.
+   * @example
+   * ```ts
+   * x.maxPool2d({ windowShape: 2 }); // ['batch', 14, 14, 32] from ['batch', 28, 28, 32]
+   * ```
+   */
+  maxPool2d(options: Pool2dOptions): Node {
+    return this.unary('maxPool2d', poolAttrs('maxPool2d', options));
+  }
+  /**
+   * Average pooling of this NHWC node over windows, per channel: the mean of each window's
+   * in-bounds elements (padding is not counted, as TensorFlow's and ONNX's count_include_pad = 0).
+   *
+   * @param options - `windowShape`, `strides` (the window shape by default), `padding` (`'valid'`,
+   *   `'same'` or explicit, each side smaller than the window); a number n for a pair means [n, n].
+   * @returns [batch, OH, OW, channels].
+   * @throws ShapeError on a rank other than 4, symbolic spatial sizes, a window larger than the
+   *   padded input, or bad options.
+   * @example
+   * ```ts
+   * x.avgPool2d({ windowShape: 3, strides: 1, padding: 'same' }); // same shape as x
+   * ```
+   */
+  avgPool2d(options: Pool2dOptions): Node {
+    return this.unary('avgPool2d', poolAttrs('avgPool2d', options));
   }
   /**
    * Permutes axes: output axis i is input axis `perm[i]` (reverses them by default).
@@ -597,6 +718,24 @@ export class Node {
    */
   reshape(shape: readonly Dim[]): Node {
     return this.unary('reshape', { shape });
+  }
+  /**
+   * Flattens every axis after the first: [batch, d₁, …, dₖ] → [batch, d₁·…·dₖ], a reshape (the
+   * batch may be symbolic; the other axes must be concrete).
+   *
+   * @returns the reshaped node, rank 2.
+   * @throws ShapeError on a scalar or a symbolic axis after the first.
+   * @example
+   * ```ts
+   * g.input('x', ['batch', 7, 7, 64]).flatten(); // ['batch', 3136]
+   * ```
+   */
+  flatten(): Node {
+    const rest = this.shape.slice(1);
+    if (this.rank === 0 || !rest.every((d) => typeof d === 'number')) {
+      throw new ShapeError(`flatten: cannot flatten ${formatShape(this.shape)}: it needs rank ≥ 1 and concrete axes after the first`);
+    }
+    return this.reshape([this.shape[0]!, (rest as number[]).reduce((p, d) => p * d, 1)]);
   }
   /**
    * Broadcasts to `shape` by NumPy rules: each axis equals the target's or is 1; new axes go in front.

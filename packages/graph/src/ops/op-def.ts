@@ -99,7 +99,7 @@ export interface Linearity<A> {
  * const kind: OpKind | undefined = getOp('matmul')?.kind; // 'linalg'
  * ```
  */
-export type OpKind = 'source' | 'random' | 'elementwise' | 'reduction' | 'linalg' | 'shape' | 'other';
+export type OpKind = 'source' | 'random' | 'elementwise' | 'reduction' | 'linalg' | 'shape' | 'normalization' | 'other';
 
 /**
  * The definition of one primitive op: arity, attribute schema, shape/dtype rule and the reference

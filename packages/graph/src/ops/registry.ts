@@ -9,6 +9,9 @@ import { matmulOp } from './matmul.js';
 import { maxOp, sumOp } from './reduce.js';
 import { solveOp } from './solve.js';
 import { transposeOp } from './transpose.js';
+import { batchNormOp, layerNormOp } from './normalization.js';
+import { conv2dBackpropFilterOp, conv2dBackpropInputOp, conv2dOp } from './conv.js';
+import { avgPool2dBackpropOp, avgPool2dOp, maxPool2dBackpropOp, maxPool2dOp, maxPool2dSelectOp } from './pool.js';
 import type { OpDef } from './op-def.js';
 
 /**
@@ -16,7 +19,7 @@ import type { OpDef } from './op-def.js';
  *
  * @example
  * ```ts
- * PRIMITIVES.length; // 50
+ * PRIMITIVES.length; // 60
  * PRIMITIVES.includes('matmul'); // true
  * ```
  */
@@ -26,8 +29,10 @@ export const PRIMITIVES = [
   'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'greater', 'less', 'equal', 'where',
   'sum', 'max',
   'matmul', 'transpose', 'solve',
+  'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPool2d', 'maxPool2dBackprop', 'maxPool2dSelect', 'avgPool2d', 'avgPool2dBackprop',
   'reshape', 'broadcastTo', 'slice', 'pad', 'concat', 'gather', 'scatterAdd', 'oneHot',
   'cast', 'stopGradient', 'identity', 'dimSize',
+  'batchNorm', 'layerNorm',
 ] as const;
 
 /**
@@ -60,9 +65,13 @@ export const OPS = {
   greater: greaterOp, less: lessOp, equal: equalOp, where: whereOp,
   sum: sumOp, max: maxOp,
   matmul: matmulOp, transpose: transposeOp, solve: solveOp,
+  conv2d: conv2dOp, conv2dBackpropInput: conv2dBackpropInputOp, conv2dBackpropFilter: conv2dBackpropFilterOp,
+  maxPool2d: maxPool2dOp, maxPool2dBackprop: maxPool2dBackpropOp, maxPool2dSelect: maxPool2dSelectOp,
+  avgPool2d: avgPool2dOp, avgPool2dBackprop: avgPool2dBackpropOp,
   reshape: reshapeOp, broadcastTo: broadcastToOp, slice: sliceOp, pad: padOp, concat: concatOp,
   gather: gatherOp, scatterAdd: scatterAddOp, oneHot: oneHotOp,
   cast: castOp, stopGradient: stopGradientOp, identity: identityOp, dimSize: dimSizeOp,
+  batchNorm: batchNormOp, layerNorm: layerNormOp,
 } as const satisfies Record<Primitive, OpDef<any>>;
 
 /**

@@ -1,5 +1,6 @@
-import { ArgumentError, ChainruleError, expectArray, expectGraph, expectNumber, expectOptions, expectString, type DType, type Graph, type Node } from '@chainrule/graph';
+import { ArgumentError, ChainruleError, describeValue, expectArray, expectGraph, expectNumber, expectOptions, expectString, type Dim, type DType, type Graph, type Node } from '@chainrule/graph';
 import { forwardArguments, type ForwardOptions, type Layer } from './layer.js';
+import { formatSummary, scalarCount, type SummaryRow } from './summary.js';
 
 /**
  * Options of {@link Model.build}.
@@ -31,7 +32,7 @@ export interface ModelBuildOptions {
  * ```
  */
 export class Model {
-  private built: { graph: Graph; outputUnits: number } | undefined;
+  private built: Built | undefined;
 
   /**
    * An unbuilt model; {@link sequential} is the usual way to make one.
@@ -41,7 +42,7 @@ export class Model {
   constructor(readonly layers: readonly Layer[]) {
     expectArray('sequential', 'layers', layers, 'layers').forEach((layer, i) => {
       const l = layer as Partial<Layer> | null;
-      if (typeof l !== 'object' || l === null || typeof l.kind !== 'string' || typeof l.build !== 'function' || typeof l.forward !== 'function' || !(l.params instanceof Map)) {
+      if (typeof l !== 'object' || l === null || typeof l.kind !== 'string' || typeof l.build !== 'function' || typeof l.forward !== 'function' || !(l.params instanceof Map) || (l.state !== undefined && !(l.state instanceof Map))) {
         throw new ArgumentError('sequential', `layers[${i}]`, 'a layer (such as dense(10))', layer);
       }
     });
@@ -51,7 +52,8 @@ export class Model {
    * Creates the variables of every layer.
    *
    * @param graph - the graph to build in.
-   * @param inputUnits - the number of input features.
+   * @param input - the number of input features, or the shape of one input example without the
+   *   batch axis (`[28, 28, 1]` for NHWC images).
    * @param options - name prefix, seed and dtype.
    * @returns this model.
    * @throws ChainruleError when built twice, or when a variable name is already used in the graph.
@@ -60,23 +62,41 @@ export class Model {
    * const model = sequential([dense(10)]).build(g, 784, { scope: 'net/', seed: 3 }); // variables net/dense1/W, net/dense1/b
    * ```
    */
-  build(graph: Graph, inputUnits: number, options: ModelBuildOptions = {}): this {
+  build(graph: Graph, input: number | readonly number[], options: ModelBuildOptions = {}): this {
     if (this.built) throw new ChainruleError('Model.build: the model is already built');
     expectGraph('Model.build', 'graph', graph);
-    expectNumber('Model.build', 'inputUnits', inputUnits, { kind: 'integer', min: 1 });
+    const inputShape = (typeof input === 'number' ? [input] : [...expectArray('Model.build', 'input', input, 'positive integers')]) as number[];
+    if (inputShape.length === 0) throw new ArgumentError('Model.build', 'input', 'a number of features or a non-empty shape', input);
+    inputShape.forEach((d, i) => expectNumber('Model.build', typeof input === 'number' ? 'inputUnits' : `input[${i}]`, d, { kind: 'integer', min: 1 }));
     const { scope = '', seed = 1, dtype = 'float64' } = expectOptions('Model.build', 'options', options) as ModelBuildOptions;
     expectString('Model.build', 'options.scope', scope);
     expectNumber('Model.build', 'options.seed', seed, { kind: 'integer', min: 0, max: 2 ** 32 - 1 });
     expectString('Model.build', 'options.dtype', dtype, ['float64', 'float32']);
-    let units = inputUnits;
+    let shape = inputShape;
     const counts = new Map<string, number>();
-    this.layers.forEach((layer, i) => {
+    const outputs = this.layers.map((layer, i) => {
       const k = (counts.get(layer.kind) ?? 0) + 1;
       counts.set(layer.kind, k);
-      units = layer.build({ graph, inputUnits: units, scope: `${scope}${layer.kind}${k}/`, seed: (seed + i) % 2 ** 32, dtype });
+      const name = `${layer.kind}${k}`;
+      const out = layer.build({ graph, inputUnits: shape.at(-1)!, inputShape: shape, scope: `${scope}${name}/`, seed: (seed + i) % 2 ** 32, dtype });
+      shape = outputShape(name, shape, out);
+      return { name, outputShape: ['batch', ...shape] };
     });
-    this.built = { graph, outputUnits: units };
+    this.built = { graph, outputShape: shape, inputShape: ['batch', ...inputShape], outputs };
     return this;
+  }
+
+  /**
+   * The shape of one example of the output, without the batch axis (after `build`).
+   *
+   * @throws ChainruleError when the model is not built.
+   * @example
+   * ```ts
+   * sequential([flatten(), dense(10)]).build(g, [28, 28, 1]).outputShape; // [10]
+   * ```
+   */
+  get outputShape(): readonly number[] {
+    return this.graphState().outputShape;
   }
 
   /**
@@ -89,10 +109,10 @@ export class Model {
    * ```
    */
   get outputUnits(): number {
-    return this.graphState().outputUnits;
+    return this.graphState().outputShape.at(-1)!;
   }
 
-  private graphState(): { graph: Graph; outputUnits: number } {
+  private graphState(): Built {
     if (!this.built) throw new ChainruleError('Model: call build(graph, inputUnits) first');
     return this.built;
   }
@@ -140,10 +160,73 @@ export class Model {
    * ```
    */
   get parameterCount(): number {
-    let n = 0;
-    for (const p of this.parameters.values()) n += (p.shape as number[]).reduce((a, d) => a * d, 1);
-    return n;
+    return scalarCount(this.parameters.values());
   }
+
+  /**
+   * One row per layer: its name, output shape, and the scalars in its trainable and non-trainable
+   * variables (what {@link Model.summary} prints).
+   *
+   * @returns the rows, first layer first.
+   * @throws ChainruleError when the model is not built.
+   * @example
+   * ```ts
+   * sequential([dense(10)]).build(g, 784).summaryRows(); // [{ name: 'dense1', kind: 'dense', outputShape: ['batch', 10], trainable: 7850, nonTrainable: 0 }]
+   * ```
+   */
+  summaryRows(): SummaryRow[] {
+    const { outputs } = this.graphState();
+    return this.layers.map((layer, i) => ({
+      ...outputs[i]!,
+      kind: layer.kind,
+      trainable: scalarCount(layer.params.values()),
+      nonTrainable: scalarCount(layer.state?.values() ?? []),
+    }));
+  }
+
+  /**
+   * The model as a table: each layer with its output shape and its numbers of trainable and
+   * non-trainable scalars, and the totals — as Keras's `model.summary()` prints it.
+   *
+   * @returns the table as text (lines separated by `\n`).
+   * @throws ChainruleError when the model is not built.
+   * @example
+   * ```ts
+   * console.log(sequential([dense(128, { activation: 'relu' }), dropout(0.8), dense(10)]).build(g, 784).summary());
+   * // layer     output shape  trainable  non-trainable
+   * // ------------------------------------------------
+   * // input     [batch, 784]
+   * // dense1    [batch, 128]     100480              0
+   * // dropout1  [batch, 128]          0              0
+   * // dense2    [batch, 10]        1290              0
+   * // ------------------------------------------------
+   * // trainable parameters: 101770
+   * // non-trainable parameters: 0
+   * // total: 101770
+   * ```
+   */
+  summary(): string {
+    return formatSummary(this.graphState().inputShape, this.summaryRows());
+  }
+}
+
+/** The output shape a layer's `build` returned: a shape, or a number replacing the last axis. */
+function outputShape(layer: string, input: readonly number[], out: number | readonly number[]): number[] {
+  const shape = typeof out === 'number' ? [...input.slice(0, -1), out] : Array.isArray(out) ? [...(out as number[])] : undefined;
+  if (shape === undefined || shape.length === 0 || !shape.every((d) => Number.isSafeInteger(d) && d >= 1)) {
+    throw new ChainruleError(`Model.build: layer ${layer} returned ${Array.isArray(out) ? `[${(out as unknown[]).map(String).join(', ')}]` : describeValue(out)} from build, not a number of units or a shape of positive integers`);
+  }
+  return shape;
+}
+
+/** What {@link Model.build} records. */
+interface Built {
+  readonly graph: Graph;
+  /** One example's output shape, without the batch axis. */
+  readonly outputShape: readonly number[];
+  readonly inputShape: readonly Dim[];
+  /** Per layer: its name in the model and its output shape. */
+  readonly outputs: readonly { readonly name: string; readonly outputShape: readonly Dim[] }[];
 }
 
 /**

@@ -1,6 +1,6 @@
-import { expectString } from '@chainrule/graph';
+import { expectString, type Node } from '@chainrule/graph';
 import { stepSize, type Schedule } from '../schedule.js';
-import type { UpdateRule } from '../transform.js';
+import type { RuleContext, UpdateRule } from '../transform.js';
 import { applyArguments, inRange, knownOptions, rateOption, stepSizeOption } from '../validate.js';
 import { movingAverage } from './moments.js';
 
@@ -60,30 +60,65 @@ export interface AdamOptions {
 export function adam(options: AdamOptions = {}): UpdateRule {
   knownOptions('adam', options, ['lr', 'beta1', 'beta2', 'epsilon', 'epsilonPlacement']);
   const lr = stepSizeOption('adam', options.lr ?? 0.001);
-  const beta1 = rateOption('adam', 'beta1', options.beta1 ?? 0.9, '[0, 1)');
-  const beta2 = rateOption('adam', 'beta2', options.beta2 ?? 0.999, '[0, 1)');
-  const epsilon = inRange('adam', 'epsilon', options.epsilon ?? 1e-8, '[0, ∞)');
-  const epsilonPlacement = expectString('adam', 'options.epsilonPlacement', options.epsilonPlacement ?? 'inside', ['inside', 'outside']);
+  const hyper = adamHyperparameters('adam', options);
   return {
     name: 'adam',
     apply: (grads, ctx) => {
       applyArguments('adam', grads, ctx);
-      const t = ctx.step;
-      const eta = stepSize(lr, t);
-      const [g, q] = [ctx.state('adam.g'), ctx.state('adam.q')];
-      const [first, second] = [movingAverage(ctx, 'adam.beta1', beta1), movingAverage(ctx, 'adam.beta2', beta2)];
-      const gNext = g.map((gi, i) => first.update(gi, grads[i]!)); // g ← β₁g + (1 − β₁)∇f
-      const qNext = q.map((qi, i) => second.update(qi, grads[i]!.square())); // q ← β₂q + (1 − β₂)∇f²
-      const directions = gNext.map((gn, i) => {
-        const gHat = gn.div(first.correction); // g/(1 − Πβ₁), = g/(1 − β₁ᵗ) for a constant
-        const qHat = qNext[i]!.div(second.correction);
-        const denominator = epsilonPlacement === 'inside' ? qHat.add(epsilon).sqrt() : qHat.sqrt().add(epsilon);
-        return gHat.mul(eta).div(denominator).neg();
-      });
-      return {
-        directions,
-        assignments: [...g.map((x, i) => [x, gNext[i]!] as const), ...q.map((x, i) => [x, qNext[i]!] as const), ...first.assignments, ...second.assignments],
-      };
+      const eta = stepSize(lr, ctx.step);
+      const { gHat, denominator, assignments } = adamMoments(ctx, 'adam', grads, hyper);
+      return { directions: gHat.map((gh, i) => gh.mul(eta).div(denominator[i]!).neg()), assignments }; // −η ĝ/√(q̂ + ε)
     },
+  };
+}
+
+/** Adam's hyperparameters other than the step size, checked. */
+export interface AdamHyperparameters {
+  readonly beta1: Schedule;
+  readonly beta2: Schedule;
+  readonly epsilon: number;
+  readonly epsilonPlacement: 'inside' | 'outside';
+}
+
+/**
+ * Checks β₁, β₂, ε and its placement for an Adam-type rule, with its defaults.
+ *
+ * @param rule - the rule's name, for messages.
+ * @param options - what the caller passed.
+ * @returns the checked hyperparameters.
+ */
+export function adamHyperparameters(rule: string, options: AdamOptions): AdamHyperparameters {
+  return {
+    beta1: rateOption(rule, 'beta1', options.beta1 ?? 0.9, '[0, 1)'),
+    beta2: rateOption(rule, 'beta2', options.beta2 ?? 0.999, '[0, 1)'),
+    epsilon: inRange(rule, 'epsilon', options.epsilon ?? 1e-8, '[0, ∞)'),
+    epsilonPlacement: expectString(rule, 'options.epsilonPlacement', options.epsilonPlacement ?? 'inside', ['inside', 'outside']),
+  };
+}
+
+/**
+ * Adam's bias-corrected moments, shared by `adam` and `adamw`: the state `<rule>.g`, `<rule>.q`
+ * (and the products of scheduled decays), ĝ⁽ᵗ⁾ and the denominator √(q̂⁽ᵗ⁾ + ε) or √q̂⁽ᵗ⁾ + ε.
+ *
+ * @param ctx - the rule's context.
+ * @param rule - the rule's name, the prefix of its state.
+ * @param grads - ∇fₜ(w⁽ᵗ⁾), one per parameter.
+ * @param hyper - β₁, β₂, ε and its placement.
+ * @returns ĝ and the denominator per parameter, and the state assignments.
+ */
+export function adamMoments(ctx: RuleContext, rule: string, grads: readonly Node[], hyper: AdamHyperparameters): { gHat: Node[]; denominator: Node[]; assignments: (readonly [Node, Node])[] } {
+  const [g, q] = [ctx.state(`${rule}.g`), ctx.state(`${rule}.q`)];
+  const [first, second] = [movingAverage(ctx, `${rule}.beta1`, hyper.beta1), movingAverage(ctx, `${rule}.beta2`, hyper.beta2)];
+  const gNext = g.map((gi, i) => first.update(gi, grads[i]!)); // g ← β₁g + (1 − β₁)∇f
+  const qNext = q.map((qi, i) => second.update(qi, grads[i]!.square())); // q ← β₂q + (1 − β₂)∇f²
+  const gHat = gNext.map((gn) => gn.div(first.correction)); // g/(1 − Πβ₁), = g/(1 − β₁ᵗ) for a constant
+  const denominator = qNext.map((qn) => {
+    const qHat = qn.div(second.correction);
+    return hyper.epsilonPlacement === 'inside' ? qHat.add(hyper.epsilon).sqrt() : qHat.sqrt().add(hyper.epsilon);
+  });
+  return {
+    gHat,
+    denominator,
+    assignments: [...g.map((x, i) => [x, gNext[i]!] as const), ...q.map((x, i) => [x, qNext[i]!] as const), ...first.assignments, ...second.assignments],
   };
 }
