@@ -7,7 +7,7 @@ import { batchNormTraining, Graph, setKernelOptions, Tensor, type Node } from '@
 import { crossEntropyFromLogits, empiricalRisk } from '@chainrule/nn';
 import { adam, minimize } from '@chainrule/optim';
 import { compileChainrule, DEFAULT_KERNELS, EXECUTOR_KEYS, type ExecutorKind } from './chainrule.js';
-import { CNN_BATCH, CNN_BLOCKS, CNN_BN_EPSILON, CNN_DENSE, CNN_LR, CNN_SIDE, cnnFlatWidth, type CnnData } from './cnn-data.js';
+import { CNN_BATCH, CNN_BLOCKS, CNN_BN_EPSILON, CNN_CLASSES, CNN_DENSE, CNN_LR, CNN_SIDE, cnnFlatWidth, type CnnData } from './cnn-data.js';
 import type { MlpContender } from './mlp.js';
 
 const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
@@ -22,7 +22,7 @@ const POOL = { windowShape: [2, 2], strides: [2, 2] } as const;
  */
 export function chainruleCnn(kind: ExecutorKind, data: CnnData): MlpContender {
   const g = new Graph();
-  const classes = CNN_DENSE[CNN_DENSE.length - 1];
+  const classes = CNN_CLASSES;
   const x = g.input('x', ['batch', CNN_SIDE, CNN_SIDE, 1], 'float32');
   const y = g.input('y', ['batch', classes], 'float32');
   const params: Node[] = [];

@@ -21,6 +21,8 @@ export const CNN_BLOCKS: readonly ConvBlock[] = [
 ];
 /** The dense layers after flattening the last block's output: hidden width, then the classes. */
 export const CNN_DENSE = [128, 10] as const;
+/** Classes (the last dense width). */
+export const CNN_CLASSES = CNN_DENSE[1];
 /** Batch size of the benchmark CNN. */
 export const CNN_BATCH = 64;
 /** Adam's step size in every contender. */
@@ -95,7 +97,7 @@ export function cnnData(): CnnData {
     biases.push(new Float32Array(out));
     width = out;
   });
-  const classes = CNN_DENSE[CNN_DENSE.length - 1];
+  const classes = CNN_CLASSES;
   const x = uniformArray(CNN_BATCH * CNN_SIDE * CNN_SIDE, 17);
   const y = new Float32Array(CNN_BATCH * classes);
   const next = rng(18);

@@ -1,7 +1,7 @@
 /**
  * Item 7, the TensorFlow.js contenders: the CNN of `cnn-data.ts` written with tfjs-core.
  */
-import { CNN_BATCH, CNN_BLOCKS, CNN_BN_EPSILON, CNN_DENSE, CNN_LR, CNN_SIDE, cnnFlatWidth, type CnnData } from './cnn-data.js';
+import { CNN_BATCH, CNN_BLOCKS, CNN_BN_EPSILON, CNN_CLASSES, CNN_DENSE, CNN_LR, CNN_SIDE, cnnFlatWidth, type CnnData } from './cnn-data.js';
 import type { MlpContender } from './mlp.js';
 import { tf, TF_KEYS, useBackend, type TfBackend } from './tfjs.js';
 
@@ -66,7 +66,7 @@ export async function tfjsCnn(backend: TfBackend, data: CnnData): Promise<MlpCon
     bs.push(tf.variable(tf.tensor1d(data.biases[i]!)));
     width = out;
   });
-  const classes = CNN_DENSE[CNN_DENSE.length - 1];
+  const classes = CNN_CLASSES;
   const x = tf.tensor4d(data.x, [CNN_BATCH, CNN_SIDE, CNN_SIDE, 1]);
   const y = tf.tensor2d(data.y, [CNN_BATCH, classes]);
   const optimizer = tf.train.adam(CNN_LR, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
@@ -76,7 +76,7 @@ export async function tfjsCnn(backend: TfBackend, data: CnnData): Promise<MlpCon
       const c = conv(h, filters[i]! as tf.Tensor4D);
       const { mean, variance } = tf.moments(c, [0, 1, 2]);
       const normed = tf.batchNorm(c, mean, variance, offsets[i]!, scales[i]!, CNN_BN_EPSILON);
-      h = tf.maxPool(tf.relu(normed), [2, 2], [2, 2], 'valid');
+      h = tf.maxPool(tf.relu(normed) as tf.Tensor4D, [2, 2], [2, 2], 'valid');
     }
     let z: tf.Tensor = tf.reshape(h, [CNN_BATCH, cnnFlatWidth()]);
     for (let i = 0; i < ws.length; i++) {

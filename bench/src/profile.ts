@@ -1,7 +1,7 @@
 /**
- * `pnpm --filter @chainrule/bench cpu-profile [--item mlp|small] [--executor interpreter|compiled]
- * [--steps N] [--out FILE]`: a CPU profile of chainrule's MLP training step (item 1) or of the
- * small graph's value and gradient (item 2), summarised as self time per function and per source
+ * `pnpm --filter @chainrule/bench cpu-profile [--item mlp|small|cnn] [--executor interpreter|compiled]
+ * [--steps N] [--out FILE]`: a CPU profile of chainrule's MLP training step (item 1), of the
+ * small graph's value and gradient (item 2) or of the CNN training step (item 7), summarised as self time per function and per source
  * file. `--out` also writes the raw .cpuprofile (open it in Chrome DevTools).
  */
 import { writeFileSync } from 'node:fs';
@@ -11,6 +11,13 @@ import type { ExecutorKind } from './chainrule.js';
 import { mlpData } from './data.js';
 import { chainruleMlp } from './mlp.js';
 import { chainruleSmall, smallProgram } from './small-graph.js';
+import { chainruleCnn } from './cnn-chainrule.js';
+import { cnnData } from './cnn-data.js';
+
+type Item = 'mlp' | 'small' | 'cnn';
+const ITEMS: readonly string[] = ['mlp', 'small', 'cnn'];
+const STEPS: Record<Item, number> = { mlp: 30, small: 20_000, cnn: 5 };
+const WHAT: Record<Item, string> = { mlp: 'MLP steps', small: 'small-graph evaluations', cnn: 'CNN steps' };
 
 interface ProfileNode {
   id: number;
@@ -22,19 +29,19 @@ interface Profile {
   timeDeltas: number[];
 }
 
-function parse(argv: readonly string[]): { item: 'mlp' | 'small'; executor: ExecutorKind; steps: number | undefined; out: string | undefined } {
-  let item: 'mlp' | 'small' = 'mlp';
+function parse(argv: readonly string[]): { item: Item; executor: ExecutorKind; steps: number | undefined; out: string | undefined } {
+  let item: Item = 'mlp';
   let executor: ExecutorKind = 'interpreter';
   let steps: number | undefined;
   let out: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--') continue;
-    else if (a === '--item' && (argv[i + 1] === 'mlp' || argv[i + 1] === 'small')) item = argv[++i] as 'mlp' | 'small';
+    else if (a === '--item' && ITEMS.includes(argv[i + 1] ?? '')) item = argv[++i] as Item;
     else if (a === '--executor' && (argv[i + 1] === 'interpreter' || argv[i + 1] === 'compiled')) executor = argv[++i] as ExecutorKind;
     else if (a === '--steps') steps = Number(argv[++i]);
     else if (a === '--out') out = path.resolve(process.env['INIT_CWD'] ?? process.cwd(), argv[++i] ?? 'mlp.cpuprofile');
-    else throw new Error(`unknown argument ${a}; usage: cpu-profile [--item mlp|small] [--executor interpreter|compiled] [--steps N] [--out FILE]`);
+    else throw new Error(`unknown argument ${a}; usage: cpu-profile [--item mlp|small|cnn] [--executor interpreter|compiled] [--steps N] [--out FILE]`);
   }
   return { item, executor, steps, out };
 }
@@ -60,8 +67,8 @@ function where(n: ProfileNode): string {
 async function main(): Promise<void> {
   const args = parse(process.argv.slice(2));
   const { executor, out } = args;
-  const steps = args.steps ?? (args.item === 'mlp' ? 30 : 20_000);
-  const run = args.item === 'mlp' ? chainruleMlp(executor, mlpData()).step : chainruleSmall(smallProgram(), executor).run;
+  const steps = args.steps ?? STEPS[args.item];
+  const run = { mlp: () => chainruleMlp(executor, mlpData()).step, small: () => chainruleSmall(smallProgram(), executor).run, cnn: () => chainruleCnn(executor, cnnData()).step }[args.item]();
   for (let i = 0; i < Math.min(steps, 100); i++) run(); // warm-up: compile, specialise, optimise
   const session = new Session();
   session.connect();
@@ -76,7 +83,7 @@ async function main(): Promise<void> {
   if (out !== undefined) writeFileSync(out, JSON.stringify(profile));
 
   const total = profile.timeDeltas.reduce((a, b) => a + b, 0) / 1000;
-  const what = args.item === 'mlp' ? 'MLP steps' : 'small-graph evaluations';
+  const what = WHAT[args.item];
   console.log(`chainrule ${executor}: ${steps} ${what} in ${ms.toFixed(0)} ms (${((steps * 1000) / ms).toFixed(2)} per s); ${total.toFixed(0)} ms sampled`);
   const show = (title: string, rows: [string, number][], n: number): void => {
     console.log(`\n${title}`);
