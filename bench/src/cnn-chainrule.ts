@@ -1,6 +1,6 @@
 /**
- * Item 7, chainrule's contender: one training step of the convolutional network of `cnn-data.ts` (two blocks of 5×5
- * convolution, batch norm with batch statistics, ReLU and 2×2 max pooling, then 128-10 dense layers,
+ * Item 7, chainrule's contender: one training step of the convolutional network of `cnn-data.ts` (two blocks of 3×3
+ * convolution, batch norm with batch statistics, ReLU and 2×2 max pooling, then a dense layer to the logits,
  * softmax cross-entropy, Adam) on a batch of 64 MNIST-sized images, float32, NHWC.
  */
 import { batchNormTraining, Graph, setKernelOptions, Tensor, type Node } from '@chainrule/graph';

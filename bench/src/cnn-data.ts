@@ -16,19 +16,19 @@ export interface ConvBlock {
 export const CNN_SIDE = 28;
 /** The convolution blocks, input first. */
 export const CNN_BLOCKS: readonly ConvBlock[] = [
-  { kernel: 5, inChannels: 1, outChannels: 32 },
-  { kernel: 5, inChannels: 32, outChannels: 64 },
+  { kernel: 3, inChannels: 1, outChannels: 16 },
+  { kernel: 3, inChannels: 16, outChannels: 32 },
 ];
-/** The dense layers after flattening the last block's output: hidden width, then the classes. */
-export const CNN_DENSE = [128, 10] as const;
-/** Classes (the last dense width). */
-export const CNN_CLASSES = CNN_DENSE[1];
+/** Classes: the width of the one dense layer on the flattened output of the last block. */
+export const CNN_CLASSES = 10;
+/** The dense layers after flattening the last block's output (the logits only, as in the example). */
+export const CNN_DENSE: readonly number[] = [CNN_CLASSES];
 /** Batch size of the benchmark CNN. */
 export const CNN_BATCH = 64;
 /** Adam's step size in every contender. */
 export const CNN_LR = 1e-3;
-/** Batch norm's ε in every contender. */
-export const CNN_BN_EPSILON = 1e-3;
+/** Batch norm's ε in every contender (nn's `batchNorm` layer's default). */
+export const CNN_BN_EPSILON = 1e-5;
 
 /** Width of the flattened output of the last block. */
 export function cnnFlatWidth(): number {

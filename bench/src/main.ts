@@ -89,7 +89,7 @@ const FULL: Plan = {
   small: { warmupMs: 300, reps: 7, blockMs: 200, minCalls: 3 },
   matmul: { warmupMs: 100, reps: 5, blockMs: 150, minCalls: 1 },
   matmulCubes: [64, 256, 512],
-  cnn: { warmupMs: 0, reps: 5, blockMs: 1500, minCalls: 1 },
+  cnn: { warmupMs: 3000, reps: 5, blockMs: 1500, minCalls: 1 },
   memorySteps: 10_000,
   memoryBudgetS: 30,
 };
@@ -99,7 +99,7 @@ const QUICK: Plan = {
   small: { warmupMs: 100, reps: 3, blockMs: 100, minCalls: 3 },
   matmul: { warmupMs: 20, reps: 3, blockMs: 30, minCalls: 1 },
   matmulCubes: [64, 256],
-  cnn: { warmupMs: 0, reps: 2, blockMs: 300, minCalls: 1 },
+  cnn: { warmupMs: 1500, reps: 3, blockMs: 300, minCalls: 1 },
   memorySteps: 200,
   memoryBudgetS: 2,
 };
