@@ -55,6 +55,14 @@ const binary = (f: (a: Node, b: Node) => Node, domain: Domain = 'any', shapes: r
   tolerance: 1e-6,
 });
 
+const operands = (shapes: readonly (readonly number[])[], domain: Domain, build: (xs: readonly Node[]) => Node): OpSpec => ({
+  arity: shapes.length,
+  shapes,
+  domain,
+  build,
+  tolerance: 1e-6,
+});
+
 /**
  * The gradient spec table: one row per differentiable primitive of `@chainrule/graph`. A registry
  * test fails when an op marked differentiable has no row here or no VJP rule; the spec test checks
@@ -104,8 +112,8 @@ export const OP_SPECS = {
   gather: unary((x) => x.gather(x.graph.constant([1, 0, 1, 1]))),
   scatterAdd: unary((x) => x.graph.scatterAdd(x, x.graph.constant([2, 0]), 4)),
   // positive: the variance (last operand) stays ≥ 0.2, where 1/√(σ² + ε) is smooth
-  batchNorm: { arity: 5, shapes: [[2, 2, 3], [3], [3], [3], [3]], domain: 'positive', build: ([x, s, o, m, v]) => x!.batchNorm(s!, o!, m!, v!, { epsilon: 1e-3 }), tolerance: 1e-6 },
+  batchNorm: operands([[2, 2, 3], [3], [3], [3], [3]], 'positive', ([x, s, o, m, v]) => x!.batchNorm(s!, o!, m!, v!, { epsilon: 1e-3 })),
   // distinct: no two features of an example coincide, so its variance stays away from 0; ε = 2⁻¹⁰
   // is a float32 number, as ONNX's LayerNormalization needs for the export to agree to rounding
-  layerNorm: { arity: 3, shapes: [[2, 2, 3], [2, 3], [2, 3]], domain: 'distinct', build: ([x, s, o]) => x!.layerNorm(s!, o!, { axes: 2, epsilon: 2 ** -10 }), tolerance: 1e-6 },
+  layerNorm: operands([[2, 2, 3], [2, 3], [2, 3]], 'distinct', ([x, s, o]) => x!.layerNorm(s!, o!, { axes: 2, epsilon: 2 ** -10 })),
 } satisfies Partial<Record<Primitive, OpSpec>>;
