@@ -53,6 +53,10 @@ const CASES: [op: string, f: (x: Node) => Node, at: number[], expected: number[]
   // 1×3 windows, stride 2, 'same' over 4 columns: columns {0, 1, 2} and {2, 3} (the padding not counted)
   ['avgPool2d', (x) => x.reshape([1, 1, 4, 1]).avgPool2d({ windowShape: [1, 3], strides: [1, 2], padding: 'same' }), [0, 0, 0, 0], [1 / 3, 1 / 3, 1 / 3 + 1 / 2, 1 / 2]],
   ['avgPool2dBackprop', (x) => x.graph.avgPool2dBackprop(x.reshape([1, 1, 2, 1]), [1, 4], { windowShape: [1, 3], strides: [1, 2], padding: 'same' }).mul(x.graph.constant([[[[1], [2], [3], [4]]]])), [0, 0], [2, 3.5]], // (1 + 2 + 3)/3, (3 + 4)/2
+  // x/√(x² + 3), x as the value and its square as the variance: d = 3/(x² + 3)^{3/2} = 3/8 at 1
+  ['batchNorm', (x) => x.reshape([1, 1]).batchNorm(x.graph.constant([1]), x.graph.constant([0]), x.graph.constant([0]), x.square(), { epsilon: 3 }), [1], [0.375]],
+  // [a, b] → d = (a − b)/2, x̂ = ±d/√(d² + 1), Σγx̂ = −2d/√(d² + 1) for γ = [1, 3]; at d = 1: ∓2·2^{−3/2}·½
+  ['layerNorm', (x) => x.reshape([1, 2]).layerNorm(x.graph.constant([1, 3]), x.graph.constant([0, 0]), { epsilon: 1 }), [1, -1], [-(2 ** -1.5), 2 ** -1.5]],
 ];
 
 describe('hand-computed derivatives, one per primitive', () => {
