@@ -185,6 +185,10 @@ fuzzModule('@chainrule/graph', graph as unknown as Record<string, unknown>, {
   },
   tensor: () => [[1, 2, 3], [3], 'float64'],
   full: () => [[2, 2], 1, 'float64'],
+  batchNormTraining: () => {
+    const { g, y } = smallGraph();
+    return [y, g.constant([1, 1]), g.constant([0, 0]), { epsilon: 1e-3 }];
+  },
 });
 fuzzModule('@chainrule/graph/mathjs', mathjsEntry as unknown as Record<string, unknown>);
 fuzzModule('@chainrule/autodiff', autodiff as unknown as Record<string, unknown>, {
@@ -236,6 +240,9 @@ describe('objects', () => {
     sum: () => [[1], true],
     slice: () => [[0, 0], [1, 1]],
     matmul: (y: graph.Node) => [y.graph.constant([[1], [2]]), {}],
+    batchNorm: (y: graph.Node) => [y.graph.constant([1, 2]), y.graph.constant([0, 1]), y.graph.constant([0, 0]), y.graph.constant([1, 1]), { epsilon: 1e-3 }],
+    batchNormTraining: (y: graph.Node) => [y.graph.constant([1, 2]), y.graph.constant([0, 1]), { epsilon: 1e-3 }],
+    layerNorm: (y: graph.Node) => [y.graph.constant([1, 2]), y.graph.constant([0, 1]), { axes: 1, epsilon: 1e-3 }],
   });
   fuzzMethods('Tensor', () => graph.tensor([[1, 2], [3, 4]]), { get: () => [1, 1], reshape: () => [[4]] });
   fuzzMethods('Executable', () => {

@@ -43,6 +43,10 @@ const CASES: [op: string, f: (x: Node) => Node, at: number[], expected: number[]
   ['concat', (x) => x.graph.concat([x, x.mul(3)], 0), [0, 0], [4, 4]],
   ['gather', (x) => x.gather(x.graph.constant([0, 0, 1])), [0, 0], [2, 1]],
   ['scatterAdd', (x) => x.graph.scatterAdd(x, x.graph.constant([1, 1]), 3).mul(x.graph.constant([1, 5, 9])), [0, 0], [5, 5]],
+  // x/√(x² + 3), x as the value and its square as the variance: d = 3/(x² + 3)^{3/2} = 3/8 at 1
+  ['batchNorm', (x) => x.reshape([1, 1]).batchNorm(x.graph.constant([1]), x.graph.constant([0]), x.graph.constant([0]), x.square(), { epsilon: 3 }), [1], [0.375]],
+  // [a, b] → d = (a − b)/2, x̂ = ±d/√(d² + 1), Σγx̂ = −2d/√(d² + 1) for γ = [1, 3]; at d = 1: ∓2·2^{−3/2}·½
+  ['layerNorm', (x) => x.reshape([1, 2]).layerNorm(x.graph.constant([1, 3]), x.graph.constant([0, 0]), { epsilon: 1 }), [1, -1], [-(2 ** -1.5), 2 ** -1.5]],
 ];
 
 describe('hand-computed derivatives, one per primitive', () => {

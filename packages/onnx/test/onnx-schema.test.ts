@@ -16,6 +16,7 @@ describe('the ONNX wire format', () => {
     ['AttributeProto', attribute('axis', -1), '0a 04 61 78 69 73 18 ff ff ff ff ff ff ff ff ff 01 a0 01 02'], // a negative int64 takes ten bytes
     ['AttributeProto', attribute('pads', [1, 300]), '0a 04 70 61 64 73 42 03 01 ac 02 a0 01 07'],
     ['AttributeProto', attribute('mode', 'ab'), '0a 04 6d 6f 64 65 22 02 61 62 a0 01 03'],
+    ['AttributeProto', attribute('epsilon', { float: 0.5 }), '0a 07 65 70 73 69 6c 6f 6e 15 00 00 00 3f a0 01 01'], // wire type 5: a 32-bit float, little-endian
     ['AttributeProto', attribute('value', { tensor: tensorProto('z', 'float32', [1], [1.5]) }), '0a 05 76 61 6c 75 65 2a 0e 0a 01 01 10 01 42 01 7a 4a 04 00 00 c0 3f a0 01 04'],
     // ValueInfoProto → TypeProto.tensor_type → TypeProto.Tensor { elem_type, shape } → TensorShapeProto.dim.
     ['ValueInfoProto', valueInfo('x', 'float64', ['b', 3], 'd'), '0a 01 78 12 0f 0a 0d 08 0b 12 09 0a 03 12 01 62 0a 02 08 03 1a 01 64'],

@@ -64,6 +64,14 @@ const AVG_POOL: Pool2dOptions = { windowShape: [3, 3], strides: [2, 2], padding:
 /** A pooled input full of ties (values 0…4), so the rows check how tied maxima share. */
 const TIED = tensor(Array.from({ length: 32 }, (_, i) => (i * 7) % 5), [1, 4, 4, 2]);
 
+const operands = (shapes: readonly (readonly number[])[], domain: Domain, build: (xs: readonly Node[]) => Node): OpSpec => ({
+  arity: shapes.length,
+  shapes,
+  domain,
+  build,
+  tolerance: 1e-6,
+});
+
 /**
  * The gradient spec table: one row per differentiable primitive of `@chainrule/graph`. A registry
  * test fails when an op marked differentiable has no row here or no VJP rule; the spec test checks
@@ -113,10 +121,10 @@ export const OP_SPECS = {
   gather: unary((x) => x.gather(x.graph.constant([1, 0, 1, 1]))),
   scatterAdd: unary((x) => x.graph.scatterAdd(x, x.graph.constant([2, 0]), 4)),
   // positive: the variance (last operand) stays ≥ 0.2, where 1/√(σ² + ε) is smooth
-  batchNorm: { arity: 5, shapes: [[2, 2, 3], [3], [3], [3], [3]], domain: 'positive', build: ([x, s, o, m, v]) => x!.batchNorm(s!, o!, m!, v!, { epsilon: 1e-3 }), tolerance: 1e-6 },
+  batchNorm: operands([[2, 2, 3], [3], [3], [3], [3]], 'positive', ([x, s, o, m, v]) => x!.batchNorm(s!, o!, m!, v!, { epsilon: 1e-3 })),
   // distinct: no two features of an example coincide, so its variance stays away from 0; ε = 2⁻¹⁰
   // is a float32 number, as ONNX's LayerNormalization needs for the export to agree to rounding
-  layerNorm: { arity: 3, shapes: [[2, 2, 3], [2, 3], [2, 3]], domain: 'distinct', build: ([x, s, o]) => x!.layerNorm(s!, o!, { axes: 2, epsilon: 2 ** -10 }), tolerance: 1e-6 },
+  layerNorm: operands([[2, 2, 3], [2, 3], [2, 3]], 'distinct', ([x, s, o]) => x!.layerNorm(s!, o!, { axes: 2, epsilon: 2 ** -10 })),
   conv2d: binary((x, w) => x.conv2d(w, CONV), 'any', [[1, 4, 3, 2], [2, 2, 1, 4]]),
   conv2dBackpropInput: binary((dy, w) => dy.graph.conv2dBackpropInput(dy, w, [4, 3], CONV), 'any', [[1, 2, 3, 4], [2, 2, 1, 4]]),
   conv2dBackpropFilter: binary((x, dy) => x.graph.conv2dBackpropFilter(x, dy, [2, 2], CONV), 'any', [[1, 4, 3, 2], [1, 2, 3, 4]]),

@@ -6,6 +6,10 @@ import { prepareBatchNorm, prepareLayerNorm } from '../kernels/normalization.js'
 import { AttrError, type AttrReader } from './attrs.js';
 import { defineOp, type NodeType } from './op-def.js';
 
+// Both could be composites of elementwise ops and means. They are primitives so that a model runs
+// each as one loop over x (layerNorm's two passes per example, around its own mean), exports as
+// ONNX's BatchNormalization and LayerNormalization, and is checked as one row of the spec table.
+
 /**
  * Attributes of batchNorm: ε, added to the variance before the square root.
  *
