@@ -649,7 +649,7 @@ export class Node {
    * @example
    * ```ts
    * const x = g.input('x', ['batch', 28, 28, 1]);
-   * const w = g.variable('w', [5, 5, 1, 32], normalInit(0.1));
+   * const w = g.variable('w', [5, 5, 1, 32], normalInit(0, 0.1, 1));
    * x.conv2d(w, { padding: 'same' }).relu(); // ['batch', 28, 28, 32]
    * ```
    */
