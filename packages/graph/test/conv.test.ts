@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Graph, ShapeError, kernelOptions, setKernelOptions, tensor, type Conv2dOptions, type DType, type Node, type Pool2dOptions, type Tensor } from '../src/index.js';
+import { Graph, ShapeError, graphFromJSON, graphToJSON, kernelOptions, setKernelOptions, tensor, type Conv2dOptions, type DType, type Node, type Pool2dOptions, type Tensor } from '../src/index.js';
 
 const initial = kernelOptions();
 afterAll(() => setKernelOptions({ backend: 'auto', threads: initial.threads }));
@@ -207,6 +207,21 @@ describe('conv2d', () => {
     const y = x.conv2d(g.input('w', [5, 5, 1, 32]), { padding: 'same' }).maxPool2d({ windowShape: 2 });
     expect(y.shape).toEqual(['batch', 14, 14, 32]);
     expect(y.flatten().shape).toEqual(['batch', 14 * 14 * 32]);
+  });
+
+  it('round-trips through graph JSON with every attribute (explicit padding, dilations, groups, window options)', () => {
+    const g = new Graph();
+    const x = g.input('x', ['batch', 6, 5, 4]);
+    const w = g.input('w', [3, 2, 2, 6]);
+    const y = x.conv2d(w, { strides: [2, 1], padding: [[1, 2], [0, 1]], dilations: [1, 2], groups: 2 });
+    const z = y.maxPool2d({ windowShape: [2, 1], strides: 1, padding: 'same' }).avgPool2d({ windowShape: 2, padding: [[1, 0], [0, 1]] });
+    const outputs = [z.flatten(), g.conv2dBackpropInput(y, w, [6, 5], { strides: [2, 1], padding: [[1, 2], [0, 1]], dilations: [1, 2], groups: 2 })];
+    const copy = graphFromJSON(graphToJSON(g));
+    const feeds = { x: random([2, 6, 5, 4], 11), w: random([3, 2, 2, 6], 12) };
+    const want = g.run(outputs, feeds);
+    const got = copy.run(outputs.map((o) => copy.node(o.id)), feeds);
+    got.forEach((t, i) => expect(Array.from(t.data)).toEqual(Array.from(want[i]!.data)));
+    expect(copy.node(y.id).attrs).toEqual(y.attrs);
   });
 
   it('names the op, the shapes and the rule broken', () => {

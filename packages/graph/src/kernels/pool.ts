@@ -32,30 +32,29 @@ class PoolPlan {
   }
 }
 
-/** Per-channel maxima of window p of image n into `max` (NaN if any element is NaN). */
-function windowMax(plan: PoolPlan, x: TypedArray, n: number, p: number, max: Float64Array): void {
-  const C = plan.channels;
+/**
+ * Per-channel maxima of window p of image n into `max` (NaN if any element is NaN) and how many
+ * elements equal them into `count`, in one pass over the window's taps.
+ */
+function windowMaxima(plan: PoolPlan, x: TypedArray, n: number, p: number, max: Float64Array, count: Float64Array): void {
+  const { taps, tapCount, channels: C } = plan;
+  const base = n * plan.image;
   max.fill(-Infinity);
-  for (let t = 0; t < plan.tapCount; t++) {
-    const at = plan.taps[p * plan.tapCount + t]!;
+  count.fill(0);
+  for (let t = p * tapCount, end = t + tapCount; t < end; t++) {
+    const at = taps[t]!;
     if (at < 0) continue;
-    const src = n * plan.image + at * C;
+    const src = base + at * C;
     for (let c = 0; c < C; c++) {
       const v = x[src + c]!;
-      if (v > max[c]! || v !== v) max[c] = v; // a NaN, once in, stays: NaN > v and v !== v are false after
+      const m = max[c]!;
+      if (v > m || v !== v) {
+        max[c] = v; // a NaN, once in, stays: v > NaN is false, and v !== v only for a NaN
+        count[c] = 1;
+      } else if (v === m) {
+        count[c] = count[c]! + 1;
+      }
     }
-  }
-}
-
-/** Per-channel counts of the maxima of window p of image n into `count`. */
-function countMaxima(plan: PoolPlan, x: TypedArray, n: number, p: number, max: Float64Array, count: Float64Array): void {
-  const C = plan.channels;
-  count.fill(0);
-  for (let t = 0; t < plan.tapCount; t++) {
-    const at = plan.taps[p * plan.tapCount + t]!;
-    if (at < 0) continue;
-    const src = n * plan.image + at * C;
-    for (let c = 0; c < C; c++) if (x[src + c] === max[c]) count[c]!++;
   }
 }
 
@@ -74,12 +73,22 @@ function countMaxima(plan: PoolPlan, x: TypedArray, n: number, p: number, max: F
  */
 export function prepareMaxPool2d(batch: number, channels: number, window: Window2d): (out: TypedArray, x: TypedArray) => void {
   const plan = new PoolPlan(batch, channels, window);
-  const max = new Float64Array(channels);
+  const { taps, tapCount, positions, image } = plan;
+  const C = channels;
   return (out, x) => {
+    out.fill(-Infinity);
     for (let n = 0; n < batch; n++) {
-      for (let p = 0; p < plan.positions; p++) {
-        windowMax(plan, x, n, p, max);
-        out.set(max, (n * plan.positions + p) * channels);
+      for (let p = 0; p < positions; p++) {
+        const o = (n * positions + p) * C;
+        for (let t = p * tapCount, end = t + tapCount; t < end; t++) {
+          const at = taps[t]!;
+          if (at < 0) continue;
+          const src = n * image + at * C;
+          for (let c = 0; c < C; c++) {
+            const v = x[src + c]!;
+            if (v > out[o + c]! || v !== v) out[o + c] = v; // a NaN, once in, stays
+          }
+        }
       }
     }
   };
@@ -100,21 +109,21 @@ export function prepareMaxPool2d(batch: number, channels: number, window: Window
  */
 export function prepareMaxPool2dBackprop(batch: number, channels: number, window: Window2d): (dx: TypedArray, x: TypedArray, dy: TypedArray) => void {
   const plan = new PoolPlan(batch, channels, window);
+  const { taps, tapCount, positions, image } = plan;
   const max = new Float64Array(channels);
   const share = new Float64Array(channels);
   const C = channels;
   return (dx, x, dy) => {
     dx.fill(0);
     for (let n = 0; n < batch; n++) {
-      for (let p = 0; p < plan.positions; p++) {
-        windowMax(plan, x, n, p, max);
-        countMaxima(plan, x, n, p, max, share);
-        const o = (n * plan.positions + p) * C;
+      for (let p = 0; p < positions; p++) {
+        windowMaxima(plan, x, n, p, max, share);
+        const o = (n * positions + p) * C;
         for (let c = 0; c < C; c++) share[c] = share[c]! > 0 ? dy[o + c]! / share[c]! : 0;
-        for (let t = 0; t < plan.tapCount; t++) {
-          const at = plan.taps[p * plan.tapCount + t]!;
+        for (let t = p * tapCount, end = t + tapCount; t < end; t++) {
+          const at = taps[t]!;
           if (at < 0) continue;
-          const src = n * plan.image + at * C;
+          const src = n * image + at * C;
           for (let c = 0; c < C; c++) if (x[src + c] === max[c]) dx[src + c] = dx[src + c]! + share[c]!;
         }
       }
@@ -137,23 +146,23 @@ export function prepareMaxPool2dBackprop(batch: number, channels: number, window
  */
 export function prepareMaxPool2dSelect(batch: number, channels: number, window: Window2d): (out: TypedArray, x: TypedArray, t: TypedArray) => void {
   const plan = new PoolPlan(batch, channels, window);
+  const { taps, tapCount, positions, image } = plan;
   const max = new Float64Array(channels);
   const count = new Float64Array(channels);
   const total = new Float64Array(channels);
   const C = channels;
   return (out, x, tangent) => {
     for (let n = 0; n < batch; n++) {
-      for (let p = 0; p < plan.positions; p++) {
-        windowMax(plan, x, n, p, max);
-        countMaxima(plan, x, n, p, max, count);
+      for (let p = 0; p < positions; p++) {
+        windowMaxima(plan, x, n, p, max, count);
         total.fill(0);
-        for (let t = 0; t < plan.tapCount; t++) {
-          const at = plan.taps[p * plan.tapCount + t]!;
+        for (let t = p * tapCount, end = t + tapCount; t < end; t++) {
+          const at = taps[t]!;
           if (at < 0) continue;
-          const src = n * plan.image + at * C;
+          const src = n * image + at * C;
           for (let c = 0; c < C; c++) if (x[src + c] === max[c]) total[c] = total[c]! + tangent[src + c]!;
         }
-        const o = (n * plan.positions + p) * C;
+        const o = (n * positions + p) * C;
         for (let c = 0; c < C; c++) out[o + c] = count[c]! > 0 ? total[c]! / count[c]! : 0;
       }
     }
