@@ -5,7 +5,7 @@ import katex from '@vscode/markdown-it-katex';
 
 /** The guides in the order a reader meets them. */
 const GUIDES = [
-  'getting-started', 'concepts', 'lecture-to-code', 'playground', 'fighting-overfitting', 'writing-an-update-rule',
+  'getting-started', 'concepts', 'lecture-to-code', 'playground', 'fighting-overfitting', 'beyond-the-lecture', 'writing-an-update-rule',
   'gradient-checking', 'in-the-browser', 'speed', 'when-one-process-is-not-enough', 'adding-an-op', 'op-reference', 'rule-reference',
   'lecture-errata', 'design-decisions', 'README',
 ];

@@ -9,7 +9,7 @@ const { scripts } = JSON.parse(readFileSync(new URL('./package.json', import.met
 const skip = new Set(['smoke', 'op-reference', 'rule-reference', 'browser']);
 const failures: string[] = [];
 for (const name of Object.keys(scripts).filter((n) => !skip.has(n))) {
-  const args = name === 'mnist' || name === 'overfitting' ? ['--smoke'] : [];
+  const args = name === 'mnist' || name === 'mnist-cnn' || name === 'overfitting' ? ['--smoke'] : [];
   const started = performance.now();
   const run = spawnSync('pnpm', ['run', '--silent', name, ...args], { cwd: new URL('.', import.meta.url), encoding: 'utf8' });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

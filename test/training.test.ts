@@ -1,7 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { Tensor, uniformInit, zeros } from '@chainrule/graph';
-import { Trainer, crossEntropyFromLogits, dense, dropout, misclassification, sequential, trainValidationSplit, type Dataset } from '@chainrule/nn';
-import { adam } from '@chainrule/optim';
+import {
+  Trainer,
+  accuracy,
+  activation,
+  batchNorm,
+  conv2d,
+  crossEntropyFromLogits,
+  dense,
+  dropout,
+  flatten,
+  maxPool2d,
+  misclassification,
+  reshape,
+  sequential,
+  trainValidationSplit,
+  type Dataset,
+} from '@chainrule/nn';
+import { adam, adamw, warmupCosineDecay } from '@chainrule/optim';
 
 /**
  * Two interleaved spirals, 100 points each: class c's arm is r = 0.15 + 0.85 t, θ = 2π · 1.25 t + cπ
@@ -54,5 +70,53 @@ describe('end to end: an MLP with dropout, trained by Adam through Trainer', () 
       if (test.y.data[2 * i + predicted] === 1) correct++;
     }
     expect(correct / 50).toBe(1 - error!);
+  });
+});
+
+/**
+ * 8×8 one-channel images of a bar three pixels long, horizontal (class 0) or vertical (class 1), at
+ * a random place, on uniform noise in [0, 0.5): only the bar's orientation tells the classes apart.
+ */
+function bars(m: number, seed: number): Dataset {
+  const u = uniformInit(0, 1, seed)([m, 3], 'float64').data;
+  const x = uniformInit(0, 0.5, seed + 1)([m, 64], 'float64');
+  const y = zeros([m, 2]);
+  for (let i = 0; i < m; i++) {
+    const vertical = u[3 * i]! < 0.5 ? 1 : 0;
+    const [r, c] = [Math.floor(u[3 * i + 1]! * (vertical ? 6 : 8)), Math.floor(u[3 * i + 2]! * (vertical ? 8 : 6))];
+    for (let k = 0; k < 3; k++) x.data[64 * i + (vertical ? (r + k) * 8 + c : r * 8 + c + k)] = 1;
+    y.data[2 * i + vertical] = 1;
+  }
+  return { x, y };
+}
+
+describe('end to end: a CNN with batch normalisation, trained by AdamW with a warm-up cosine schedule', () => {
+  it('tells horizontal from vertical bars anywhere in the image: ≥ 95 % on held-out images', () => {
+    const train = bars(256, 11);
+    const test = bars(128, 12);
+    const steps = 12 * (256 / 32);
+    const trainer = new Trainer({
+      model: sequential([
+        reshape([8, 8, 1]),
+        conv2d({ filters: 8, kernelSize: 3, padding: 'same', useBias: false }),
+        batchNorm({ momentum: 0.9 }),
+        activation('relu'),
+        maxPool2d({ windowShape: 8 }), // global: the same wherever the bar is
+        flatten(),
+        dense(2),
+      ]),
+      inputUnits: 64,
+      targetUnits: 2,
+      loss: crossEntropyFromLogits,
+      rule: adamw({ lr: warmupCosineDecay({ peak: 0.03, warmupSteps: 8, decaySteps: steps }), weightDecay: 1e-3 }),
+      metrics: { accuracy },
+      seed: 4,
+    });
+    const history = trainer.fit(train, { epochs: 12, batchSize: 32, progress: 'none' });
+    const scores = trainer.evaluate(test);
+    expect(history.at(-1)!.loss).toBeLessThan(history[0]!.loss / 4);
+    expect(scores['accuracy']).toBeGreaterThanOrEqual(0.95);
+    const counts = Array.from(trainer.confusionMatrix(test).data);
+    expect(counts[0]! + counts[3]!).toBe(Math.round(scores['accuracy']! * 128));
   });
 });

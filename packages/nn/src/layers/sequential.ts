@@ -118,7 +118,7 @@ export class Model {
   }
 
   /**
-   * The forward pass on `x` ([batch, inputUnits]).
+   * The forward pass on `x` ([batch, ...input shape]: [batch, inputUnits] for flat features).
    *
    * @param x - the input node.
    * @param options - training (dropout active) or evaluation.
