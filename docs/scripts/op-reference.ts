@@ -27,6 +27,23 @@ function vjpFormulas(op: string): string {
     .join('<br>');
 }
 
+/**
+ * The primitives that go beyond the lecture (which stops at fully connected networks): the
+ * convolutional network's ops, listed in a section of their own with a pointer to the guide.
+ */
+const BEYOND_THE_LECTURE: readonly Primitive[] = [
+  'conv2d',
+  'conv2dBackpropInput',
+  'conv2dBackpropFilter',
+  'maxPool2d',
+  'maxPool2dBackprop',
+  'maxPool2dSelect',
+  'avgPool2d',
+  'avgPool2dBackprop',
+  'batchNorm',
+  'layerNorm',
+];
+
 /** A table cell: pipes escaped so that they do not end the cell. */
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
@@ -57,6 +74,15 @@ by hand. Derivatives of elementwise ops are printed from the rule's own graph no
 operands, with \`g\` the incoming cotangent ∂ℓ/∂out. Each op has an anchor, \`#op-<name>\`.
 
 ${index.join('\n')}
+
+## Beyond the lecture
+
+The lecture stops at fully connected networks. These primitives are for convolutional networks
+(NHWC activations, HWIO filters); the guide [Beyond the lecture](beyond-the-lecture.md) shows them
+at work in layers, and \`examples/mnist-cnn.ts\` trains one on MNIST:
+${BEYOND_THE_LECTURE.map((op) => `[\`${op}\`](#op-${op})`).join(' · ')}.
+
+## All primitives
 
 | op | kind | inputs | what it computes | output shape | derivative (VJP) | convention |
 | --- | --- | --- | --- | --- | --- | --- |
