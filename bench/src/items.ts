@@ -7,10 +7,11 @@ import { MLP_BATCH, MLP_LAYERS, mlpData, mlpMatmulFlops } from './data.js';
 import { chainruleMatmul, gflops, MATMUL_SHAPES, ORIENTATIONS, shapeKey, tfjsMatmul, type MatmulShape } from './matmul.js';
 import { measureMemory } from './memory.js';
 import { onnxMlp } from './onnx.js';
+import { findTorch, PYTORCH_KEY, torchMlp, type TorchMlp } from './pytorch.js';
 import { chainruleMlp, tfjsMlp, type MlpContender } from './mlp.js';
-import { fmt, fmtMiB, ratioLine, short, type Figures, table } from './report.js';
+import { fmt, fmtMiB, fmtRatio, ratioLine, short, type Figures, table } from './report.js';
 import { chainruleSmall, closureSmall, smallProgram, tfjsSmall } from './small-graph.js';
-import { interleaved, type Contender, type TimingPlan } from './timing.js';
+import { interleaved, type Contender, type Rate, type TimingPlan } from './timing.js';
 import { TF_KEYS, useBackend, type TfBackend } from './tfjs.js';
 
 /** How much to measure (quick and full modes differ only here). */
@@ -37,6 +38,8 @@ export interface Lineup {
   readonly closure: boolean;
   /** ONNX Runtime's thread counts (MLP items only). */
   readonly ortThreads: readonly number[];
+  /** Whether to run PyTorch (one thread, in a subprocess) in the MLP items, where torch imports. */
+  readonly pytorch: boolean;
 }
 
 const spreadCell = (spread: number): string => `±${Math.round((spread * 100) / 2)}%`;
@@ -80,21 +83,38 @@ export async function runMlp(plan: Plan, lineup: Lineup, figures: Figures): Prom
   figures.set('mlp.matmul_mflop_forward', flops.forward / 1e6);
   figures.set('mlp.matmul_mflop_step', flops.step / 1e6);
   const cs = await mlpSet(lineup);
+  const torch = lineup.pytorch ? await startTorch() : undefined;
   const initial: string[] = [];
   for (const c of cs) {
     figures.set(`mlp.initial_loss.${c.key}`, initialLoss.get(c.key)!);
     initial.push(`${c.key} ${initialLoss.get(c.key)!.toFixed(5)}`);
+  }
+  if (torch !== undefined) {
+    figures.set(`mlp.initial_loss.${torch.key}`, torch.initialLoss);
+    initial.push(`${torch.key} ${torch.initialLoss.toFixed(5)}`);
+    figures.set('meta.pytorch', torch.version);
+    figures.set('meta.pytorch_blas', torch.blas);
   }
   console.log(`  initial loss (same init and data everywhere): ${initial.join(', ')}`);
   const timed: Contender[] = cs.flatMap((c) => [
     { key: `${c.key}:step`, enter: c.enter, run: () => c.step() },
     { key: `${c.key}:forward`, enter: c.enter, run: () => c.forward() },
   ]);
-  const rates = await interleaved(timed, plan.mlp);
+  if (torch !== undefined) {
+    for (const what of ['step', 'forward'] as const) {
+      timed.push({ key: `${torch.key}:${what}`, run: () => undefined, block: (ms, minCalls) => torch.block(what, ms, minCalls) });
+    }
+  }
+  let rates: Map<string, Rate>;
+  try {
+    rates = await interleaved(timed, plan.mlp);
+  } finally {
+    torch?.close();
+  }
   const rows = [['contender', 'steps/s', '', 'matmul GFLOP/s', 'forwards/s', '', 'step ÷ forward']];
   const steps = new Map<string, number>();
   const forwards = new Map<string, number>();
-  for (const c of cs) {
+  for (const c of [...cs, ...(torch === undefined ? [] : [torch])]) {
     const s = rates.get(`${c.key}:step`)!;
     const f = rates.get(`${c.key}:forward`)!;
     steps.set(c.key, s.perSecond);
@@ -109,7 +129,28 @@ export async function runMlp(plan: Plan, lineup: Lineup, figures: Figures): Prom
   table(rows);
   console.log(`  step ratios: ${ratioLine(figures.ratios('mlp_step', steps))}`);
   console.log(`  forward ratios: ${ratioLine(figures.ratios('mlp_forward', forwards))}`);
+  if (torch !== undefined && steps.has('chainrule_compiled_wasm_1t')) {
+    const one = (m: Map<string, number>): string => fmtRatio(m.get('chainrule_compiled_wasm_1t')! / m.get(torch.key)!);
+    console.log(`  chainrule ÷ PyTorch ${torch.version}, one thread each (cr-compiled_wasm_1t/${short(torch.key)}): step ${one(steps)}, forward ${one(forwards)}`);
+  }
   console.log('');
+}
+
+/** The PyTorch contender, or `undefined` with a printed note when torch is not installed or fails to start. */
+async function startTorch(): Promise<TorchMlp | undefined> {
+  const found = findTorch();
+  if ('why' in found) {
+    console.log(`  NOTE ${PYTORCH_KEY} skipped: ${found.why}`);
+    return undefined;
+  }
+  try {
+    const torch = await torchMlp(found.python, mlpData());
+    console.log(`  PyTorch ${torch.version} (${found.python}, BLAS ${torch.blas}), one thread, in a subprocess that times its own blocks`);
+    return torch;
+  } catch (e) {
+    console.log(`  NOTE ${PYTORCH_KEY} skipped: ${(e as Error).message}`);
+    return undefined;
+  }
 }
 
 /** Item 2: value and gradient of a 100-op scalar function of two inputs. */

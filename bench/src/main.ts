@@ -16,6 +16,7 @@ import { setupTfjs, TF_KEYS } from './tfjs.js';
 import { tfjsWasmFolder } from './tfjs-files.js';
 import { runBrowserBench } from './browser.js';
 import { ORT_THREADS, ortKey } from './onnx.js';
+import { PYTORCH_KEY } from './pytorch.js';
 
 const ITEMS = ['mlp', 'small', 'matmul', 'memory'] as const;
 type Item = (typeof ITEMS)[number];
@@ -41,6 +42,7 @@ const CONTENDERS = [
   'tfjs_wasm',
   'closure',
   ...ORT_THREADS.map(ortKey),
+  PYTORCH_KEY,
 ];
 
 const USAGE = `usage: pnpm bench [--browser] [--quick] [--json FILE] [--only ${ITEMS.join(',')}] [--contenders ${CONTENDERS.join(',')}] [--memory-steps N] (see bench/README.md)`;
@@ -128,6 +130,7 @@ async function main(): Promise<void> {
     backends: (['cpu', 'wasm'] as const).filter((b) => wanted(TF_KEYS[b])),
     closure: wanted('closure'),
     ortThreads: ORT_THREADS.filter((t) => wanted(ortKey(t))),
+    pytorch: wanted(PYTORCH_KEY),
   };
   const tfInfo = await setupTfjs(tfjsWasmFolder());
 
