@@ -1,9 +1,11 @@
 /**
- * The five items of the benchmark: each builds its contenders, times them interleaved, prints a
+ * The six items of the benchmark: each builds its contenders, times them interleaved, prints a
  * table and its ratios, and records every figure under the keys documented in bench/README.md.
  */
-import { ALL_THREADS, EXECUTOR_KEYS, tryChainrule, type ExecutorKind, type KernelVariant } from './chainrule.js';
-import { MLP_BATCH, MLP_LAYERS, mlpData, mlpMatmulFlops } from './data.js';
+import { setKernelOptions } from '@chainrule/graph';
+import { ALL_THREADS, DEFAULT_KERNELS, EXECUTOR_KEYS, tryChainrule, type ExecutorKind, type KernelVariant } from './chainrule.js';
+import { MLP_BATCH, MLP_LAYERS, mlpData, mlpMatmulFlops, WIDE_BATCH, WIDE_LAYERS } from './data.js';
+import { checkCores, FREE_CORES, type CoreCheck } from './cores.js';
 import { chainruleMatmul, gflops, MATMUL_SHAPES, ORIENTATIONS, shapeKey, tfjsMatmul, type MatmulShape } from './matmul.js';
 import { measureMemory } from './memory.js';
 import { onnxMlp } from './onnx.js';
@@ -19,6 +21,7 @@ export interface Plan {
   readonly mlp: TimingPlan;
   readonly small: TimingPlan;
   readonly matmul: TimingPlan;
+  readonly wide: TimingPlan;
   /** Edge lengths of the square products (the MLP's shapes are always measured). */
   readonly matmulCubes: readonly number[];
   /** Training steps between memory readings (10,000 in the full run)… */
@@ -284,4 +287,57 @@ export async function runMemory(plan: Plan, lineup: Lineup, figures: Figures): P
   table(rows);
   for (const n of notes) console.log(`  NOTE ${n}`);
   console.log('  (RSS is the whole process: it includes every contender run before, and never shrinks much)');
+}
+
+/**
+ * Item 6: two threads against one on a wider MLP (784-1024-1024-10, batch 256, the same step as
+ * item 1), whose products are large enough to split. Before and after the timings a spin check
+ * ({@link checkCores}) says whether the second core was free, which decides what two threads can
+ * give.
+ */
+export async function runWide(plan: Plan, lineup: Lineup, figures: Figures): Promise<void> {
+  console.log(`6. two threads against one: MLP ${WIDE_LAYERS.join('-')} training step (batch ${WIDE_BATCH}, float32, Adam)`);
+  const oneThread = lineup.mlpVariants.find((v) => v.suffix === 'wasm_1t');
+  if (!lineup.executors.includes('compiled') || oneThread === undefined || ALL_THREADS < 2) {
+    console.log(`  skipped: needs the compiling executor, the WebAssembly kernels and at least 2 threads (here ${ALL_THREADS}), and both chainrule_compiled and chainrule_compiled_wasm_1t among the contenders`);
+    console.log('');
+    return;
+  }
+  const flops = mlpMatmulFlops(WIDE_LAYERS, WIDE_BATCH);
+  console.log(`  matmul work: ${fmt(flops.step / 1e6)} MFLOP per step`);
+  const data = mlpData(WIDE_LAYERS, WIDE_BATCH);
+  const cs = [
+    tryChainrule('compiled', 'the wide MLP', () => chainruleMlp('compiled', data)),
+    tryChainrule('compiled', 'the wide MLP (wasm_1t)', () => chainruleMlp('compiled', data, oneThread)),
+  ].filter((c) => c !== undefined);
+  if (cs.length < 2) return;
+  const coresLine = (when: string, c: CoreCheck): string =>
+    `  spin check ${when}: one loop ${fmt(c.aloneMs)} ms alone, ${fmt(c.pairMs)} ms as a pair on 2 threads: efficiency ${fmt(c.efficiency)} (${c.efficiency >= FREE_CORES ? 'the cores are free' : 'the cores are NOT free: two threads cannot pay'})`;
+  const before = await checkCores();
+  console.log(coresLine('before', before));
+  const rates = await interleaved(
+    cs.map((c) => ({ key: c.key, enter: c.enter, run: () => c.step() })),
+    plan.wide,
+  );
+  const after = await checkCores();
+  console.log(coresLine('after', after));
+  const rows = [['contender', 'steps/s', '', 'matmul GFLOP/s']];
+  for (const c of cs) {
+    const r = rates.get(c.key)!;
+    figures.set(`wide_step.${c.key}.steps_per_s`, r.perSecond);
+    figures.set(`wide_step.${c.key}.matmul_gflops`, (r.perSecond * flops.step) / 1e9);
+    rows.push([c.key, fmt(r.perSecond), spreadCell(r.spread), fmt((r.perSecond * flops.step) / 1e9)]);
+  }
+  table(rows);
+  const ratio = rates.get('chainrule_compiled')!.perSecond / rates.get('chainrule_compiled_wasm_1t')!.perSecond;
+  const free = Math.min(before.efficiency, after.efficiency) >= FREE_CORES;
+  figures.set('wide.matmul_mflop_step', flops.step / 1e6);
+  figures.set('wide.threads', ALL_THREADS);
+  figures.set('wide.spin_efficiency_before', before.efficiency);
+  figures.set('wide.spin_efficiency_after', after.efficiency);
+  figures.set('wide.cores_free', free);
+  figures.set('ratio.wide_step.chainrule_compiled_vs_chainrule_compiled_wasm_1t', ratio);
+  console.log(`  ${ALL_THREADS} threads ÷ 1 thread (cr-compiled/cr-compiled_wasm_1t): ${fmtRatio(ratio)}, with the cores ${free ? 'free' : 'not free'} (spin efficiency ${fmt(before.efficiency)} before, ${fmt(after.efficiency)} after; free from ${FREE_CORES})`);
+  setKernelOptions(DEFAULT_KERNELS);
+  console.log('');
 }

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { MLP_BATCH, MLP_LAYERS, MLP_LR, type MlpData } from './data.js';
+import { MLP_LR, type MlpData } from './data.js';
 
 /** Contender key of PyTorch on one thread. */
 export const PYTORCH_KEY = 'pytorch_1t';
@@ -62,7 +62,7 @@ export interface TorchMlp {
 export async function torchMlp(python: string, data: MlpData): Promise<TorchMlp> {
   const folder = mkdtempSync(path.join(os.tmpdir(), 'chainrule-bench-torch-'));
   const bytes = (a: Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  writeFileSync(path.join(folder, 'meta.json'), JSON.stringify({ layers: MLP_LAYERS, batch: MLP_BATCH, lr: MLP_LR }));
+  writeFileSync(path.join(folder, 'meta.json'), JSON.stringify({ layers: data.layers, batch: data.batch, lr: MLP_LR }));
   writeFileSync(path.join(folder, 'x.f32'), bytes(data.x));
   writeFileSync(path.join(folder, 'y.f32'), bytes(data.y));
   data.weights.forEach((w, l) => writeFileSync(path.join(folder, `W${l}.f32`), bytes(w)));
