@@ -12,6 +12,7 @@ import { Tensor } from '../../core/tensor.js';
 import { fusedLoopSource, int } from './codegen.js';
 import { HELPERS } from '../../kernels/scalar.js';
 import { runVectorised, type ClusterProgram } from '../../kernels/wasm/elementwise.js';
+import { plannedBuffers } from './buffers.js';
 import { assignRoles } from './fusion.js';
 import { bytesPerElement, checkBytes, checkNodeCount, checkValues, mergeLimits, type GraphLimits } from '../../ir/limits.js';
 
@@ -205,7 +206,7 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   });
   for (const o of outputs) count(o, sizeOf(shapes.get(o)!));
 
-  const memory = buffers.map((b) => allocate(b.dtype, b.size));
+  const { memory, release: releaseMemory } = plannedBuffers(buffers);
   const slots: TypedArray[] = new Array(order.length);
   const external: Node[] = [];
   const kernels: Step[] = [];
@@ -265,7 +266,7 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   // storage (so that `a ← b, b ← a` swaps). Built once: planned buffers are fixed for this
   // specialisation.
   const assignments = new Map(updates.map(([t, v], k) => [t.name!, staging[k] ?? slots[slotOf(owner.get(v)!)]!]));
-  return {
+  const specialised: Specialised = {
     run(feed) {
       for (let i = 0; i < external.length; i++) {
         slots[externalSlots[i]!] = externalIsFeed[i] ? feed(externalNames[i]!).data : state.variable(externalNames[i]!).data;
@@ -278,6 +279,8 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
       return results;
     },
   };
+  releaseMemory(specialised);
+  return specialised;
 }
 
 function prepareStep(

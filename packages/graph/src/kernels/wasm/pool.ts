@@ -19,6 +19,7 @@ import { platform } from '#platform';
 import type { DType } from '../../core/dtype.js';
 import { ExecutionError } from '../../core/errors.js';
 import { MAX_THREADS } from '../limits.js';
+import { heapAllocate, heapFree } from './heap.js';
 import type { KernelInstance } from './instance.js';
 
 const IDLE = 0;
@@ -89,26 +90,33 @@ export function workerCount(): number {
 let startFailed = false;
 
 /**
- * Starts workers until there are `count`; worker w (from 1) computes in workspace w. Where workers
- * cannot start (a permission model without worker threads, say), it stops trying: the calling
- * thread then takes every block back itself.
+ * Starts workers until there are `count`, each with a workspace of its own from the kernels' heap.
+ * Where workers cannot start (a permission model without worker threads, say) it stops trying, and
+ * where the memory has no room for another workspace it starts fewer: the calling thread then
+ * takes every block back itself.
+ *
+ * @returns how many of the `count` wanted are running.
  */
-function ensureWorkers(kernels: KernelInstance, count: number, scratchBase: number): Int32Array {
-  control ??= new Int32Array(kernels.memory.buffer, 0, CONTROL_BYTES / 4);
+export function startWorkers(kernels: KernelInstance, count: number): number {
   while (started < count && !startFailed) {
-    const scratch = scratchBase + (started + 1) * kernels.scratchStride;
+    const scratch = heapAllocate(kernels, kernels.scratchStride);
+    if (scratch === undefined) break;
     // A worker that dies stops claiming blocks; the caller computes what it leaves.
     if (platform.startWorker(WORKER_SOURCE, { module: kernels.module, memory: kernels.memory, scratch, index: started + 1 })) started++;
-    else startFailed = true;
+    else {
+      heapFree(scratch);
+      startFailed = true;
+    }
   }
-  return control;
+  return Math.min(started, count);
 }
 
 /**
  * Computes the `count` blocks of one product C = op(A)·op(B) (byte addresses c, a, b in the shared
  * memory; block t is C[bounds[4t] .. bounds[4t+1], bounds[4t+2] .. bounds[4t+3]]) on the calling
- * thread and `helpers` worker threads, whichever claims each block first. Thread t's workspace is
- * `scratchBase` + t · scratchStride (the caller's is t = 0). Returns when every block is done.
+ * thread and `helpers` worker threads, whichever claims each block first. The caller computes in
+ * the workspace at `scratchBase`, each worker in its own (see {@link startWorkers}). Returns when
+ * every block is done.
  *
  * @throws ExecutionError when the kernel fails on any block (after every block has settled).
  */
@@ -122,7 +130,9 @@ export function runParallel(
   helpers: number,
 ): void {
   const kernel = dtype === 'float32' ? kernels.exports.gemm32 : kernels.exports.gemm64;
-  const ctl = ensureWorkers(kernels, helpers, scratchBase);
+  startWorkers(kernels, helpers);
+  control ??= new Int32Array(kernels.memory.buffer, 0, CONTROL_BYTES / 4);
+  const ctl = control;
   const kind = dtype === 'float32' ? 32 : 64;
   ctl[BLOCKS] = count;
   ctl[HELPERS] = helpers;
