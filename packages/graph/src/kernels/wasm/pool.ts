@@ -4,7 +4,8 @@
  * and then claims blocks itself like any worker; when none is left to claim it waits for the
  * blocks in progress. A worker that is slow to wake (or still starting, or descheduled on a busy
  * machine) therefore never holds a product up by more than the block it has taken. Runs stay
- * synchronous for the caller.
+ * synchronous for the caller. Whether a product is split at all, {@link pace} decides from how the
+ * split products before it fared.
  *
  * Control block (Int32 slots at address 0): GENERATION, bumped with every product (workers sleep
  * on it); BLOCKS, the number of records in use; HELPERS, how many workers may take part (worker w,
@@ -20,6 +21,7 @@ import type { DType } from '../../core/dtype.js';
 import { ExecutionError } from '../../core/errors.js';
 import { MAX_THREADS } from '../limits.js';
 import { heapAllocate, heapFree } from './heap.js';
+import { ThreadPace } from './pace.js';
 import type { KernelInstance } from './instance.js';
 
 const IDLE = 0;
@@ -81,6 +83,9 @@ for (;;) {
 
 let started = 0;
 let control: Int32Array | undefined;
+
+/** Whether splitting products pays now, as the split products measure it (see pace.ts). */
+export const pace = new ThreadPace();
 
 /** Workers started so far (they persist; the thread setting limits how many take part). */
 export function workerCount(): number {
@@ -153,14 +158,20 @@ export function runParallel(
     ctl[at + 13] = kind;
     Atomics.store(ctl, at, POSTED);
   }
+  const start = performance.now();
   Atomics.add(ctl, GENERATION, 1);
   Atomics.notify(ctl, GENERATION);
   let thrown: unknown;
+  let own = 0;
+  let ownMs = 0;
   for (let t = 0; t < count && thrown === undefined; t++) {
     const at = RECORDS + t * RECORD_INTS;
     if (Atomics.compareExchange(ctl, at, POSTED, TAKEN) !== POSTED) continue;
     try {
+      const t0 = performance.now();
       kernel(c, a, b, m, k, n, tA, tB, bounds[4 * t]!, bounds[4 * t + 1]!, bounds[4 * t + 2]!, bounds[4 * t + 3]!, scratchBase);
+      ownMs += performance.now() - t0;
+      own++;
       Atomics.store(ctl, at, DONE);
     } catch (e) {
       thrown = e;
@@ -176,6 +187,8 @@ export function runParallel(
     failed ||= settle(ctl, at) === FAILED;
   }
   for (let t = 0; t < count; t++) Atomics.store(ctl, RECORDS + t * RECORD_INTS, IDLE);
+  // The caller's time per block says what one thread would have taken (when it computed any).
+  if (!failed && own > 0) pace.record(performance.now() - start, (ownMs / own) * count);
   if (failed) {
     throw new ExecutionError(
       `matmul: the WebAssembly kernel failed on a block of a ${m}×${k}·${k}×${n} ${dtype} product` + (thrown instanceof Error ? `: ${thrown.message}` : ''),

@@ -13,7 +13,7 @@ import type { DType, TypedArray } from '../../core/dtype.js';
 import type { KernelExports, KernelInstance } from './instance.js';
 import { KERNELS_BASE64, MAXIMUM_PAGES } from './module.js';
 import { heapTop } from './heap.js';
-import { CONTROL_BYTES, MAX_BLOCKS, runParallel, startWorkers } from './pool.js';
+import { CONTROL_BYTES, MAX_BLOCKS, pace, runParallel, startWorkers } from './pool.js';
 
 const PAGE = 65536;
 /** Where the calling thread's workspace begins (after the pool's control block); the heap follows it. */
@@ -140,7 +140,8 @@ const bounds = new Int32Array(4 * MAX_BLOCKS);
 /**
  * C = op(A)·op(B) in WebAssembly: operands that live in the kernels' heap (planned buffers, see
  * heap.ts) are read and written in place; the others are copied above the heap's top, and C out
- * again. Runs on `threads` threads (or one, below `parallelMinWork` multiply-adds).
+ * again. Runs on `threads` threads, or on one below PARALLEL_MIN_WORK multiply-adds or while
+ * splitting does not pay (see pace.ts).
  *
  * @returns false when the operands do not fit the memory's maximum (the caller falls back).
  */
@@ -153,7 +154,7 @@ export function wasmGemm(
 ): boolean {
   const bytes = dtype === 'float32' ? 4 : 8;
   // Workers get their workspaces from the heap, so they start before the transient data is placed.
-  const parts = threads > 1 && m * n * k >= PARALLEL_MIN_WORK ? 1 + startWorkers(kernels, threads - 1) : 1;
+  const parts = threads > 1 && m * n * k >= PARALLEL_MIN_WORK && pace.split() ? 1 + startWorkers(kernels, threads - 1) : 1;
   let free = heapTop(kernels);
   const place = (address: number, elements: number): number => {
     if (address >= 0) return address;
