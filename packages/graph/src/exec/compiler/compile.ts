@@ -216,6 +216,7 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   const programs: ClusterProgram[] = [];
   const code: string[] = []; // one step per entry: the bodies of the functions that run the schedule
   const buffer = (n: Node): string => `S[${int(slotOf(n))}]`;
+  const scalarSteps: [number, Node][] = []; // fused one-element values: where in `code`, and which
 
   materialized.forEach((node) => {
     const role = roles.get(node)!;
@@ -232,7 +233,10 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
     } else {
       const out = memory[bufferOf.get(node)!]!;
       slots[here] = out;
-      if (role === 'fused') code.push(fusedLoopSource(node, roles, shapes, buffer, (p) => `P[${int(programs.push(p) - 1)}]`));
+      if (role === 'fused') {
+        if (sizeOf(shape) === 1) scalarSteps.push([code.length, node]);
+        code.push(fusedLoopSource(node, roles, shapes, buffer, (p) => `P[${int(programs.push(p) - 1)}]`));
+      }
       else {
         code.push(`K[${int(kernels.length)}](S, drew);`);
         kernels.push(prepareStep(state, node, def, shapes, out, slotOf));
@@ -246,14 +250,31 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   // SOURCE_PER_FUNCTION characters each, run in turn. NOTE: not one function for all: every block's
   // locals take a slot of the function's frame, and the frame of a schedule of many thousand nodes
   // overflows the call stack.
-  const parts: Step[] = [];
+  const ranges: [number, number][] = [];
   for (let at = 0; at < code.length; ) {
     let end = at + 1;
     let size = code[at]!.length;
     while (end < code.length && end - at < STEPS_PER_FUNCTION && size + code[end]!.length <= SOURCE_PER_FUNCTION) size += code[end++]!.length;
-    const body = code.slice(at, end).join('\n');
-    parts.push(new Function('h', 'K', 'P', 'V', `return function schedule(S, drew) {\n${body}\n};`)(HELPERS, kernels, programs, runVectorised) as Step);
+    ranges.push([at, end]);
     at = end;
+  }
+  // Within one function, a one-element value computed by a fused step is also kept in a local
+  // (v<slot>), and the later fused steps of that function read the local instead of the buffer.
+  const parts: Step[] = [];
+  let next = 0;
+  for (const [at, end] of ranges) {
+    const kept = new Set<Node>();
+    for (; next < scalarSteps.length && scalarSteps[next]![0] < end; next++) {
+      const [index, node] = scalarSteps[next]!;
+      const local = (n: Node): string => `v${int(slotOf(n))}`;
+      code[index] = fusedLoopSource(node, roles, shapes, buffer, () => {
+        throw new ChainruleError('compiler: a one-element loop is never vectorised');
+      }, { read: (leaf) => (kept.has(leaf) ? local(leaf) : undefined), write: local });
+      kept.add(node);
+    }
+    const locals = kept.size > 0 ? `let ${[...kept].map((n) => `v${int(slotOf(n))}`).join(', ')};\n` : '';
+    const body = code.slice(at, end).join('\n');
+    parts.push(new Function('h', 'K', 'P', 'V', `return function schedule(S, drew) {\n${locals}${body}\n};`)(HELPERS, kernels, programs, runVectorised) as Step);
   }
   const runSchedule: Step = parts.length === 1 ? parts[0]! : (s, d) => {
     for (const part of parts) part(s, d);
