@@ -217,12 +217,14 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   const code: string[] = []; // one step per entry: the bodies of the functions that run the schedule
   const buffer = (n: Node): string => `S[${int(slotOf(n))}]`;
   const scalarSteps: [number, Node][] = []; // fused one-element values: where in `code`, and which
+  const codeIndexOf = new Map<Node, number>();
 
   materialized.forEach((node) => {
     const role = roles.get(node)!;
     const def = getOp(node.op) as OpDef<unknown>;
     const here = slotOf(node);
     const shape = shapes.get(node)!;
+    if (role === 'alias' || (def.external === undefined && def.kind !== 'source')) codeIndexOf.set(node, code.length); // the step that sets its slot
     if (role === 'alias') {
       code.push(`${buffer(node)} = ${buffer(owner.get(node)!)};`);
     } else if (def.external !== undefined) {
@@ -259,20 +261,31 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
     at = end;
   }
   // Within one function, a one-element value computed by a fused step is also kept in a local
-  // (v<slot>), and the later fused steps of that function read the local instead of the buffer.
+  // (v<slot>), and the later fused steps of that function read the local instead of the buffer; a
+  // one-element value that no step of the function sets (a feed, a variable, a constant, a value of
+  // an earlier function) is read into a local once, at the function's start.
   const parts: Step[] = [];
   let next = 0;
+  const local = (n: Node): string => `v${int(slotOf(n))}`;
   for (const [at, end] of ranges) {
     const kept = new Set<Node>();
+    const before = new Set<Node>();
+    const read = (leaf: Node): string | undefined => {
+      if (kept.has(leaf)) return local(leaf);
+      const index = codeIndexOf.get(leaf);
+      if (index !== undefined && index >= at) return undefined; // set later in this function by a kernel step or an alias
+      before.add(leaf);
+      return local(leaf);
+    };
     for (; next < scalarSteps.length && scalarSteps[next]![0] < end; next++) {
       const [index, node] = scalarSteps[next]!;
-      const local = (n: Node): string => `v${int(slotOf(n))}`;
       code[index] = fusedLoopSource(node, roles, shapes, buffer, () => {
         throw new ChainruleError('compiler: a one-element loop is never vectorised');
-      }, { read: (leaf) => (kept.has(leaf) ? local(leaf) : undefined), write: local });
+      }, { read, write: local });
       kept.add(node);
     }
-    const locals = kept.size > 0 ? `let ${[...kept].map((n) => `v${int(slotOf(n))}`).join(', ')};\n` : '';
+    const locals =
+      [...before].map((n) => `const ${local(n)} = ${buffer(n)}[0];\n`).join('') + (kept.size > 0 ? `let ${[...kept].map(local).join(', ')};\n` : '');
     const body = code.slice(at, end).join('\n');
     parts.push(new Function('h', 'K', 'P', 'V', `return function schedule(S, drew) {\n${locals}${body}\n};`)(HELPERS, kernels, programs, runVectorised) as Step);
   }
