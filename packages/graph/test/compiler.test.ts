@@ -9,6 +9,57 @@ describe('the compiling executor', () => {
     expect(missing).toEqual([]);
   });
 
+  it('gives the interpreter\'s bits on long scalar chains whose values are read again many steps later, across generated functions (float32 and float64)', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const g = new Graph();
+      const x = g.input('x', [], dtype);
+      const y = g.input('y', [], dtype);
+      const nodes: Node[] = [x, y];
+      let seed = 7;
+      const next = (n: number): number => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return seed % n;
+      };
+      // 700 fused scalar steps (more than one generated function holds), each reading the last value
+      // and one from anywhere earlier, so that stored values are read both soon and far later
+      for (let i = 0; i < 700; i++) {
+        const a = nodes[nodes.length - 1]!;
+        const b = nodes[next(nodes.length)]!;
+        const op = next(4);
+        nodes.push(op === 0 ? a.add(b).mul(0.5) : op === 1 ? a.mul(b).sin() : op === 2 ? a.sub(b).tanh() : a.add(b.mul(1.1)).cos());
+      }
+      const outputs = [nodes[nodes.length - 1]!, nodes[300]!, nodes[5]!];
+      const feeds = { x: tensor([0.3], [], dtype), y: tensor([-1.7], [], dtype) };
+      const want = g.compile({ outputs, executor: 'interpreter' })(feeds);
+      const got = g.compile({ outputs, executor: 'compiled' })(feeds);
+      expect(got.map(values), dtype).toEqual(want.map(values));
+    }
+  });
+
+  it('stores a one-element value wherever its buffer is read: by a kernel through a view, a wider loop, an output, an update', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const g = new Graph();
+      const x = g.input('x', [], dtype);
+      const y = g.input('y', [], dtype);
+      const c = g.variable('c', tensor([0.25], [], dtype));
+      // one fused scalar per kind of reader, each also read by a fused scalar step (which reads the local)
+      const scalar = (k: number): Node => x.mul(y).add(x.mul(k).sin());
+      const [s1, s2, s3, s4] = [scalar(1), scalar(2), scalar(3), scalar(4)];
+      const viaKernel = s1.reshape([1, 1]).matmul(g.constant(tensor([2, 3], [1, 2], dtype), dtype)).sum();
+      const viaLoop = s2.broadcastTo([5]).mul(g.constant(tensor([1, 2, 3, 4, 5], [5], dtype), dtype)).sum();
+      const others = s1.mul(s2).add(s3.mul(s4)).sub(y);
+      const outputs = [others.add(viaKernel).add(viaLoop), s4];
+      const run = (executor: 'interpreter' | 'compiled'): number[][] => {
+        g.setVariable('c', tensor([0.25], [], dtype));
+        const step = g.compile({ outputs, updates: [[c, s3]], executor });
+        const feeds = { x: tensor([0.7], [], dtype), y: tensor([-1.3], [], dtype) };
+        const first = step(feeds).map(values);
+        return [...first, ...step(feeds).map(values), values(g.getVariable('c'))];
+      };
+      expect(run('compiled'), dtype).toEqual(run('interpreter'));
+    }
+  });
+
   it('applies a ← b, b ← a as a swap, like the interpreter', () => {
     const g = new Graph();
     const a = g.variable('a', tensor([1, 2]));

@@ -12,6 +12,7 @@ import { Tensor } from '../../core/tensor.js';
 import { fusedLoopSource, int } from './codegen.js';
 import { HELPERS } from '../../kernels/scalar.js';
 import { runVectorised, type ClusterProgram } from '../../kernels/wasm/elementwise.js';
+import { plannedBuffers } from './buffers.js';
 import { assignRoles } from './fusion.js';
 import { bytesPerElement, checkBytes, checkNodeCount, checkValues, mergeLimits, type GraphLimits } from '../../ir/limits.js';
 
@@ -64,10 +65,11 @@ export function compileExecutable(graph: GraphCore, options: ExecutableOptions):
   // types skips the full check and the cache lookup (the common case of a training loop).
   let last: { spec: Specialised; shapes: readonly (readonly number[])[] } | undefined;
   const names = needed.map((n) => n.name!);
+  const neededNames = new Set(names);
   const run = (feeds: Feeds = {}): Tensor[] => {
     if (typeof feeds !== 'object' || feeds === null) throw new FeedError('feeds must be an object mapping input names to tensors');
     const get = feeds instanceof Map ? (name: string) => feeds.get(name) : (name: string) => (feeds as Readonly<Record<string, Tensor>>)[name];
-    if (last !== undefined && sameFeeds(graph, feeds, needed, names, get, last.shapes)) return last.spec.run(get as (name: string) => Tensor);
+    if (last !== undefined && sameFeeds(graph, feeds, needed, names, neededNames, get, last.shapes)) return last.spec.run(get as (name: string) => Tensor);
     const fed = feedMap(feeds);
     const bindings = bindFeeds(graph, needed, fed);
     const shapes = names.map((name) => fed.get(name)!.shape);
@@ -93,6 +95,7 @@ function sameFeeds(
   feeds: Feeds,
   needed: readonly Node[],
   names: readonly string[],
+  neededNames: ReadonlySet<string>,
   get: (name: string) => Tensor | undefined,
   shapes: readonly (readonly number[])[],
 ): boolean {
@@ -104,10 +107,11 @@ function sameFeeds(
     if (got.length !== want.length) return false;
     for (let d = 0; d < got.length; d++) if (got[d] !== want[d]) return false;
   }
+  // A feed of a needed input is known to name one; only the others are looked up in the graph.
   if (feeds instanceof Map) {
-    for (const name of feeds.keys()) if (!isFeedName(graph, name)) return false;
+    for (const name of feeds.keys()) if (!neededNames.has(name) && !isFeedName(graph, name)) return false;
   } else {
-    for (const name in feeds) if (!Object.hasOwn(feeds, name) || !isFeedName(graph, name)) return false;
+    for (const name in feeds) if (!Object.hasOwn(feeds, name) || (!neededNames.has(name) && !isFeedName(graph, name))) return false;
   }
   return true;
 }
@@ -205,19 +209,22 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   });
   for (const o of outputs) count(o, sizeOf(shapes.get(o)!));
 
-  const memory = buffers.map((b) => allocate(b.dtype, b.size));
+  const { memory, release: releaseMemory } = plannedBuffers(buffers);
   const slots: TypedArray[] = new Array(order.length);
   const external: Node[] = [];
   const kernels: Step[] = [];
   const programs: ClusterProgram[] = [];
   const code: string[] = []; // one step per entry: the bodies of the functions that run the schedule
   const buffer = (n: Node): string => `S[${int(slotOf(n))}]`;
+  const scalarSteps: [number, Node][] = []; // fused one-element values: where in `code`, and which
+  const codeIndexOf = new Map<Node, number>();
 
   materialized.forEach((node) => {
     const role = roles.get(node)!;
     const def = getOp(node.op) as OpDef<unknown>;
     const here = slotOf(node);
     const shape = shapes.get(node)!;
+    if (role === 'alias' || (def.external === undefined && def.kind !== 'source')) codeIndexOf.set(node, code.length); // the step that sets its slot
     if (role === 'alias') {
       code.push(`${buffer(node)} = ${buffer(owner.get(node)!)};`);
     } else if (def.external !== undefined) {
@@ -228,7 +235,10 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
     } else {
       const out = memory[bufferOf.get(node)!]!;
       slots[here] = out;
-      if (role === 'fused') code.push(fusedLoopSource(node, roles, shapes, buffer, (p) => `P[${int(programs.push(p) - 1)}]`));
+      if (role === 'fused') {
+        if (sizeOf(shape) === 1) scalarSteps.push([code.length, node]);
+        code.push(fusedLoopSource(node, roles, shapes, buffer, (p) => `P[${int(programs.push(p) - 1)}]`));
+      }
       else {
         code.push(`K[${int(kernels.length)}](S, drew);`);
         kernels.push(prepareStep(state, node, def, shapes, out, slotOf));
@@ -242,15 +252,65 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   // SOURCE_PER_FUNCTION characters each, run in turn. NOTE: not one function for all: every block's
   // locals take a slot of the function's frame, and the frame of a schedule of many thousand nodes
   // overflows the call stack.
-  const parts: Step[] = [];
+  const ranges: [number, number][] = [];
   for (let at = 0; at < code.length; ) {
     let end = at + 1;
     let size = code[at]!.length;
     while (end < code.length && end - at < STEPS_PER_FUNCTION && size + code[end]!.length <= SOURCE_PER_FUNCTION) size += code[end++]!.length;
-    const body = code.slice(at, end).join('\n');
-    parts.push(new Function('h', 'K', 'P', 'V', `return function schedule(S, drew) {\n${body}\n};`)(HELPERS, kernels, programs, runVectorised) as Step);
+    ranges.push([at, end]);
     at = end;
   }
+  // Within one function, a one-element value computed by a fused step is also kept in a local
+  // (v<slot>), and the later fused steps of that function read the local instead of the buffer; a
+  // one-element value that no step of the function sets (a feed, a variable, a constant, a value of
+  // an earlier function) is read into a local once, at the function's start.
+  // A scalar's buffer is written only when something reads the buffer: a step of another function
+  // or one that reads buffers (a kernel, an alias, a loop of more elements), or the run's outputs
+  // and updates. The first pass finds the reads of the scalar steps, the second writes them.
+  const scalarRoots = new Set(scalarSteps.map(([, n]) => n));
+  const bufferRead = new Set<Node>();
+  const markRead = (n: Node): void => {
+    bufferRead.add(n);
+    bufferRead.add(owner.get(n)!);
+  };
+  for (const r of requested) markRead(r);
+  for (const n of order) {
+    const role = roles.get(n);
+    if ((role === 'inlined' || role === 'fused') && scalarRoots.has(rootOf.get(n)!)) continue; // its reads are found below
+    for (const m of n.inputs) if (roles.get(m) !== 'inlined') markRead(m);
+  }
+  const local = (n: Node): string => `v${int(slotOf(n))}`;
+  const generate = (store: (root: Node) => boolean): string[] => {
+    const prologues: string[] = [];
+    let next = 0;
+    for (const [at, end] of ranges) {
+      const kept = new Set<Node>();
+      const before = new Set<Node>();
+      const read = (leaf: Node): string | undefined => {
+        if (kept.has(leaf)) return local(leaf);
+        markRead(leaf);
+        const index = codeIndexOf.get(leaf);
+        if (index !== undefined && index >= at) return undefined; // set later in this function by a kernel step or an alias
+        before.add(leaf);
+        return local(leaf);
+      };
+      for (; next < scalarSteps.length && scalarSteps[next]![0] < end; next++) {
+        const [index, node] = scalarSteps[next]!;
+        code[index] = fusedLoopSource(node, roles, shapes, buffer, () => {
+          throw new ChainruleError('compiler: a one-element loop is never vectorised');
+        }, { read, write: local, store });
+        kept.add(node);
+      }
+      prologues.push([...before].map((n) => `const ${local(n)} = ${buffer(n)}[0];\n`).join('') + (kept.size > 0 ? `let ${[...kept].map(local).join(', ')};\n` : ''));
+    }
+    return prologues;
+  };
+  generate(() => true); // every scalar stored, to find the reads
+  const prologues = generate((root) => bufferRead.has(root)); // the same reads, so the same marks
+  const parts: Step[] = ranges.map(([at, end], k) => {
+    const body = code.slice(at, end).join('\n');
+    return new Function('h', 'K', 'P', 'V', `return function schedule(S, drew) {\n${prologues[k]}${body}\n};`)(HELPERS, kernels, programs, runVectorised) as Step;
+  });
   const runSchedule: Step = parts.length === 1 ? parts[0]! : (s, d) => {
     for (const part of parts) part(s, d);
   };
@@ -265,7 +325,7 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   // storage (so that `a ← b, b ← a` swaps). Built once: planned buffers are fixed for this
   // specialisation.
   const assignments = new Map(updates.map(([t, v], k) => [t.name!, staging[k] ?? slots[slotOf(owner.get(v)!)]!]));
-  return {
+  const specialised: Specialised = {
     run(feed) {
       for (let i = 0; i < external.length; i++) {
         slots[externalSlots[i]!] = externalIsFeed[i] ? feed(externalNames[i]!).data : state.variable(externalNames[i]!).data;
@@ -278,6 +338,8 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
       return results;
     },
   };
+  releaseMemory(specialised);
+  return specialised;
 }
 
 function prepareStep(
