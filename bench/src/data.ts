@@ -39,24 +39,35 @@ export const MLP_BATCH = 128;
 export const MLP_LR = 1e-3;
 
 /**
- * Matmul flops of the MLP: the forward pass does 2·B·in·out per layer; a step adds the weight
+ * Matmul flops of an MLP (by default that of items 1 and 4): the forward pass does 2·B·in·out per layer; a step adds the weight
  * gradients (the same again) and the input cotangents of every layer but the first (x needs none).
  *
+ * @param layers - layer sizes, input first.
+ * @param batch - rows of the batch.
  * @returns flops of the forward pass and of a training step.
  */
-export function mlpMatmulFlops(): { forward: number; step: number } {
+export function mlpMatmulFlops(layers: readonly number[] = MLP_LAYERS, batch: number = MLP_BATCH): { forward: number; step: number } {
   let forward = 0;
   let backward = 0;
-  for (let l = 0; l + 1 < MLP_LAYERS.length; l++) {
-    const f = 2 * MLP_BATCH * MLP_LAYERS[l]! * MLP_LAYERS[l + 1]!;
+  for (let l = 0; l + 1 < layers.length; l++) {
+    const f = 2 * batch * layers[l]! * layers[l + 1]!;
     forward += f;
     backward += l === 0 ? f : 2 * f;
   }
   return { forward, step: forward + backward };
 }
 
-/** Initial parameters and one batch of data for the MLP, shared by every contender. */
+/** Layer sizes of the wide MLP of item 6 (two threads against one), input first. */
+export const WIDE_LAYERS = [784, 1024, 1024, 10] as const;
+/** Batch size of the wide MLP. */
+export const WIDE_BATCH = 256;
+
+/** Initial parameters and one batch of data for an MLP, shared by every contender. */
 export interface MlpData {
+  /** Layer sizes, input first. */
+  readonly layers: readonly number[];
+  /** Rows of the batch. */
+  readonly batch: number;
   /** Weights W_l, [in, out] row-major, Glorot-uniform. */
   readonly weights: readonly Float32Array[];
   /** Biases b_l, [out], zero. */
@@ -68,23 +79,25 @@ export interface MlpData {
 }
 
 /**
- * The MLP's initial parameters and its (single, reused) batch.
+ * An MLP's initial parameters and its (single, reused) batch: by default those of items 1 and 4.
  *
+ * @param layers - layer sizes, input first.
+ * @param batch - rows of the batch.
  * @returns arrays shaped as {@link MlpData} says.
  */
-export function mlpData(): MlpData {
+export function mlpData(layers: readonly number[] = MLP_LAYERS, batch: number = MLP_BATCH): MlpData {
   const weights: Float32Array[] = [];
   const biases: Float32Array[] = [];
-  for (let l = 0; l + 1 < MLP_LAYERS.length; l++) {
-    const [fanIn, fanOut] = [MLP_LAYERS[l]!, MLP_LAYERS[l + 1]!];
+  for (let l = 0; l + 1 < layers.length; l++) {
+    const [fanIn, fanOut] = [layers[l]!, layers[l + 1]!];
     const limit = Math.sqrt(6 / (fanIn + fanOut));
     weights.push(uniformArray(fanIn * fanOut, 100 + l, -limit, limit));
     biases.push(new Float32Array(fanOut));
   }
-  const classes = MLP_LAYERS[MLP_LAYERS.length - 1]!;
-  const x = uniformArray(MLP_BATCH * MLP_LAYERS[0], 7);
-  const y = new Float32Array(MLP_BATCH * classes);
+  const classes = layers[layers.length - 1]!;
+  const x = uniformArray(batch * layers[0]!, 7);
+  const y = new Float32Array(batch * classes);
   const next = rng(8);
-  for (let i = 0; i < MLP_BATCH; i++) y[i * classes + Math.floor(next() * classes)] = 1;
-  return { weights, biases, x, y };
+  for (let i = 0; i < batch; i++) y[i * classes + Math.floor(next() * classes)] = 1;
+  return { layers, batch, weights, biases, x, y };
 }

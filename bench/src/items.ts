@@ -1,16 +1,19 @@
 /**
- * Items 1 to 5 of the benchmark (item 7, the CNN, is in cnn-item.ts): each builds its contenders, times them interleaved, prints a
+ * Items 1 to 6 of the benchmark (item 7, the CNN, is in cnn-item.ts): each builds its contenders, times them interleaved, prints a
  * table and its ratios, and records every figure under the keys documented in bench/README.md.
  */
-import { ALL_THREADS, EXECUTOR_KEYS, tryChainrule, type ExecutorKind, type KernelVariant } from './chainrule.js';
-import { MLP_BATCH, MLP_LAYERS, mlpData, mlpMatmulFlops } from './data.js';
+import { setKernelOptions } from '@chainrule/graph';
+import { ALL_THREADS, DEFAULT_KERNELS, EXECUTOR_KEYS, tryChainrule, type ExecutorKind, type KernelVariant } from './chainrule.js';
+import { MLP_BATCH, MLP_LAYERS, mlpData, mlpMatmulFlops, WIDE_BATCH, WIDE_LAYERS } from './data.js';
+import { checkCores, FREE_CORES, type CoreCheck } from './cores.js';
 import { chainruleMatmul, gflops, MATMUL_SHAPES, ORIENTATIONS, shapeKey, tfjsMatmul, type MatmulShape } from './matmul.js';
 import { measureMemory } from './memory.js';
 import { onnxMlp } from './onnx.js';
+import { findTorch, PYTORCH_KEY, torchMlp, type TorchMlp } from './pytorch.js';
 import { chainruleMlp, tfjsMlp, type MlpContender } from './mlp.js';
-import { fmt, fmtMiB, ratioLine, short, type Figures, table } from './report.js';
+import { fmt, fmtMiB, fmtRatio, ratioLine, short, type Figures, table } from './report.js';
 import { chainruleSmall, closureSmall, smallProgram, tfjsSmall } from './small-graph.js';
-import { interleaved, type Contender, type TimingPlan } from './timing.js';
+import { interleaved, type Contender, type Rate, type TimingPlan } from './timing.js';
 import { TF_KEYS, useBackend, type TfBackend } from './tfjs.js';
 
 /** How much to measure (quick and full modes differ only here). */
@@ -18,6 +21,7 @@ export interface Plan {
   readonly mlp: TimingPlan;
   readonly small: TimingPlan;
   readonly matmul: TimingPlan;
+  readonly wide: TimingPlan;
   /** Edge lengths of the square products (the MLP's shapes are always measured). */
   readonly matmulCubes: readonly number[];
   /** The CNN training step (item 7). */
@@ -39,6 +43,8 @@ export interface Lineup {
   readonly closure: boolean;
   /** ONNX Runtime's thread counts (MLP items only). */
   readonly ortThreads: readonly number[];
+  /** Whether to run PyTorch (one thread, in a subprocess) in the MLP items, where torch imports. */
+  readonly pytorch: boolean;
 }
 
 const spreadCell = (spread: number): string => `±${Math.round((spread * 100) / 2)}%`;
@@ -82,21 +88,38 @@ export async function runMlp(plan: Plan, lineup: Lineup, figures: Figures): Prom
   figures.set('mlp.matmul_mflop_forward', flops.forward / 1e6);
   figures.set('mlp.matmul_mflop_step', flops.step / 1e6);
   const cs = await mlpSet(lineup);
+  const torch = lineup.pytorch ? await startTorch() : undefined;
   const initial: string[] = [];
   for (const c of cs) {
     figures.set(`mlp.initial_loss.${c.key}`, initialLoss.get(c.key)!);
     initial.push(`${c.key} ${initialLoss.get(c.key)!.toFixed(5)}`);
+  }
+  if (torch !== undefined) {
+    figures.set(`mlp.initial_loss.${torch.key}`, torch.initialLoss);
+    initial.push(`${torch.key} ${torch.initialLoss.toFixed(5)}`);
+    figures.set('meta.pytorch', torch.version);
+    figures.set('meta.pytorch_blas', torch.blas);
   }
   console.log(`  initial loss (same init and data everywhere): ${initial.join(', ')}`);
   const timed: Contender[] = cs.flatMap((c) => [
     { key: `${c.key}:step`, enter: c.enter, run: () => c.step() },
     { key: `${c.key}:forward`, enter: c.enter, run: () => c.forward() },
   ]);
-  const rates = await interleaved(timed, plan.mlp);
+  if (torch !== undefined) {
+    for (const what of ['step', 'forward'] as const) {
+      timed.push({ key: `${torch.key}:${what}`, run: () => undefined, block: (ms, minCalls) => torch.block(what, ms, minCalls) });
+    }
+  }
+  let rates: Map<string, Rate>;
+  try {
+    rates = await interleaved(timed, plan.mlp);
+  } finally {
+    torch?.close();
+  }
   const rows = [['contender', 'steps/s', '', 'matmul GFLOP/s', 'forwards/s', '', 'step ÷ forward']];
   const steps = new Map<string, number>();
   const forwards = new Map<string, number>();
-  for (const c of cs) {
+  for (const c of [...cs, ...(torch === undefined ? [] : [torch])]) {
     const s = rates.get(`${c.key}:step`)!;
     const f = rates.get(`${c.key}:forward`)!;
     steps.set(c.key, s.perSecond);
@@ -111,7 +134,28 @@ export async function runMlp(plan: Plan, lineup: Lineup, figures: Figures): Prom
   table(rows);
   console.log(`  step ratios: ${ratioLine(figures.ratios('mlp_step', steps))}`);
   console.log(`  forward ratios: ${ratioLine(figures.ratios('mlp_forward', forwards))}`);
+  if (torch !== undefined && steps.has('chainrule_compiled_wasm_1t')) {
+    const one = (m: Map<string, number>): string => fmtRatio(m.get('chainrule_compiled_wasm_1t')! / m.get(torch.key)!);
+    console.log(`  chainrule ÷ PyTorch ${torch.version}, one thread each (cr-compiled_wasm_1t/${short(torch.key)}): step ${one(steps)}, forward ${one(forwards)}`);
+  }
   console.log('');
+}
+
+/** The PyTorch contender, or `undefined` with a printed note when torch is not installed or fails to start. */
+async function startTorch(): Promise<TorchMlp | undefined> {
+  const found = findTorch();
+  if ('why' in found) {
+    console.log(`  NOTE ${PYTORCH_KEY} skipped: ${found.why}`);
+    return undefined;
+  }
+  try {
+    const torch = await torchMlp(found.python, mlpData());
+    console.log(`  PyTorch ${torch.version} (${found.python}, BLAS ${torch.blas}), one thread, in a subprocess that times its own blocks`);
+    return torch;
+  } catch (e) {
+    console.log(`  NOTE ${PYTORCH_KEY} skipped: ${(e as Error).message}`);
+    return undefined;
+  }
 }
 
 /** Item 2: value and gradient of a 100-op scalar function of two inputs. */
@@ -245,4 +289,57 @@ export async function runMemory(plan: Plan, lineup: Lineup, figures: Figures): P
   table(rows);
   for (const n of notes) console.log(`  NOTE ${n}`);
   console.log('  (RSS is the whole process: it includes every contender run before, and never shrinks much)');
+}
+
+/**
+ * Item 6: two threads against one on a wider MLP (784-1024-1024-10, batch 256, the same step as
+ * item 1), whose products are large enough to split. Before and after the timings a spin check
+ * ({@link checkCores}) says whether the second core was free, which decides what two threads can
+ * give.
+ */
+export async function runWide(plan: Plan, lineup: Lineup, figures: Figures): Promise<void> {
+  console.log(`6. two threads against one: MLP ${WIDE_LAYERS.join('-')} training step (batch ${WIDE_BATCH}, float32, Adam)`);
+  const oneThread = lineup.mlpVariants.find((v) => v.suffix === 'wasm_1t');
+  if (!lineup.executors.includes('compiled') || oneThread === undefined || ALL_THREADS < 2) {
+    console.log(`  skipped: needs the compiling executor, the WebAssembly kernels and at least 2 threads (here ${ALL_THREADS}), and both chainrule_compiled and chainrule_compiled_wasm_1t among the contenders`);
+    console.log('');
+    return;
+  }
+  const flops = mlpMatmulFlops(WIDE_LAYERS, WIDE_BATCH);
+  console.log(`  matmul work: ${fmt(flops.step / 1e6)} MFLOP per step`);
+  const data = mlpData(WIDE_LAYERS, WIDE_BATCH);
+  const cs = [
+    tryChainrule('compiled', 'the wide MLP', () => chainruleMlp('compiled', data)),
+    tryChainrule('compiled', 'the wide MLP (wasm_1t)', () => chainruleMlp('compiled', data, oneThread)),
+  ].filter((c) => c !== undefined);
+  if (cs.length < 2) return;
+  const coresLine = (when: string, c: CoreCheck): string =>
+    `  spin check ${when}: one loop ${fmt(c.aloneMs)} ms alone, ${fmt(c.pairMs)} ms as a pair on 2 threads: efficiency ${fmt(c.efficiency)} (${c.efficiency >= FREE_CORES ? 'the cores are free' : 'the cores are NOT free: two threads cannot pay'})`;
+  const before = await checkCores();
+  console.log(coresLine('before', before));
+  const rates = await interleaved(
+    cs.map((c) => ({ key: c.key, enter: c.enter, run: () => c.step() })),
+    plan.wide,
+  );
+  const after = await checkCores();
+  console.log(coresLine('after', after));
+  const rows = [['contender', 'steps/s', '', 'matmul GFLOP/s']];
+  for (const c of cs) {
+    const r = rates.get(c.key)!;
+    figures.set(`wide_step.${c.key}.steps_per_s`, r.perSecond);
+    figures.set(`wide_step.${c.key}.matmul_gflops`, (r.perSecond * flops.step) / 1e9);
+    rows.push([c.key, fmt(r.perSecond), spreadCell(r.spread), fmt((r.perSecond * flops.step) / 1e9)]);
+  }
+  table(rows);
+  const ratio = rates.get('chainrule_compiled')!.perSecond / rates.get('chainrule_compiled_wasm_1t')!.perSecond;
+  const free = Math.min(before.efficiency, after.efficiency) >= FREE_CORES;
+  figures.set('wide.matmul_mflop_step', flops.step / 1e6);
+  figures.set('wide.threads', ALL_THREADS);
+  figures.set('wide.spin_efficiency_before', before.efficiency);
+  figures.set('wide.spin_efficiency_after', after.efficiency);
+  figures.set('wide.cores_free', free);
+  figures.set('ratio.wide_step.chainrule_compiled_vs_chainrule_compiled_wasm_1t', ratio);
+  console.log(`  ${ALL_THREADS} threads ÷ 1 thread (cr-compiled/cr-compiled_wasm_1t): ${fmtRatio(ratio)}, with the cores ${free ? 'free' : 'not free'} (spin efficiency ${fmt(before.efficiency)} before, ${fmt(after.efficiency)} after; free from ${FREE_CORES})`);
+  setKernelOptions(DEFAULT_KERNELS);
+  console.log('');
 }

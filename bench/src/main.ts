@@ -11,14 +11,15 @@ import { setKernelOptions } from '@chainrule/graph';
 import { ALL_THREADS, availableExecutors, EXECUTOR_KEYS, kernelVariants, DEFAULT_KERNELS } from './chainrule.js';
 import { canCollect } from './memory.js';
 import { Figures } from './report.js';
-import { runMatmul, runMemory, runMlp, runSmallGraph, type Lineup, type Plan } from './items.js';
+import { runMatmul, runMemory, runMlp, runSmallGraph, runWide, type Lineup, type Plan } from './items.js';
 import { setupTfjs, TF_KEYS } from './tfjs.js';
 import { tfjsWasmFolder } from './tfjs-files.js';
 import { runBrowserBench } from './browser.js';
 import { runCnn } from './cnn-item.js';
 import { ORT_THREADS, ortKey } from './onnx.js';
+import { PYTORCH_KEY } from './pytorch.js';
 
-const ITEMS = ['mlp', 'small', 'matmul', 'memory', 'cnn'] as const;
+const ITEMS = ['mlp', 'small', 'matmul', 'memory', 'wide', 'cnn'] as const;
 type Item = (typeof ITEMS)[number];
 
 interface Args {
@@ -42,6 +43,7 @@ const CONTENDERS = [
   'tfjs_wasm',
   'closure',
   ...ORT_THREADS.map(ortKey),
+  PYTORCH_KEY,
 ];
 
 const USAGE = `usage: pnpm bench [--browser] [--quick] [--json FILE] [--only ${ITEMS.join(',')}] [--contenders ${CONTENDERS.join(',')}] [--memory-steps N] (see bench/README.md)`;
@@ -88,6 +90,7 @@ const FULL: Plan = {
   mlp: { warmupMs: 1000, reps: 7, blockMs: 600, minCalls: 2 },
   small: { warmupMs: 300, reps: 7, blockMs: 200, minCalls: 3 },
   matmul: { warmupMs: 100, reps: 5, blockMs: 150, minCalls: 1 },
+  wide: { warmupMs: 1000, reps: 7, blockMs: 800, minCalls: 2 },
   matmulCubes: [64, 256, 512],
   cnn: { warmupMs: 3000, reps: 5, blockMs: 1500, minCalls: 1 },
   memorySteps: 10_000,
@@ -98,6 +101,7 @@ const QUICK: Plan = {
   mlp: { warmupMs: 250, reps: 3, blockMs: 200, minCalls: 1 },
   small: { warmupMs: 100, reps: 3, blockMs: 100, minCalls: 3 },
   matmul: { warmupMs: 20, reps: 3, blockMs: 30, minCalls: 1 },
+  wide: { warmupMs: 300, reps: 3, blockMs: 300, minCalls: 1 },
   matmulCubes: [64, 256],
   cnn: { warmupMs: 1500, reps: 3, blockMs: 300, minCalls: 1 },
   memorySteps: 200,
@@ -131,6 +135,7 @@ async function main(): Promise<void> {
     backends: (['cpu', 'wasm'] as const).filter((b) => wanted(TF_KEYS[b])),
     closure: wanted('closure'),
     ortThreads: ORT_THREADS.filter((t) => wanted(ortKey(t))),
+    pytorch: wanted(PYTORCH_KEY),
   };
   const tfInfo = await setupTfjs(tfjsWasmFolder());
 
@@ -171,6 +176,7 @@ async function main(): Promise<void> {
     if (canCollect()) await runMemory(plan, lineup, figures);
     else console.log('5. memory: skipped (start node with --expose-gc; `pnpm bench` does)');
   }
+  if (args.only.includes('wide')) await runWide(plan, lineup, figures);
   if (args.only.includes('cnn')) await runCnn(plan.cnn, lineup, figures, args.quick);
   const seconds = (performance.now() - t0) / 1000;
   figures.set('meta.seconds', seconds);

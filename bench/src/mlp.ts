@@ -9,7 +9,7 @@ import { Graph, setKernelOptions, Tensor, type Node } from '@chainrule/graph';
 import { crossEntropyFromLogits, empiricalRisk } from '@chainrule/nn';
 import { adam, minimize } from '@chainrule/optim';
 import { compileChainrule, DEFAULT_KERNELS, EXECUTOR_KEYS, type ExecutorKind, type KernelVariant } from './chainrule.js';
-import { MLP_BATCH, MLP_LAYERS, MLP_LR, type MlpData } from './data.js';
+import { MLP_LR, type MlpData } from './data.js';
 import { tf, TF_KEYS, useBackend, type TfBackend } from './tfjs.js';
 
 /** One implementation of the MLP under test. */
@@ -37,29 +37,30 @@ export interface MlpGraph {
 }
 
 /**
- * Builds the MLP as a chainrule graph (float32, symbolic batch) from the shared data.
+ * Builds an MLP as a chainrule graph (float32, symbolic batch) from the shared data (its layers and batch).
  *
  * @param data - initial parameters and the batch.
  * @returns the graph, loss, update and feeds.
  */
 export function mlpGraph(data: MlpData): MlpGraph {
+  const layers = data.layers;
   const g = new Graph();
-  const x = g.input('x', ['batch', MLP_LAYERS[0]], 'float32');
-  const y = g.input('y', ['batch', MLP_LAYERS[MLP_LAYERS.length - 1]!], 'float32');
+  const x = g.input('x', ['batch', layers[0]!], 'float32');
+  const y = g.input('y', ['batch', layers[layers.length - 1]!], 'float32');
   const params: Node[] = [];
   let h = x;
-  for (let l = 0; l + 1 < MLP_LAYERS.length; l++) {
-    const W = g.variable(`W${l}`, new Tensor(data.weights[l]!.slice(), [MLP_LAYERS[l]!, MLP_LAYERS[l + 1]!]));
-    const b = g.variable(`b${l}`, new Tensor(data.biases[l]!.slice(), [MLP_LAYERS[l + 1]!]));
+  for (let l = 0; l + 1 < layers.length; l++) {
+    const W = g.variable(`W${l}`, new Tensor(data.weights[l]!.slice(), [layers[l]!, layers[l + 1]!]));
+    const b = g.variable(`b${l}`, new Tensor(data.biases[l]!.slice(), [layers[l + 1]!]));
     params.push(W, b);
     h = h.matmul(W).add(b);
-    if (l + 2 < MLP_LAYERS.length) h = h.relu();
+    if (l + 2 < layers.length) h = h.relu();
   }
   const loss = empiricalRisk(crossEntropyFromLogits(h, y));
   const update = minimize(loss, params, adam({ lr: MLP_LR, ...ADAM, epsilonPlacement: 'outside' }));
   const feeds = {
-    x: new Tensor(data.x, [MLP_BATCH, MLP_LAYERS[0]]),
-    y: new Tensor(data.y, [MLP_BATCH, MLP_LAYERS[MLP_LAYERS.length - 1]!]),
+    x: new Tensor(data.x, [data.batch, layers[0]!]),
+    y: new Tensor(data.y, [data.batch, layers[layers.length - 1]!]),
   };
   return { graph: g, loss, update, feeds };
 }
@@ -99,12 +100,12 @@ export async function tfjsMlp(backend: TfBackend, data: MlpData): Promise<MlpCon
   await useBackend(backend);
   const ws: tf.Variable[] = [];
   const bs: tf.Variable[] = [];
-  for (let l = 0; l + 1 < MLP_LAYERS.length; l++) {
-    ws.push(tf.variable(tf.tensor2d(data.weights[l]!, [MLP_LAYERS[l]!, MLP_LAYERS[l + 1]!])));
+  for (let l = 0; l + 1 < data.layers.length; l++) {
+    ws.push(tf.variable(tf.tensor2d(data.weights[l]!, [data.layers[l]!, data.layers[l + 1]!])));
     bs.push(tf.variable(tf.tensor1d(data.biases[l]!)));
   }
-  const x = tf.tensor2d(data.x, [MLP_BATCH, MLP_LAYERS[0]]);
-  const y = tf.tensor2d(data.y, [MLP_BATCH, MLP_LAYERS[MLP_LAYERS.length - 1]!]);
+  const x = tf.tensor2d(data.x, [data.batch, data.layers[0]!]);
+  const y = tf.tensor2d(data.y, [data.batch, data.layers[data.layers.length - 1]!]);
   const optimizer = tf.train.adam(MLP_LR, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
   const lossOf = (): tf.Scalar => {
     let h: tf.Tensor = x;

@@ -1,12 +1,14 @@
 /**
  * `pnpm --filter @chainrule/bench cpu-profile [--item mlp|small|cnn] [--executor interpreter|compiled]
- * [--steps N] [--out FILE]`: a CPU profile of chainrule's MLP training step (item 1), of the
- * small graph's value and gradient (item 2) or of the CNN training step (item 7), summarised as self time per function and per source
- * file. `--out` also writes the raw .cpuprofile (open it in Chrome DevTools).
+ * [--threads N] [--steps N] [--out FILE]`: a CPU profile of chainrule's MLP training step (item 1), of the
+ * small graph's value and gradient (item 2) or of the CNN training step (item 7), summarised as self time per
+ * function and per source file. `--threads N` sets the kernels' thread count (default: every core). `--out`
+ * also writes the raw .cpuprofile (open it in Chrome DevTools).
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
+import { kernelOptions, setKernelOptions } from '@chainrule/graph';
 import type { ExecutorKind } from './chainrule.js';
 import { mlpData } from './data.js';
 import { chainruleMlp } from './mlp.js';
@@ -29,8 +31,9 @@ interface Profile {
   timeDeltas: number[];
 }
 
-function parse(argv: readonly string[]): { item: Item; executor: ExecutorKind; steps: number | undefined; out: string | undefined } {
+function parse(argv: readonly string[]): { item: Item; executor: ExecutorKind; threads: number | undefined; steps: number | undefined; out: string | undefined } {
   let item: Item = 'mlp';
+  let threads: number | undefined;
   let executor: ExecutorKind = 'interpreter';
   let steps: number | undefined;
   let out: string | undefined;
@@ -40,10 +43,11 @@ function parse(argv: readonly string[]): { item: Item; executor: ExecutorKind; s
     else if (a === '--item' && ITEMS.includes(argv[i + 1] ?? '')) item = argv[++i] as Item;
     else if (a === '--executor' && (argv[i + 1] === 'interpreter' || argv[i + 1] === 'compiled')) executor = argv[++i] as ExecutorKind;
     else if (a === '--steps') steps = Number(argv[++i]);
+    else if (a === '--threads') threads = Number(argv[++i]);
     else if (a === '--out') out = path.resolve(process.env['INIT_CWD'] ?? process.cwd(), argv[++i] ?? 'mlp.cpuprofile');
-    else throw new Error(`unknown argument ${a}; usage: cpu-profile [--item mlp|small|cnn] [--executor interpreter|compiled] [--steps N] [--out FILE]`);
+    else throw new Error(`unknown argument ${a}; usage: cpu-profile [--item mlp|small|cnn] [--executor interpreter|compiled] [--threads N] [--steps N] [--out FILE]`);
   }
-  return { item, executor, steps, out };
+  return { item, executor, threads, steps, out };
 }
 
 /** Self time per key, in milliseconds, largest first. */
@@ -68,6 +72,7 @@ async function main(): Promise<void> {
   const args = parse(process.argv.slice(2));
   const { executor, out } = args;
   const steps = args.steps ?? STEPS[args.item];
+  if (args.threads !== undefined) setKernelOptions({ threads: args.threads });
   const run = { mlp: () => chainruleMlp(executor, mlpData()).step, small: () => chainruleSmall(smallProgram(), executor).run, cnn: () => chainruleCnn(executor, cnnData()).step }[args.item]();
   for (let i = 0; i < Math.min(steps, 100); i++) run(); // warm-up: compile, specialise, optimise
   const session = new Session();
@@ -84,7 +89,7 @@ async function main(): Promise<void> {
 
   const total = profile.timeDeltas.reduce((a, b) => a + b, 0) / 1000;
   const what = WHAT[args.item];
-  console.log(`chainrule ${executor}: ${steps} ${what} in ${ms.toFixed(0)} ms (${((steps * 1000) / ms).toFixed(2)} per s); ${total.toFixed(0)} ms sampled`);
+  console.log(`chainrule ${executor}, ${kernelOptions().threads} kernel thread(s): ${steps} ${what} in ${ms.toFixed(0)} ms (${((steps * 1000) / ms).toFixed(2)} per s); ${total.toFixed(0)} ms sampled`);
   const show = (title: string, rows: [string, number][], n: number): void => {
     console.log(`\n${title}`);
     for (const [k, t] of rows.slice(0, n)) console.log(`  ${((100 * t) / total).toFixed(1).padStart(5)}%  ${t.toFixed(0).padStart(6)} ms  ${k}`);

@@ -53,9 +53,9 @@ export class Figures {
   }
 }
 
-/** A short label of a contender key (`cr-compiled`, `tf-wasm`, `ort-2t`). */
+/** A short label of a contender key (`cr-compiled`, `tf-wasm`, `ort-2t`, `pt-1t`). */
 export function short(key: string): string {
-  return key.replace('chainrule_', 'cr-').replace('tfjs_', 'tf-').replace('onnxruntime_', 'ort-');
+  return key.replace('chainrule_', 'cr-').replace('tfjs_', 'tf-').replace('onnxruntime_', 'ort-').replace('pytorch_', 'pt-');
 }
 
 /** A number with 3 significant digits and thousands separators. */

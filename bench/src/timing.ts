@@ -15,6 +15,11 @@ export interface Contender {
    * contender whose work is asynchronous (ONNX Runtime) returns a promise, and each call is awaited.
    */
   readonly run: () => unknown;
+  /**
+   * A contender that times itself (a subprocess): runs one block of at least `ms` milliseconds and
+   * `minCalls` calls and returns its rate in calls per second. When present, `run` is not called.
+   */
+  readonly block?: (ms: number, minCalls: number) => Promise<number>;
 }
 
 /** How long to measure. */
@@ -53,6 +58,7 @@ export function median(xs: readonly number[]): number {
 
 async function block(c: Contender, ms: number, minCalls: number): Promise<number> {
   await c.enter?.();
+  if (c.block !== undefined) return c.block(ms, minCalls);
   let calls = 0;
   const t0 = performance.now();
   let elapsed = 0;

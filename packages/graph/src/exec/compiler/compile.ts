@@ -12,6 +12,7 @@ import { Tensor } from '../../core/tensor.js';
 import { fusedLoopSource, int } from './codegen.js';
 import { HELPERS } from '../../kernels/scalar.js';
 import { runVectorised, type ClusterProgram } from '../../kernels/wasm/elementwise.js';
+import { plannedBuffers } from './buffers.js';
 import { assignRoles } from './fusion.js';
 import { bytesPerElement, checkBytes, checkNodeCount, checkValues, mergeLimits, type GraphLimits } from '../../ir/limits.js';
 
@@ -64,10 +65,11 @@ export function compileExecutable(graph: GraphCore, options: ExecutableOptions):
   // types skips the full check and the cache lookup (the common case of a training loop).
   let last: { spec: Specialised; shapes: readonly (readonly number[])[] } | undefined;
   const names = needed.map((n) => n.name!);
+  const neededNames = new Set(names);
   const run = (feeds: Feeds = {}): Tensor[] => {
     if (typeof feeds !== 'object' || feeds === null) throw new FeedError('feeds must be an object mapping input names to tensors');
     const get = feeds instanceof Map ? (name: string) => feeds.get(name) : (name: string) => (feeds as Readonly<Record<string, Tensor>>)[name];
-    if (last !== undefined && sameFeeds(graph, feeds, needed, names, get, last.shapes)) return last.spec.run(get as (name: string) => Tensor);
+    if (last !== undefined && sameFeeds(graph, feeds, needed, names, neededNames, get, last.shapes)) return last.spec.run(get as (name: string) => Tensor);
     const fed = feedMap(feeds);
     const bindings = bindFeeds(graph, needed, fed);
     const shapes = names.map((name) => fed.get(name)!.shape);
@@ -93,6 +95,7 @@ function sameFeeds(
   feeds: Feeds,
   needed: readonly Node[],
   names: readonly string[],
+  neededNames: ReadonlySet<string>,
   get: (name: string) => Tensor | undefined,
   shapes: readonly (readonly number[])[],
 ): boolean {
@@ -104,10 +107,11 @@ function sameFeeds(
     if (got.length !== want.length) return false;
     for (let d = 0; d < got.length; d++) if (got[d] !== want[d]) return false;
   }
+  // A feed of a needed input is known to name one; only the others are looked up in the graph.
   if (feeds instanceof Map) {
-    for (const name of feeds.keys()) if (!isFeedName(graph, name)) return false;
+    for (const name of feeds.keys()) if (!neededNames.has(name) && !isFeedName(graph, name)) return false;
   } else {
-    for (const name in feeds) if (!Object.hasOwn(feeds, name) || !isFeedName(graph, name)) return false;
+    for (const name in feeds) if (!Object.hasOwn(feeds, name) || (!neededNames.has(name) && !isFeedName(graph, name))) return false;
   }
   return true;
 }
@@ -205,7 +209,7 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   });
   for (const o of outputs) count(o, sizeOf(shapes.get(o)!));
 
-  const memory = buffers.map((b) => allocate(b.dtype, b.size));
+  const { memory, release: releaseMemory } = plannedBuffers(buffers);
   const slots: TypedArray[] = new Array(order.length);
   const external: Node[] = [];
   const kernels: Step[] = [];
@@ -265,7 +269,7 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   // storage (so that `a ← b, b ← a` swaps). Built once: planned buffers are fixed for this
   // specialisation.
   const assignments = new Map(updates.map(([t, v], k) => [t.name!, staging[k] ?? slots[slotOf(owner.get(v)!)]!]));
-  return {
+  const specialised: Specialised = {
     run(feed) {
       for (let i = 0; i < external.length; i++) {
         slots[externalSlots[i]!] = externalIsFeed[i] ? feed(externalNames[i]!).data : state.variable(externalNames[i]!).data;
@@ -278,6 +282,8 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
       return results;
     },
   };
+  releaseMemory(specialised);
+  return specialised;
 }
 
 function prepareStep(

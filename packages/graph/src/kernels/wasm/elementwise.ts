@@ -2,7 +2,9 @@
  * Fused elementwise loops in WebAssembly SIMD. The compiler hands over a fused cluster whose
  * leaves are whole arrays or scalars and whose ops all have a vector form; this module turns it
  * into a program for the kernels' elementwise evaluator (packages/graph/wasm/elementwise.ts) and
- * runs it: leaves copied in, the program run chunk by chunk, the result copied out.
+ * runs it chunk by chunk. Arrays that live in the kernels' heap (the compiled executor's planned
+ * buffers, see heap.ts) are read and written in place; other leaves are copied in, and a result
+ * elsewhere is copied out.
  *
  * Only clusters heavy enough to repay the copies go there (see {@link worthVectorising}); the
  * rest, and every cluster when the kernels are unavailable or set to `'js'`, run the generated
@@ -10,7 +12,8 @@
  */
 import type { DType, TypedArray } from '../../core/dtype.js';
 import { currentKernelSettings } from '../settings.js';
-import { align16, dataBase, kernelInstance, reserve, views } from './runtime.js';
+import { heapTop } from './heap.js';
+import { addressIn, align16, kernelInstance, reserve, views } from './runtime.js';
 
 /** Op codes of the evaluator, by op name (the ops with a lane-by-lane vector form). */
 const OPCODES: Readonly<Record<string, number>> = {
@@ -155,22 +158,33 @@ export function runVectorised(program: ClusterProgram, out: TypedArray, leaves: 
   const { dtype, n, scalar } = program;
   const chunk = kernels.exports.CHUNK.value as number;
   const layout = layoutOf(program, chunk);
-  const base = dataBase(kernels, settings.threads);
+  const base = align16(heapTop(kernels));
   if (!reserve(kernels, base + layout.bytes)) return false;
   const { i32, f32, f64 } = views();
   const view = dtype === 'float32' ? f32 : f64;
   const size = dtype === 'float32' ? 4 : 8;
-  i32.set(layout.words, base / 4);
-  for (let r = 0; r < layout.addressWords.length; r++) i32[base / 4 + layout.addressWords[r]!] = base + layout.words[layout.addressWords[r]!]!;
+  const words = base / 4;
+  i32.set(layout.words, words);
+  for (let r = 0; r < layout.addressWords.length; r++) i32[words + layout.addressWords[r]!] = base + layout.words[layout.addressWords[r]!]!;
+  // Arrays in the kernels' heap (planned buffers, padded to whole vectors) are used in place: their
+  // registers point at them. The others are copied into the layout's room for them.
   for (let j = 0; j < leaves.length; j++) {
-    const from = (base + layout.offsets[j]!) / size;
     const leaf = leaves[j]!;
+    const from = (base + layout.offsets[j]!) / size;
     if (scalar[j]) view.fill(leaf[0]!, from, from + chunk);
-    else view.set(leaf.length === n ? leaf : leaf.subarray(0, n), from);
+    else {
+      const at = addressIn(leaf, 0);
+      if (at >= 0) i32[words + layout.addressWords[j]!] = at;
+      else view.set(leaf.length === n ? leaf : leaf.subarray(0, n), from);
+    }
   }
+  const outAt = addressIn(out, 0);
+  if (outAt >= 0) i32[words + layout.addressWords[layout.addressWords.length - 1]!] = outAt; // the result is the last register
   (dtype === 'float32' ? kernels.exports.elementwise32 : kernels.exports.elementwise64)(base, n);
   runs++;
-  const result = (base + layout.offsets[leaves.length]!) / size;
-  out.set(view.subarray(result, result + n));
+  if (outAt < 0) {
+    const result = (base + layout.offsets[leaves.length]!) / size;
+    out.set(view.subarray(result, result + n));
+  }
   return true;
 }

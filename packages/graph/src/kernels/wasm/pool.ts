@@ -4,7 +4,8 @@
  * and then claims blocks itself like any worker; when none is left to claim it waits for the
  * blocks in progress. A worker that is slow to wake (or still starting, or descheduled on a busy
  * machine) therefore never holds a product up by more than the block it has taken. Runs stay
- * synchronous for the caller.
+ * synchronous for the caller. Whether a product is split at all, {@link pace} decides from how the
+ * split products before it fared.
  *
  * Control block (Int32 slots at address 0): GENERATION, bumped with every product (workers sleep
  * on it); BLOCKS, the number of records in use; HELPERS, how many workers may take part (worker w,
@@ -19,6 +20,8 @@ import { platform } from '#platform';
 import type { DType } from '../../core/dtype.js';
 import { ExecutionError } from '../../core/errors.js';
 import { MAX_THREADS } from '../limits.js';
+import { heapAllocate, heapFree } from './heap.js';
+import { ThreadPace } from './pace.js';
 import type { KernelInstance } from './instance.js';
 
 const IDLE = 0;
@@ -81,6 +84,9 @@ for (;;) {
 let started = 0;
 let control: Int32Array | undefined;
 
+/** Whether splitting products pays now, as the split products measure it (see pace.ts). */
+export const pace = new ThreadPace();
+
 /** Workers started so far (they persist; the thread setting limits how many take part). */
 export function workerCount(): number {
   return started;
@@ -89,26 +95,33 @@ export function workerCount(): number {
 let startFailed = false;
 
 /**
- * Starts workers until there are `count`; worker w (from 1) computes in workspace w. Where workers
- * cannot start (a permission model without worker threads, say), it stops trying: the calling
- * thread then takes every block back itself.
+ * Starts workers until there are `count`, each with a workspace of its own from the kernels' heap.
+ * Where workers cannot start (a permission model without worker threads, say) it stops trying, and
+ * where the memory has no room for another workspace it starts fewer: the calling thread then
+ * takes every block back itself.
+ *
+ * @returns how many of the `count` wanted are running.
  */
-function ensureWorkers(kernels: KernelInstance, count: number, scratchBase: number): Int32Array {
-  control ??= new Int32Array(kernels.memory.buffer, 0, CONTROL_BYTES / 4);
+export function startWorkers(kernels: KernelInstance, count: number): number {
   while (started < count && !startFailed) {
-    const scratch = scratchBase + (started + 1) * kernels.scratchStride;
+    const scratch = heapAllocate(kernels, kernels.scratchStride);
+    if (scratch === undefined) break;
     // A worker that dies stops claiming blocks; the caller computes what it leaves.
     if (platform.startWorker(WORKER_SOURCE, { module: kernels.module, memory: kernels.memory, scratch, index: started + 1 })) started++;
-    else startFailed = true;
+    else {
+      heapFree(scratch);
+      startFailed = true;
+    }
   }
-  return control;
+  return Math.min(started, count);
 }
 
 /**
  * Computes the `count` blocks of one product C = op(A)·op(B) (byte addresses c, a, b in the shared
  * memory; block t is C[bounds[4t] .. bounds[4t+1], bounds[4t+2] .. bounds[4t+3]]) on the calling
- * thread and `helpers` worker threads, whichever claims each block first. Thread t's workspace is
- * `scratchBase` + t · scratchStride (the caller's is t = 0). Returns when every block is done.
+ * thread and `helpers` worker threads, whichever claims each block first. The caller computes in
+ * the workspace at `scratchBase`, each worker in its own (see {@link startWorkers}). Returns when
+ * every block is done.
  *
  * @throws ExecutionError when the kernel fails on any block (after every block has settled).
  */
@@ -122,7 +135,9 @@ export function runParallel(
   helpers: number,
 ): void {
   const kernel = dtype === 'float32' ? kernels.exports.gemm32 : kernels.exports.gemm64;
-  const ctl = ensureWorkers(kernels, helpers, scratchBase);
+  startWorkers(kernels, helpers);
+  control ??= new Int32Array(kernels.memory.buffer, 0, CONTROL_BYTES / 4);
+  const ctl = control;
   const kind = dtype === 'float32' ? 32 : 64;
   ctl[BLOCKS] = count;
   ctl[HELPERS] = helpers;
@@ -143,14 +158,20 @@ export function runParallel(
     ctl[at + 13] = kind;
     Atomics.store(ctl, at, POSTED);
   }
+  const start = performance.now();
   Atomics.add(ctl, GENERATION, 1);
   Atomics.notify(ctl, GENERATION);
   let thrown: unknown;
+  let own = 0;
+  let ownMs = 0;
   for (let t = 0; t < count && thrown === undefined; t++) {
     const at = RECORDS + t * RECORD_INTS;
     if (Atomics.compareExchange(ctl, at, POSTED, TAKEN) !== POSTED) continue;
     try {
+      const t0 = performance.now();
       kernel(c, a, b, m, k, n, tA, tB, bounds[4 * t]!, bounds[4 * t + 1]!, bounds[4 * t + 2]!, bounds[4 * t + 3]!, scratchBase);
+      ownMs += performance.now() - t0;
+      own++;
       Atomics.store(ctl, at, DONE);
     } catch (e) {
       thrown = e;
@@ -166,6 +187,8 @@ export function runParallel(
     failed ||= settle(ctl, at) === FAILED;
   }
   for (let t = 0; t < count; t++) Atomics.store(ctl, RECORDS + t * RECORD_INTS, IDLE);
+  // The caller's time per block says what one thread would have taken (when it computed any).
+  if (!failed && own > 0) pace.record(performance.now() - start, (ownMs / own) * count);
   if (failed) {
     throw new ExecutionError(
       `matmul: the WebAssembly kernel failed on a block of a ${m}×${k}·${k}×${n} ${dtype} product` + (thrown instanceof Error ? `: ${thrown.message}` : ''),

@@ -3,17 +3,20 @@
  * The WebAssembly SIMD matrix product: one module instance on a shared memory, the memory plan of
  * a call, and the copies between JavaScript arrays and that memory.
  *
- * Memory plan (byte addresses): the control block of the worker pool at 0; from SCRATCH_BASE, one
- * private workspace per thread (packed panels of A and B, an edge tile); after them, A, B and C of
- * the current call, each 16-byte aligned. The memory grows as a call needs and never shrinks.
+ * Memory plan (byte addresses): the control block of the worker pool at 0; at SCRATCH_BASE the
+ * calling thread's private workspace (packed panels of A and B, an edge tile); after it the heap
+ * (heap.ts: the workers' workspaces and the compiled executor's planned buffers); above the heap's
+ * top, the operands of the current call that live elsewhere, each 16-byte aligned. The memory
+ * grows as a call needs and never shrinks.
  */
 import type { DType, TypedArray } from '../../core/dtype.js';
 import type { KernelExports, KernelInstance } from './instance.js';
 import { KERNELS_BASE64, MAXIMUM_PAGES } from './module.js';
-import { CONTROL_BYTES, MAX_BLOCKS, runParallel, workerCount } from './pool.js';
+import { heapTop } from './heap.js';
+import { CONTROL_BYTES, MAX_BLOCKS, pace, runParallel, startWorkers } from './pool.js';
 
 const PAGE = 65536;
-/** Where the per-thread workspaces begin (after the pool's control block). */
+/** Where the calling thread's workspace begins (after the pool's control block); the heap follows it. */
 export const SCRATCH_BASE = Math.ceil(CONTROL_BYTES / PAGE) * PAGE;
 
 let instance: KernelInstance | null | undefined;
@@ -59,18 +62,20 @@ export interface MemoryViews {
   readonly i32: Int32Array;
 }
 let memoryViews: MemoryViews = { f32, f64, i32 };
+/** Every buffer object the memory has had: each growth makes a new one over the same memory. */
+const ownBuffers = new WeakSet<ArrayBufferLike>();
+
+/**
+ * The byte address of `array[offset]` when the array lies in the kernels' memory (a heap buffer,
+ * see heap.ts), so that a kernel may use it in place; -1 when it lies elsewhere.
+ */
+export function addressIn(array: TypedArray, offset: number): number {
+  return ownBuffers.has(array.buffer) ? array.byteOffset + offset * array.BYTES_PER_ELEMENT : -1;
+}
 
 /** Views of the whole memory as of the last {@link reserve} (they stay valid: shared memory never detaches). */
 export function views(): MemoryViews {
   return memoryViews;
-}
-
-/**
- * Where a call's own data (operands, results, programs) may start: after the workspaces of every
- * thread that may run, `threads` of them now and every worker started so far.
- */
-export function dataBase(kernels: KernelInstance, threads: number): number {
-  return SCRATCH_BASE + Math.max(threads, workerCount() + 1) * kernels.scratchStride;
 }
 
 /**
@@ -92,6 +97,7 @@ export function reserve(kernels: KernelInstance, bytes: number): boolean {
     i32 = new Int32Array(buffer);
     memoryViews = { f32, f64, i32 };
     viewsOf = buffer;
+    ownBuffers.add(buffer);
   }
   return true;
 }
@@ -131,14 +137,11 @@ export function splitBlocks(out: Int32Array, m: number, n: number, parts: number
 /** The block bounds of the current parallel product (reused: a run allocates nothing here). */
 const bounds = new Int32Array(4 * MAX_BLOCKS);
 
-/** Where C goes when A (m×k) starts at `a` and B (k×n) follows it, each 16-byte aligned. */
-function resultAddress(a: number, m: number, k: number, n: number, bytes: number): number {
-  return align16(align16(a + m * k * bytes) + k * n * bytes);
-}
-
 /**
- * C = op(A)·op(B) in WebAssembly: copies op's operands in, runs the kernel on `threads` threads (or
- * one, below `parallelMinWork` multiply-adds), copies C out.
+ * C = op(A)·op(B) in WebAssembly: operands that live in the kernels' heap (planned buffers, see
+ * heap.ts) are read and written in place; the others are copied above the heap's top, and C out
+ * again. Runs on `threads` threads, or on one below PARALLEL_MIN_WORK multiply-adds or while
+ * splitting does not pay (see pace.ts).
  *
  * @returns false when the operands do not fit the memory's maximum (the caller falls back).
  */
@@ -150,20 +153,25 @@ export function wasmGemm(
   threads: number,
 ): boolean {
   const bytes = dtype === 'float32' ? 4 : 8;
-  let parts = threads > 1 && m * n * k >= PARALLEL_MIN_WORK ? threads : 1;
-  const resultBytes = m * n * bytes;
-  // Near the memory's maximum, one thread needs the least room; the JavaScript kernel is the last
-  // resort (in float32 it accumulates differently, so it is kept for what cannot fit at all).
-  if (!reserve(kernels, resultAddress(dataBase(kernels, parts), m, k, n, bytes) + resultBytes)) {
-    if (parts === 1 || !reserve(kernels, resultAddress(dataBase(kernels, 1), m, k, n, bytes) + resultBytes)) return false;
-    parts = 1;
-  }
-  const a = dataBase(kernels, parts);
-  const b = align16(a + m * k * bytes);
-  const c = resultAddress(a, m, k, n, bytes);
+  // Workers get their workspaces from the heap, so they start before the transient data is placed.
+  const parts = threads > 1 && m * n * k >= PARALLEL_MIN_WORK && pace.split() ? 1 + startWorkers(kernels, threads - 1) : 1;
+  let free = heapTop(kernels);
+  const place = (address: number, elements: number): number => {
+    if (address >= 0) return address;
+    const at = align16(free);
+    free = at + elements * bytes;
+    return at;
+  };
+  const aIn = addressIn(A, a0);
+  const bIn = addressIn(B, b0);
+  const cIn = addressIn(C, c0);
+  const a = place(aIn, m * k);
+  const b = place(bIn, k * n);
+  const c = place(cIn, m * n);
+  if (!reserve(kernels, free)) return false;
   const view = dtype === 'float32' ? f32 : f64;
-  view.set(a0 === 0 && A.length === m * k ? A : A.subarray(a0, a0 + m * k), a / bytes);
-  view.set(b0 === 0 && B.length === k * n ? B : B.subarray(b0, b0 + k * n), b / bytes);
+  if (aIn < 0) view.set(a0 === 0 && A.length === m * k ? A : A.subarray(a0, a0 + m * k), a / bytes);
+  if (bIn < 0) view.set(b0 === 0 && B.length === k * n ? B : B.subarray(b0, b0 + k * n), b / bytes);
   const tA = transposeA ? 1 : 0;
   const tB = transposeB ? 1 : 0;
   if (parts === 1) {
@@ -173,7 +181,7 @@ export function wasmGemm(
     const count = splitBlocks(bounds, m, n, Math.min(MAX_BLOCKS, parts * BLOCKS_PER_THREAD), TILE_COLS[dtype]);
     runParallel(kernels, dtype, c, a, b, m, k, n, tA, tB, bounds, count, SCRATCH_BASE, parts - 1);
   }
-  C.set(view.subarray(c / bytes, c / bytes + m * n), c0);
+  if (cIn < 0) C.set(view.subarray(c / bytes, c / bytes + m * n), c0);
   return true;
 }
 
