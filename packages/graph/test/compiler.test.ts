@@ -9,6 +9,33 @@ describe('the compiling executor', () => {
     expect(missing).toEqual([]);
   });
 
+  it('gives the interpreter\'s bits on long scalar chains whose values are read again many steps later, across generated functions (float32 and float64)', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const g = new Graph();
+      const x = g.input('x', [], dtype);
+      const y = g.input('y', [], dtype);
+      const nodes: Node[] = [x, y];
+      let seed = 7;
+      const next = (n: number): number => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return seed % n;
+      };
+      // 700 fused scalar steps (more than one generated function holds), each reading the last value
+      // and one from anywhere earlier, so that stored values are read both soon and far later
+      for (let i = 0; i < 700; i++) {
+        const a = nodes[nodes.length - 1]!;
+        const b = nodes[next(nodes.length)]!;
+        const op = next(4);
+        nodes.push(op === 0 ? a.add(b).mul(0.5) : op === 1 ? a.mul(b).sin() : op === 2 ? a.sub(b).tanh() : a.add(b.mul(1.1)).cos());
+      }
+      const outputs = [nodes[nodes.length - 1]!, nodes[300]!, nodes[5]!];
+      const feeds = { x: tensor([0.3], [], dtype), y: tensor([-1.7], [], dtype) };
+      const want = g.compile({ outputs, executor: 'interpreter' })(feeds);
+      const got = g.compile({ outputs, executor: 'compiled' })(feeds);
+      expect(got.map(values), dtype).toEqual(want.map(values));
+    }
+  });
+
   it('applies a ← b, b ← a as a swap, like the interpreter', () => {
     const g = new Graph();
     const a = g.variable('a', tensor([1, 2]));

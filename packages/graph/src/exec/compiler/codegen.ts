@@ -24,6 +24,22 @@ export function int(v: number): string {
 }
 
 /**
+ * Scalars kept in locals of a generated function as well as in their buffers, so that later steps
+ * of the same function read a local instead of a one-element array.
+ *
+ * @example
+ * ```ts
+ * const scalars: ScalarLocals = { read: (n) => (known.has(n) ? `v${n.id}` : undefined), write: (n) => `v${n.id}` };
+ * ```
+ */
+export interface ScalarLocals {
+  /** The local holding a leaf's value, when an earlier step of the same function stored it. */
+  read(leaf: Node): string | undefined;
+  /** The local to assign the root's stored value to, when one is wanted. */
+  write(root: Node): string | undefined;
+}
+
+/**
  * Generates the source of one fused cluster rooted at `root`: a block that computes the root's
  * value into the buffer `out` from its leaves' buffers. `buffer(n)` gives the source of the
  * expression that holds node n's buffer (e.g. `S[12]`). The generated source contains only
@@ -42,6 +58,7 @@ export function int(v: number): string {
  * @param shapes - the concrete shape of every scheduled node in this run.
  * @param buffer - the source expression of a stored node's buffer.
  * @param vectorise - registers a cluster for the WebAssembly evaluator; returns its source reference.
+ * @param scalars - locals for one-element values within one generated function (see {@link ScalarLocals}).
  * @returns the source of the block.
  * @example
  * ```ts
@@ -54,6 +71,7 @@ export function fusedLoopSource(
   shapes: ReadonlyMap<Node, Shape>,
   buffer: (n: Node) => string,
   vectorise: (program: ClusterProgram) => string,
+  scalars?: ScalarLocals,
 ): string {
   const outShape = shapes.get(root)!;
   // The cluster's members operands first (a depth-first walk with its own stack, so a long chain
@@ -105,12 +123,19 @@ export function fusedLoopSource(
 
   const lines: string[] = [`const out = ${buffer(root)};`];
   leaves.forEach((leaf, j) => {
+    const local = scalar[j] ? scalars?.read(leaf) : undefined;
+    if (local !== undefined) {
+      lines.push(`const l${j} = ${local};`);
+      return;
+    }
     lines.push(`const L${j} = ${buffer(leaf)};`);
     if (scalar[j]) lines.push(`const l${j} = L${j}[0];`);
   });
   const program = flat && n > 1 ? clusterProgram(root, members, leaves, leafName, scalar, n) : undefined;
   if (n === 1) {
     lines.push('const o = 0;', ...body); // one element: straight-line code
+    const local = scalars?.write(root);
+    if (local !== undefined) lines.push(`${local} = out[0];`); // the stored value, as later steps would read it
   } else if (program !== undefined) {
     const leafList = leaves.map((_, j) => `L${j}`).join(', ');
     lines.push(`if (!V(${vectorise(program)}, out, [${leafList}])) {`, `for (let o = 0; o < ${int(n)}; o++) {`, ...body, '}', '}');

@@ -216,12 +216,15 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   const programs: ClusterProgram[] = [];
   const code: string[] = []; // one step per entry: the bodies of the functions that run the schedule
   const buffer = (n: Node): string => `S[${int(slotOf(n))}]`;
+  const scalarSteps: [number, Node][] = []; // fused one-element values: where in `code`, and which
+  const codeIndexOf = new Map<Node, number>();
 
   materialized.forEach((node) => {
     const role = roles.get(node)!;
     const def = getOp(node.op) as OpDef<unknown>;
     const here = slotOf(node);
     const shape = shapes.get(node)!;
+    if (role === 'alias' || (def.external === undefined && def.kind !== 'source')) codeIndexOf.set(node, code.length); // the step that sets its slot
     if (role === 'alias') {
       code.push(`${buffer(node)} = ${buffer(owner.get(node)!)};`);
     } else if (def.external !== undefined) {
@@ -232,7 +235,10 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
     } else {
       const out = memory[bufferOf.get(node)!]!;
       slots[here] = out;
-      if (role === 'fused') code.push(fusedLoopSource(node, roles, shapes, buffer, (p) => `P[${int(programs.push(p) - 1)}]`));
+      if (role === 'fused') {
+        if (sizeOf(shape) === 1) scalarSteps.push([code.length, node]);
+        code.push(fusedLoopSource(node, roles, shapes, buffer, (p) => `P[${int(programs.push(p) - 1)}]`));
+      }
       else {
         code.push(`K[${int(kernels.length)}](S, drew);`);
         kernels.push(prepareStep(state, node, def, shapes, out, slotOf));
@@ -246,14 +252,42 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   // SOURCE_PER_FUNCTION characters each, run in turn. NOTE: not one function for all: every block's
   // locals take a slot of the function's frame, and the frame of a schedule of many thousand nodes
   // overflows the call stack.
-  const parts: Step[] = [];
+  const ranges: [number, number][] = [];
   for (let at = 0; at < code.length; ) {
     let end = at + 1;
     let size = code[at]!.length;
     while (end < code.length && end - at < STEPS_PER_FUNCTION && size + code[end]!.length <= SOURCE_PER_FUNCTION) size += code[end++]!.length;
-    const body = code.slice(at, end).join('\n');
-    parts.push(new Function('h', 'K', 'P', 'V', `return function schedule(S, drew) {\n${body}\n};`)(HELPERS, kernels, programs, runVectorised) as Step);
+    ranges.push([at, end]);
     at = end;
+  }
+  // Within one function, a one-element value computed by a fused step is also kept in a local
+  // (v<slot>), and the later fused steps of that function read the local instead of the buffer; a
+  // one-element value that no step of the function sets (a feed, a variable, a constant, a value of
+  // an earlier function) is read into a local once, at the function's start.
+  const parts: Step[] = [];
+  let next = 0;
+  const local = (n: Node): string => `v${int(slotOf(n))}`;
+  for (const [at, end] of ranges) {
+    const kept = new Set<Node>();
+    const before = new Set<Node>();
+    const read = (leaf: Node): string | undefined => {
+      if (kept.has(leaf)) return local(leaf);
+      const index = codeIndexOf.get(leaf);
+      if (index !== undefined && index >= at) return undefined; // set later in this function by a kernel step or an alias
+      before.add(leaf);
+      return local(leaf);
+    };
+    for (; next < scalarSteps.length && scalarSteps[next]![0] < end; next++) {
+      const [index, node] = scalarSteps[next]!;
+      code[index] = fusedLoopSource(node, roles, shapes, buffer, () => {
+        throw new ChainruleError('compiler: a one-element loop is never vectorised');
+      }, { read, write: local });
+      kept.add(node);
+    }
+    const locals =
+      [...before].map((n) => `const ${local(n)} = ${buffer(n)}[0];\n`).join('') + (kept.size > 0 ? `let ${[...kept].map(local).join(', ')};\n` : '');
+    const body = code.slice(at, end).join('\n');
+    parts.push(new Function('h', 'K', 'P', 'V', `return function schedule(S, drew) {\n${locals}${body}\n};`)(HELPERS, kernels, programs, runVectorised) as Step);
   }
   const runSchedule: Step = parts.length === 1 ? parts[0]! : (s, d) => {
     for (const part of parts) part(s, d);

@@ -1,30 +1,32 @@
 /**
  * Whether splitting a product across threads pays on this machine now. Each split product measures
  * itself: the calling thread times its own blocks, which says how long one thread would have taken
- * for all of them (blocks are of nearly equal size), and compares that with how long the split
- * product took. On free cores two threads take about 55% of it; when the other core is busy (other
- * processes, or a sibling hyperthread) a worker is descheduled and the caller waits for its block,
- * and the split takes as long as one thread or longer. After such a product the next ones run on
- * the calling thread alone, 1, 2, 4 … up to {@link MAX_BACKOFF} of them after consecutive misses,
- * before one is split again to look; one split that pays resets it. Results do not depend on it:
- * every element is summed in the same order however a product is split.
+ * for all of them (the blocks are of nearly equal size), and the ratio r = split time ÷ that
+ * estimate goes into a running mean, r̄ ← r̄ + (r − r̄)/8. On two free cores r ≈ 0.55. When the
+ * other core is busy (other processes, or a sibling hyperthread) a worker may be descheduled while
+ * it holds a block, the caller waits for it, and r is 1 or far above. The mean is over time, not a
+ * median: a rare long wait counts for what it costs. Products are split while r̄ ≤ {@link PAYS};
+ * otherwise they run on the calling thread, except every {@link PROBE}-th, which is split to
+ * measure again. Results do not depend on it: every element is summed in the same order however a
+ * product is split.
  */
 
-/** A split product pays when it takes at most this share of the one-thread estimate. */
+/** Products are split while the running mean of split time ÷ one-thread time is at most this. */
 export const PAYS = 0.9;
-/** Most products run on one thread before a split is tried again. */
-export const MAX_BACKOFF = 64;
+/** While splitting does not pay, every this-many-th large product is split anyway, to measure. */
+export const PROBE = 16;
+/** Weight of the newest ratio in the running mean. */
+const WEIGHT = 1 / 8;
+/** The running mean before anything is measured: splitting is tried at once. */
+const START = 0.5;
 
-/**
- * The state of the decision: products still to run on one thread, and how many the next miss
- * skips.
- */
+/** The decision's state: the running mean of the ratio, and the products since the last probe. */
 export class ThreadPace {
-  private skip = 0;
-  private backoff = 0;
+  private mean = START;
+  private since = 0;
 
   /**
-   * Whether the next large product may be split (false while backing off, counting it).
+   * Whether the next large product may be split.
    *
    * @example
    * ```ts
@@ -32,22 +34,11 @@ export class ThreadPace {
    * ```
    */
   split(): boolean {
-    if (this.skip === 0) return true;
-    this.skip--;
-    return false;
-  }
-
-  /**
-   * Forgets every miss, so that the next product is split (tests that must run the split path).
-   *
-   * @example
-   * ```ts
-   * pace.reset();
-   * ```
-   */
-  reset(): void {
-    this.skip = 0;
-    this.backoff = 0;
+    if (this.mean <= PAYS) return true;
+    this.since++;
+    if (this.since < PROBE) return false;
+    this.since = 0;
+    return true;
   }
 
   /**
@@ -57,15 +48,30 @@ export class ThreadPace {
    * @param serialMs - how long one thread would have taken: the caller's time per block × blocks.
    * @example
    * ```ts
-   * pace.record(1.9, 2.0); // did not pay: the next product runs on one thread
+   * pace.record(1.1, 2.0); // r = 0.55: splitting pays
    * ```
    */
   record(splitMs: number, serialMs: number): void {
-    if (splitMs <= PAYS * serialMs) {
-      this.backoff = 0;
-      return;
-    }
-    this.backoff = Math.min(MAX_BACKOFF, Math.max(1, 2 * this.backoff));
-    this.skip = this.backoff;
+    if (!(serialMs > 0)) return;
+    this.mean += (splitMs / serialMs - this.mean) * WEIGHT;
+  }
+
+  /**
+   * Forgets what was measured, so that the next product is split (tests that must run the split
+   * path).
+   *
+   * @example
+   * ```ts
+   * pace.reset();
+   * ```
+   */
+  reset(): void {
+    this.mean = START;
+    this.since = 0;
+  }
+
+  /** The running mean of split time ÷ one-thread time (for tests and diagnostics). */
+  get ratio(): number {
+    return this.mean;
   }
 }
