@@ -122,43 +122,106 @@ export function col2im64(dx: usize, dP: usize, inH: i32, inW: i32, inC: i32, kh:
   }
 }
 
+// Window (n, oh, ow)'s maximum m of channel c, the count of its elements equal to m, and dy/count
+// added in float64 into dx where x equals m: the scalar rule, for channels no vector covers.
+@inline function routeChannel<T>(dx: usize, x: usize, dy: usize, image: usize, c: i32, C: i32, inH: i32, inW: i32, kh: i32, kw: i32, top: i32, left: i32): void {
+  const size = <usize>sizeof<T>();
+  let m: T = <T>-Infinity;
+  let count = 0;
+  for (let i = 0; i < kh; i++) {
+    const ih = top + i;
+    if (ih < 0 || ih >= inH) continue;
+    for (let j = 0; j < kw; j++) {
+      const iw = left + j;
+      if (iw < 0 || iw >= inW) continue;
+      const v = load<T>(x + image + (<usize>(ih * inW + iw) * C + <usize>c) * size);
+      if (v > m || v != v) {
+        m = v;
+        count = 1;
+      } else if (v == m) {
+        count++;
+      }
+    }
+  }
+  const share: f64 = count > 0 ? <f64>load<T>(dy) / <f64>count : 0;
+  for (let i = 0; i < kh; i++) {
+    const ih = top + i;
+    if (ih < 0 || ih >= inH) continue;
+    for (let j = 0; j < kw; j++) {
+      const iw = left + j;
+      if (iw < 0 || iw >= inW) continue;
+      const e = image + (<usize>(ih * inW + iw) * C + <usize>c) * size;
+      if (load<T>(x + e) == m) store<T>(dx + e, <T>(<f64>load<T>(dx + e) + share));
+    }
+  }
+}
+
+// The same for a vector of channels c…c+lanes at once. The maxima and counts are kept lane by lane
+// (the scalar rule as masks); the share dy/count and its addition must be float64 operations, which
+// float64 lanes are, and which float32 lanes are whenever every count is 0 or 1 (dy/1 = dy, and a
+// float64 sum of two float32 numbers rounded to float32 is their float32 sum). Returns false, having
+// written nothing, for float32 lanes with a tie (the caller then routes those channels one by one).
+@inline function routeVector<T>(dx: usize, x: usize, dy: usize, image: usize, c: i32, C: i32, inH: i32, inW: i32, kh: i32, kw: i32, top: i32, left: i32): bool {
+  const size = <usize>sizeof<T>();
+  const one = v128.splat<T>(1);
+  const zero = v128.splat<T>(0);
+  let m = v128.splat<T>(-Infinity);
+  let count = zero;
+  for (let i = 0; i < kh; i++) {
+    const ih = top + i;
+    if (ih < 0 || ih >= inH) continue;
+    for (let j = 0; j < kw; j++) {
+      const iw = left + j;
+      if (iw < 0 || iw >= inW) continue;
+      const v = v128.load(x + image + (<usize>(ih * inW + iw) * C + <usize>c) * size);
+      const replace = v128.or(v128.gt<T>(v, m), v128.ne<T>(v, v));
+      count = v128.bitselect(one, v128.bitselect(v128.add<T>(count, one), count, v128.eq<T>(v, m)), replace);
+      m = v128.bitselect(v, m, replace);
+    }
+  }
+  const g = v128.load(dy);
+  let share: v128;
+  if (sizeof<T>() == 8) {
+    share = v128.bitselect(v128.div<T>(g, count), zero, v128.gt<T>(count, zero));
+  } else {
+    if (v128.any_true(v128.gt<T>(count, one))) return false;
+    share = v128.bitselect(g, zero, v128.gt<T>(count, zero));
+  }
+  for (let i = 0; i < kh; i++) {
+    const ih = top + i;
+    if (ih < 0 || ih >= inH) continue;
+    for (let j = 0; j < kw; j++) {
+      const iw = left + j;
+      if (iw < 0 || iw >= inW) continue;
+      const e = image + (<usize>(ih * inW + iw) * C + <usize>c) * size;
+      const d = v128.load(dx + e);
+      v128.store(dx + e, v128.bitselect(v128.add<T>(d, share), d, v128.eq<T>(v128.load(x + e), m)));
+    }
+  }
+  return true;
+}
+
 @inline function maxPoolBackprop<T>(dx: usize, x: usize, dy: usize, batch: i32, C: i32, inH: i32, inW: i32, kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, outH: i32, outW: i32): void {
   const size = <usize>sizeof<T>();
+  const lanes = 16 / <i32>size;
+  const vectorEnd = C - (C % lanes);
   let o = dy;
   for (let n = 0; n < batch; n++) {
     const image = <usize>n * inH * inW * C * size;
     for (let oh = 0; oh < outH; oh++) {
+      const top = oh * sh - padTop;
       for (let ow = 0; ow < outW; ow++) {
-        for (let c = 0; c < C; c++) {
-          let m: T = <T>-Infinity;
-          let count = 0;
-          for (let i = 0; i < kh; i++) {
-            const ih = oh * sh - padTop + i;
-            if (ih < 0 || ih >= inH) continue;
-            for (let j = 0; j < kw; j++) {
-              const iw = ow * sw - padLeft + j;
-              if (iw < 0 || iw >= inW) continue;
-              const v = load<T>(x + image + (<usize>(ih * inW + iw) * C + <usize>c) * size);
-              if (v > m || v != v) {
-                m = v;
-                count = 1;
-              } else if (v == m) {
-                count++;
-              }
-            }
+        const left = ow * sw - padLeft;
+        let c = 0;
+        for (; c < vectorEnd; c += lanes) {
+          if (!routeVector<T>(dx, x, o, image, c, C, inH, inW, kh, kw, top, left)) {
+            for (let l = 0; l < lanes; l++) routeChannel<T>(dx, x, o + <usize>l * size, image, c + l, C, inH, inW, kh, kw, top, left);
           }
-          const share: f64 = count > 0 ? <f64>load<T>(o) / <f64>count : 0;
+          o += 16;
+        }
+        for (; c < C; c++) {
+          routeChannel<T>(dx, x, o, image, c, C, inH, inW, kh, kw, top, left);
           o += size;
-          for (let i = 0; i < kh; i++) {
-            const ih = oh * sh - padTop + i;
-            if (ih < 0 || ih >= inH) continue;
-            for (let j = 0; j < kw; j++) {
-              const iw = ow * sw - padLeft + j;
-              if (iw < 0 || iw >= inW) continue;
-              const e = image + (<usize>(ih * inW + iw) * C + <usize>c) * size;
-              if (load<T>(x + e) == m) store<T>(dx + e, <T>(<f64>load<T>(dx + e) + share));
-            }
-          }
         }
       }
     }

@@ -17,6 +17,9 @@ export interface KernelExports {
   /** maxPoolBackprop32/maxPoolBackprop64: (dx, x, dy, …geometry), see packages/graph/wasm/window.ts. */
   readonly maxPoolBackprop32: PoolBackpropFunction;
   readonly maxPoolBackprop64: PoolBackpropFunction;
+  /** batchNorm32/batchNorm64: (out, x, params, rows, C), see packages/graph/wasm/normalization.ts. */
+  readonly batchNorm32: (out: number, x: number, params: number, rows: number, C: number) => void;
+  readonly batchNorm64: (out: number, x: number, params: number, rows: number, C: number) => void;
   readonly CHUNK: WebAssembly.Global;
   readonly SCRATCH32_BYTES: WebAssembly.Global;
   readonly SCRATCH64_BYTES: WebAssembly.Global;

@@ -1,14 +1,16 @@
 /**
- * The window loops in WebAssembly (packages/graph/wasm/window.ts: im2col and col2im inside the
- * three convolution kernels, max pooling and its derivative) run when the arrays live in the
- * kernels' heap, as the compiled executor's planned buffers do; on ordinary arrays the JavaScript
- * loops run. Both must give the same bits for every geometry, both dtypes, ties and NaN.
+ * The layer loops in WebAssembly (packages/graph/wasm/window.ts: im2col and col2im inside the
+ * three convolution kernels, max pooling and its derivative; wasm/normalization.ts: batch norm)
+ * run when the arrays live in the kernels' heap, as the compiled executor's planned buffers do; on
+ * ordinary arrays the JavaScript loops run. Both must give the same bits for every geometry, both
+ * dtypes, ties and NaN.
  */
 import fc from 'fast-check';
 import { afterEach, expect, it } from 'vitest';
 import { allocate, kernelOptions, randomStream, resolveWindow, setKernelOptions, type DType, type TypedArray } from '../src/index.js';
 import { uniform01 } from '../src/core/random.js';
 import { prepareConv2d, prepareConv2dBackpropFilter, prepareConv2dBackpropInput, type ConvShape } from '../src/kernels/conv.js';
+import { prepareBatchNorm } from '../src/kernels/normalization.js';
 import { prepareMaxPool2d, prepareMaxPool2dBackprop } from '../src/kernels/pool.js';
 import { heapArray, heapFree } from '../src/kernels/wasm/heap.js';
 import { kernelInstance } from '../src/kernels/wasm/runtime.js';
@@ -116,6 +118,24 @@ describeFastPath('the window loops in WebAssembly', kernelOptions().wasmSimd, 'W
         same(dxPlaced, dxPlain);
       }),
       { numRuns: 200, seed: 2032 },
+    );
+  });
+
+  it('batch norm gives the same bits on heap arrays (WebAssembly, float64 lanes) as on ordinary ones, with the statistics and γ, β anywhere', () => {
+    const kase = fc.record({ rows: fc.integer({ min: 1, max: 40 }), channels: fc.integer({ min: 1, max: 11 }), dtype, epsilon: fc.double({ min: 1e-8, max: 1, noNaN: true }), seed: fc.integer({ min: 1, max: 1e6 }) });
+    fc.assert(
+      fc.property(kase, (c) => {
+        const x = values(c.dtype, c.rows * c.channels, c.seed, false, true);
+        const [scale, offset, mean] = [1, 2, 3].map((k) => values(c.dtype, c.channels, c.seed + k, false, false));
+        const variance = values(c.dtype, c.channels, c.seed + 4, false, false).map(Math.abs);
+        const bn = prepareBatchNorm([c.rows, c.channels], c.epsilon);
+        const plain = allocate(c.dtype, x.length);
+        bn(plain, [x, scale!, offset!, mean!, variance]);
+        const placed = inHeap(x.slice().fill(7), c.dtype);
+        bn(placed, [inHeap(x, c.dtype), scale!, offset!, inHeap(mean!, c.dtype), variance]);
+        same(placed, plain);
+      }),
+      { numRuns: 150, seed: 2033 },
     );
   });
 });
