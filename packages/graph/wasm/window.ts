@@ -23,6 +23,13 @@
   for (; b < bytes; b += sizeof<T>()) store<T>(dst + b, load<T>(dst + b) + load<T>(src + b));
 }
 
+// bytes zero bytes at dst (a multiple of 4), 16 at a time.
+@inline function zeroRun(dst: usize, bytes: usize): void {
+  let b: usize = 0;
+  for (; b + 16 <= bytes; b += 16) v128.store(dst + b, v128.splat<i32>(0));
+  for (; b < bytes; b += 4) store<i32>(dst + b, 0);
+}
+
 // Rows r0…r1 of the patch matrix P of channels c0…c0+cin (one group): row r = (n, oh, ow), column
 // (i, j, c), P[r, (i·kw + j)·cin + c] = x[n, ih, iw, c0 + c], 0 on padding. add = false: P = that
 // (im2col); add = true: the adjoint, x[n, ih, iw, c0 + c] += P[r, …] for the in-bounds taps, rows in
@@ -41,17 +48,28 @@
     const oh = p / outW;
     const ow = p - oh * outW;
     const image = x + (<usize>n * inH * inW * inC + <usize>c0) * size;
+    const left = ow * sw - padLeft;
+    // with one group, dilation 1 and the window's columns all inside, a row of taps is one run of
+    // kw·cin elements of x
+    const wholeRows = cin == inC && dw == 1 && left >= 0 && left + kw <= inW;
     for (let i = 0; i < kh; i++) {
       const ih = oh * sh - padTop + i * dh;
       const rowInside = ih >= 0 && ih < inH;
+      if (rowInside && wholeRows) {
+        const src = image + (<usize>(ih * inW + left) * inC) * size;
+        if (add) addRun<T>(src, d, kw * cin);
+        else copyRun<T>(d, src, kw * cin);
+        d += <usize>kw * run;
+        continue;
+      }
       for (let j = 0; j < kw; j++) {
-        const iw = ow * sw - padLeft + j * dw;
+        const iw = left + j * dw;
         if (rowInside && iw >= 0 && iw < inW) {
           const src = image + (<usize>(ih * inW + iw) * inC) * size;
           if (add) addRun<T>(src, d, cin);
           else copyRun<T>(d, src, cin);
         } else if (!add) {
-          memory.fill(d, 0, run);
+          zeroRun(d, run);
         }
         d += run;
       }
