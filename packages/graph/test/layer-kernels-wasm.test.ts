@@ -1,7 +1,7 @@
 /**
  * The layer loops in WebAssembly (packages/graph/wasm/window.ts: im2col and col2im inside the
- * three convolution kernels, max pooling and its derivative; wasm/normalization.ts: batch norm)
- * run when the arrays live in the kernels' heap, as the compiled executor's planned buffers do; on
+ * three convolution kernels, max pooling and its derivative; wasm/normalization.ts: batch norm;
+ * wasm/reduce.ts: sums over one run of axes) run when the arrays live in the kernels' heap, as the compiled executor's planned buffers do; on
  * ordinary arrays the JavaScript loops run. Both must give the same bits for every geometry, both
  * dtypes, ties and NaN.
  */
@@ -12,6 +12,8 @@ import { uniform01 } from '../src/core/random.js';
 import { prepareConv2d, prepareConv2dBackpropFilter, prepareConv2dBackpropInput, type ConvShape } from '../src/kernels/conv.js';
 import { prepareBatchNorm } from '../src/kernels/normalization.js';
 import { prepareMaxPool2d, prepareMaxPool2dBackprop } from '../src/kernels/pool.js';
+import { FOLDS } from '../src/kernels/folds.js';
+import { prepareReduce } from '../src/kernels/reduce.js';
 import { heapArray, heapFree } from '../src/kernels/wasm/heap.js';
 import { kernelInstance } from '../src/kernels/wasm/runtime.js';
 import { describeFastPath } from './fast-paths.js';
@@ -136,6 +138,22 @@ describeFastPath('the window loops in WebAssembly', kernelOptions().wasmSimd, 'W
         same(placed, plain);
       }),
       { numRuns: 150, seed: 2033 },
+    );
+  });
+
+  it('sums over one run of axes give the same bits on heap arrays (WebAssembly) as on ordinary ones, rounded after every addition', () => {
+    const kase = fc.record({ outer: fc.integer({ min: 1, max: 4 }), reduced: fc.integer({ min: 1, max: 60 }), inner: fc.integer({ min: 1, max: 19 }), dtype, nan: fc.boolean(), seed: fc.integer({ min: 1, max: 1e6 }) });
+    fc.assert(
+      fc.property(kase, (c) => {
+        const x = values(c.dtype, c.outer * c.reduced * c.inner, c.seed, false, c.nan);
+        const sum = prepareReduce([c.outer, c.reduced, c.inner], [1], FOLDS.sum);
+        const plain = allocate(c.dtype, c.outer * c.inner);
+        sum(plain, x);
+        const placed = inHeap(plain.slice().fill(7), c.dtype);
+        sum(placed, inHeap(x, c.dtype));
+        same(placed, plain);
+      }),
+      { numRuns: 150, seed: 2034 },
     );
   });
 });

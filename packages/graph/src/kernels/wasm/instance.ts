@@ -20,6 +20,9 @@ export interface KernelExports {
   /** batchNorm32/batchNorm64: (out, x, params, rows, C), see packages/graph/wasm/normalization.ts. */
   readonly batchNorm32: (out: number, x: number, params: number, rows: number, C: number) => void;
   readonly batchNorm64: (out: number, x: number, params: number, rows: number, C: number) => void;
+  /** sumBlocks32/sumBlocks64: (out, X, outer, reduced, inner), see packages/graph/wasm/reduce.ts. */
+  readonly sumBlocks32: (out: number, X: number, outer: number, reduced: number, inner: number) => void;
+  readonly sumBlocks64: (out: number, X: number, outer: number, reduced: number, inner: number) => void;
   readonly CHUNK: WebAssembly.Global;
   readonly SCRATCH32_BYTES: WebAssembly.Global;
   readonly SCRATCH64_BYTES: WebAssembly.Global;
