@@ -36,6 +36,30 @@ describe('the compiling executor', () => {
     }
   });
 
+  it('stores a one-element value wherever its buffer is read: by a kernel through a view, a wider loop, an output, an update', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const g = new Graph();
+      const x = g.input('x', [], dtype);
+      const y = g.input('y', [], dtype);
+      const c = g.variable('c', tensor([0.25], [], dtype));
+      // one fused scalar per kind of reader, each also read by a fused scalar step (which reads the local)
+      const scalar = (k: number): Node => x.mul(y).add(x.mul(k).sin());
+      const [s1, s2, s3, s4] = [scalar(1), scalar(2), scalar(3), scalar(4)];
+      const viaKernel = s1.reshape([1, 1]).matmul(g.constant(tensor([2, 3], [1, 2], dtype), dtype)).sum();
+      const viaLoop = s2.broadcastTo([5]).mul(g.constant(tensor([1, 2, 3, 4, 5], [5], dtype), dtype)).sum();
+      const others = s1.mul(s2).add(s3.mul(s4)).sub(y);
+      const outputs = [others.add(viaKernel).add(viaLoop), s4];
+      const run = (executor: 'interpreter' | 'compiled'): number[][] => {
+        g.setVariable('c', tensor([0.25], [], dtype));
+        const step = g.compile({ outputs, updates: [[c, s3]], executor });
+        const feeds = { x: tensor([0.7], [], dtype), y: tensor([-1.3], [], dtype) };
+        const first = step(feeds).map(values);
+        return [...first, ...step(feeds).map(values), values(g.getVariable('c'))];
+      };
+      expect(run('compiled'), dtype).toEqual(run('interpreter'));
+    }
+  });
+
   it('applies a ← b, b ← a as a swap, like the interpreter', () => {
     const g = new Graph();
     const a = g.variable('a', tensor([1, 2]));

@@ -37,6 +37,8 @@ export interface ScalarLocals {
   read(leaf: Node): string | undefined;
   /** The local to assign the root's stored value to, when one is wanted. */
   write(root: Node): string | undefined;
+  /** Whether the root's buffer must be written too (false: nothing reads it, only the local). */
+  store(root: Node): boolean;
 }
 
 /**
@@ -133,9 +135,16 @@ export function fusedLoopSource(
   });
   const program = flat && n > 1 ? clusterProgram(root, members, leaves, leafName, scalar, n) : undefined;
   if (n === 1) {
-    lines.push('const o = 0;', ...body); // one element: straight-line code
     const local = scalars?.write(root);
-    if (local !== undefined) lines.push(`${local} = out[0];`); // the stored value, as later steps would read it
+    if (local !== undefined && scalars?.store(root) === false) {
+      // only the local: the value rounded as storing it would round it
+      lines.shift(); // no `out`
+      const value = temp.get(root)!;
+      lines.push('const o = 0;', ...body.slice(0, -1), `${local} = ${root.dtype === 'float32' ? `Math.fround(${value})` : value};`);
+    } else {
+      lines.push('const o = 0;', ...body); // one element: straight-line code
+      if (local !== undefined) lines.push(`${local} = out[0];`); // the stored value, as later steps would read it
+    }
   } else if (program !== undefined) {
     const leafList = leaves.map((_, j) => `L${j}`).join(', ');
     lines.push(`if (!V(${vectorise(program)}, out, [${leafList}])) {`, `for (let o = 0; o < ${int(n)}; o++) {`, ...body, '}', '}');

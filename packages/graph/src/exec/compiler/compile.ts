@@ -264,31 +264,53 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   // (v<slot>), and the later fused steps of that function read the local instead of the buffer; a
   // one-element value that no step of the function sets (a feed, a variable, a constant, a value of
   // an earlier function) is read into a local once, at the function's start.
-  const parts: Step[] = [];
-  let next = 0;
-  const local = (n: Node): string => `v${int(slotOf(n))}`;
-  for (const [at, end] of ranges) {
-    const kept = new Set<Node>();
-    const before = new Set<Node>();
-    const read = (leaf: Node): string | undefined => {
-      if (kept.has(leaf)) return local(leaf);
-      const index = codeIndexOf.get(leaf);
-      if (index !== undefined && index >= at) return undefined; // set later in this function by a kernel step or an alias
-      before.add(leaf);
-      return local(leaf);
-    };
-    for (; next < scalarSteps.length && scalarSteps[next]![0] < end; next++) {
-      const [index, node] = scalarSteps[next]!;
-      code[index] = fusedLoopSource(node, roles, shapes, buffer, () => {
-        throw new ChainruleError('compiler: a one-element loop is never vectorised');
-      }, { read, write: local });
-      kept.add(node);
-    }
-    const locals =
-      [...before].map((n) => `const ${local(n)} = ${buffer(n)}[0];\n`).join('') + (kept.size > 0 ? `let ${[...kept].map(local).join(', ')};\n` : '');
-    const body = code.slice(at, end).join('\n');
-    parts.push(new Function('h', 'K', 'P', 'V', `return function schedule(S, drew) {\n${locals}${body}\n};`)(HELPERS, kernels, programs, runVectorised) as Step);
+  // A scalar's buffer is written only when something reads the buffer: a step of another function
+  // or one that reads buffers (a kernel, an alias, a loop of more elements), or the run's outputs
+  // and updates. The first pass finds the reads of the scalar steps, the second writes them.
+  const scalarRoots = new Set(scalarSteps.map(([, n]) => n));
+  const bufferRead = new Set<Node>();
+  const markRead = (n: Node): void => {
+    bufferRead.add(n);
+    bufferRead.add(owner.get(n)!);
+  };
+  for (const r of requested) markRead(r);
+  for (const n of order) {
+    const role = roles.get(n);
+    if ((role === 'inlined' || role === 'fused') && scalarRoots.has(rootOf.get(n)!)) continue; // its reads are found below
+    for (const m of n.inputs) if (roles.get(m) !== 'inlined') markRead(m);
   }
+  const local = (n: Node): string => `v${int(slotOf(n))}`;
+  const generate = (store: (root: Node) => boolean): string[] => {
+    const prologues: string[] = [];
+    let next = 0;
+    for (const [at, end] of ranges) {
+      const kept = new Set<Node>();
+      const before = new Set<Node>();
+      const read = (leaf: Node): string | undefined => {
+        if (kept.has(leaf)) return local(leaf);
+        markRead(leaf);
+        const index = codeIndexOf.get(leaf);
+        if (index !== undefined && index >= at) return undefined; // set later in this function by a kernel step or an alias
+        before.add(leaf);
+        return local(leaf);
+      };
+      for (; next < scalarSteps.length && scalarSteps[next]![0] < end; next++) {
+        const [index, node] = scalarSteps[next]!;
+        code[index] = fusedLoopSource(node, roles, shapes, buffer, () => {
+          throw new ChainruleError('compiler: a one-element loop is never vectorised');
+        }, { read, write: local, store });
+        kept.add(node);
+      }
+      prologues.push([...before].map((n) => `const ${local(n)} = ${buffer(n)}[0];\n`).join('') + (kept.size > 0 ? `let ${[...kept].map(local).join(', ')};\n` : ''));
+    }
+    return prologues;
+  };
+  generate(() => true); // every scalar stored, to find the reads
+  const prologues = generate((root) => bufferRead.has(root)); // the same reads, so the same marks
+  const parts: Step[] = ranges.map(([at, end], k) => {
+    const body = code.slice(at, end).join('\n');
+    return new Function('h', 'K', 'P', 'V', `return function schedule(S, drew) {\n${prologues[k]}${body}\n};`)(HELPERS, kernels, programs, runVectorised) as Step;
+  });
   const runSchedule: Step = parts.length === 1 ? parts[0]! : (s, d) => {
     for (const part of parts) part(s, d);
   };

@@ -12,7 +12,7 @@
  */
 import type { DType, TypedArray } from '../../core/dtype.js';
 import type { KernelInstance } from './instance.js';
-import { reserve, SCRATCH_BASE, views } from './runtime.js';
+import { reserve, SCRATCH_BASE, views } from './memory.js';
 
 /**
  * Every block's size is a multiple of this many bytes, and its address too: a whole number of

@@ -19,7 +19,7 @@
 import { platform } from '#platform';
 import type { DType } from '../../core/dtype.js';
 import { ExecutionError } from '../../core/errors.js';
-import { MAX_THREADS } from '../limits.js';
+import { CONTROL_BYTES, RECORD_INTS, RECORDS } from './control.js';
 import { heapAllocate, heapFree } from './heap.js';
 import { ThreadPace } from './pace.js';
 import type { KernelInstance } from './instance.js';
@@ -32,15 +32,9 @@ const FAILED = 4;
 const GENERATION = 0;
 const BLOCKS = 1;
 const HELPERS = 2;
-const RECORDS = 16;
-const RECORD_INTS = 16;
-/** Most blocks one product is split into. */
-export const MAX_BLOCKS = 4 * MAX_THREADS;
 /** Polls of a state slot before falling asleep on it (roughly 50–100 µs). */
 const SPIN = 20_000;
 
-/** Bytes the control block occupies at the start of the memory. */
-export const CONTROL_BYTES = (RECORDS + MAX_BLOCKS * RECORD_INTS) * 4;
 
 // The worker's whole program: a constant of this module, never text from a graph. Products tend
 // to come in bursts (a training step's forward and backward passes), so it polls briefly before

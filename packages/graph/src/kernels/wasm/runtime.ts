@@ -1,7 +1,7 @@
 /// <reference path="./webassembly.d.ts" />
 /**
  * The WebAssembly SIMD matrix product: one module instance on a shared memory, the memory plan of
- * a call, and the copies between JavaScript arrays and that memory.
+ * a call, and the copies between JavaScript arrays and that memory (memory.ts has its views).
  *
  * Memory plan (byte addresses): the control block of the worker pool at 0; at SCRATCH_BASE the
  * calling thread's private workspace (packed panels of A and B, an edge tile); after it the heap
@@ -12,12 +12,12 @@
 import type { DType, TypedArray } from '../../core/dtype.js';
 import type { KernelExports, KernelInstance } from './instance.js';
 import { KERNELS_BASE64, MAXIMUM_PAGES } from './module.js';
+import { MAX_BLOCKS } from './control.js';
+import { addressIn, align16, PAGE, reserve, SCRATCH_BASE, views } from './memory.js';
 import { heapTop } from './heap.js';
-import { CONTROL_BYTES, MAX_BLOCKS, pace, runParallel, startWorkers } from './pool.js';
+import { pace, runParallel, startWorkers } from './pool.js';
 
-const PAGE = 65536;
-/** Where the calling thread's workspace begins (after the pool's control block); the heap follows it. */
-export const SCRATCH_BASE = Math.ceil(CONTROL_BYTES / PAGE) * PAGE;
+export { addressIn, align16, reserve, SCRATCH_BASE, views, type MemoryViews } from './memory.js';
 
 let instance: KernelInstance | null | undefined;
 
@@ -49,61 +49,6 @@ function instantiate(): KernelInstance | null {
 export function wasmKernelsAvailable(): boolean {
   return kernelInstance() !== null;
 }
-
-let f32: Float32Array = new Float32Array(0);
-let f64: Float64Array = new Float64Array(0);
-let i32: Int32Array = new Int32Array(0);
-let viewsOf: ArrayBufferLike | undefined;
-
-/** Typed views of the whole memory. */
-export interface MemoryViews {
-  readonly f32: Float32Array;
-  readonly f64: Float64Array;
-  readonly i32: Int32Array;
-}
-let memoryViews: MemoryViews = { f32, f64, i32 };
-/** Every buffer object the memory has had: each growth makes a new one over the same memory. */
-const ownBuffers = new WeakSet<ArrayBufferLike>();
-
-/**
- * The byte address of `array[offset]` when the array lies in the kernels' memory (a heap buffer,
- * see heap.ts), so that a kernel may use it in place; -1 when it lies elsewhere.
- */
-export function addressIn(array: TypedArray, offset: number): number {
-  return ownBuffers.has(array.buffer) ? array.byteOffset + offset * array.BYTES_PER_ELEMENT : -1;
-}
-
-/** Views of the whole memory as of the last {@link reserve} (they stay valid: shared memory never detaches). */
-export function views(): MemoryViews {
-  return memoryViews;
-}
-
-/**
- * Grows the memory to at least `bytes`, refreshing the views (see {@link views}) when it grows.
- *
- * @returns false when that exceeds the maximum.
- */
-export function reserve(kernels: KernelInstance, bytes: number): boolean {
-  const have = kernels.memory.buffer.byteLength;
-  if (bytes > have) {
-    const pages = Math.ceil((bytes - have) / PAGE);
-    if (have / PAGE + pages > MAXIMUM_PAGES) return false;
-    kernels.memory.grow(pages);
-  }
-  const buffer = kernels.memory.buffer;
-  if (buffer !== viewsOf) {
-    f32 = new Float32Array(buffer);
-    f64 = new Float64Array(buffer);
-    i32 = new Int32Array(buffer);
-    memoryViews = { f32, f64, i32 };
-    viewsOf = buffer;
-    ownBuffers.add(buffer);
-  }
-  return true;
-}
-
-/** `bytes` rounded up to a multiple of 16. */
-export const align16 = (bytes: number): number => (bytes + 15) & ~15;
 
 /** Rows of C per tile of the micro-kernel, and columns per tile for each dtype. */
 const TILE_ROWS = 4;
@@ -169,7 +114,7 @@ export function wasmGemm(
   const b = place(bIn, k * n);
   const c = place(cIn, m * n);
   if (!reserve(kernels, free)) return false;
-  const view = dtype === 'float32' ? f32 : f64;
+  const view = dtype === 'float32' ? views().f32 : views().f64;
   if (aIn < 0) view.set(a0 === 0 && A.length === m * k ? A : A.subarray(a0, a0 + m * k), a / bytes);
   if (bIn < 0) view.set(b0 === 0 && B.length === k * n ? B : B.subarray(b0, b0 + k * n), b / bytes);
   const tA = transposeA ? 1 : 0;
