@@ -1,6 +1,7 @@
 import { allocate, type DType, type TypedArray } from '../core/dtype.js';
 import { heapArray, heapFree } from './wasm/heap.js';
-import { addressIn, kernelInstance } from './wasm/runtime.js';
+import { addressIn } from './wasm/memory.js';
+import { kernelInstance } from './wasm/runtime.js';
 import { inPlace } from './wasm/in-place.js';
 import { windowTaps, type Window2d } from './window.js';
 import { gemmFor } from './gemm.js';

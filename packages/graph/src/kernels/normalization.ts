@@ -2,7 +2,7 @@ import type { TypedArray } from '../core/dtype.js';
 import { sizeOf, type Shape } from '../core/shape.js';
 import { heapArray, heapFree } from './wasm/heap.js';
 import type { KernelInstance } from './wasm/instance.js';
-import { addressIn } from './wasm/runtime.js';
+import { addressIn } from './wasm/memory.js';
 import { inPlace } from './wasm/in-place.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { TypedArray } from '../core/dtype.js';
 import { windowTaps, type Window2d } from './window.js';
-import { addressIn } from './wasm/runtime.js';
+import { addressIn } from './wasm/memory.js';
 import { inPlace } from './wasm/in-place.js';
 
 // Pooling over NHWC tensors by a table of taps (see windowTaps): for each output position, the

@@ -1,6 +1,6 @@
 import { allocate, type DType } from '../core/dtype.js';
 import { FOLDS, type Fold } from './folds.js';
-import { addressIn } from './wasm/runtime.js';
+import { addressIn } from './wasm/memory.js';
 import { inPlace } from './wasm/in-place.js';
 import { sizeOf, stridesOf, type Shape } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';

@@ -1,7 +1,8 @@
 import type { TypedArray } from '../../core/dtype.js';
 import { currentKernelSettings } from '../settings.js';
 import type { KernelInstance } from './instance.js';
-import { addressIn, kernelInstance } from './runtime.js';
+import { addressIn } from './memory.js';
+import { kernelInstance } from './runtime.js';
 
 /**
  * The kernels' instance when the WebAssembly kernels are in use (available, and not set to `'js'`)
