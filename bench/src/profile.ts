@@ -1,8 +1,9 @@
 /**
  * `pnpm --filter @chainrule/bench cpu-profile [--item mlp|small|cnn] [--executor interpreter|compiled]
  * [--threads N] [--steps N] [--out FILE]`: a CPU profile of chainrule's MLP training step (item 1), of the
- * small graph's value and gradient (item 2) or of the CNN training step (item 7), summarised as self time per function and per source
- * file. `--threads N` sets the kernels' thread count (default: every core). `--out` also writes the raw .cpuprofile (open it in Chrome DevTools).
+ * small graph's value and gradient (item 2) or of the CNN training step (item 7), summarised as self time per
+ * function and per source file. `--threads N` sets the kernels' thread count (default: every core). `--out`
+ * also writes the raw .cpuprofile (open it in Chrome DevTools).
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';

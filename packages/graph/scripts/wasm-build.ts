@@ -1,5 +1,5 @@
 /**
- * Compiles the WebAssembly kernels (`wasm/gemm.ts` and `wasm/elementwise.ts`, AssemblyScript) to bytes, and renders the
+ * Compiles the WebAssembly kernels (`wasm/*.ts`, AssemblyScript) to bytes, and renders the
  * TypeScript module that carries them (`src/kernels/wasm/module.ts`). Shared by the build script
  * and by the test that checks the committed module is what this source and toolchain produce.
  */
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 
 /** The AssemblyScript sources of the kernels, compiled into one module. */
-export const WASM_SOURCES = ['gemm.ts', 'elementwise.ts'].map((file) => fileURLToPath(new URL(`../wasm/${file}`, import.meta.url)));
+export const WASM_SOURCES = ['gemm.ts', 'elementwise.ts', 'window.ts', 'normalization.ts', 'reduce.ts'].map((file) => fileURLToPath(new URL(`../wasm/${file}`, import.meta.url)));
 /** The generated module that embeds the compiled bytes. */
 export const WASM_MODULE = fileURLToPath(new URL('../src/kernels/wasm/module.ts', import.meta.url));
 

@@ -6,7 +6,9 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OPS, PRIMITIVES, allocate, getOp, kernelOptions, setKernelOptions, type DType } from '../src/index.js';
-import { runVectorised, vectorisable, worthVectorising, type ClusterProgram } from '../src/kernels/wasm/elementwise.js';
+import { repaysCopies, runVectorised, vectorisable, worthVectorising, type ClusterProgram } from '../src/kernels/wasm/elementwise.js';
+import { heapArray, heapFree } from '../src/kernels/wasm/heap.js';
+import { kernelInstance } from '../src/kernels/wasm/runtime.js';
 import { describeFastPath } from './fast-paths.js';
 
 const wasm = kernelOptions().wasmSimd;
@@ -38,9 +40,17 @@ function wasmValues(op: string, dtype: DType, a: Float64Array | Float32Array, b:
     scalar: binary ? [false, false] : [false],
     members: [{ op, inputs: binary ? [{ leaf: 0 }, { leaf: 1 }] : [{ leaf: 0 }] }],
   };
-  const out = allocate(dtype, a.length);
-  expect(runVectorised(program, out, binary ? [a, b] : [a])).toBe(true);
-  return out;
+  // in the kernels' heap, as planned buffers are (a lone op on copied arrays stays in JavaScript)
+  const kernels = kernelInstance()!;
+  const [ha, hb, out] = [a, b, a].map((v) => heapArray(kernels, dtype, v.length)!);
+  ha!.set(a);
+  hb!.set(b);
+  try {
+    expect(runVectorised(program, out!, binary ? [ha!, hb!] : [ha!])).toBe(true);
+    return out!.slice();
+  } finally {
+    for (const h of [ha, hb, out]) heapFree(h!.byteOffset);
+  }
 }
 
 const sameBits = (x: number, y: number): boolean => Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y));
@@ -110,6 +120,24 @@ describeFastPath('the WebAssembly elementwise evaluator', wasm, 'WebAssembly SIM
     const program: ClusterProgram = { dtype: 'float64', n: 4, scalar: [false], members: [{ op: 'neg', inputs: [{ leaf: 0 }] }] };
     expect(runVectorised(program, new Float64Array(4), [new Float64Array(4)])).toBe(false);
   });
+
+  it('runs a plain sum of copied arrays in JavaScript (returns false), and of heap arrays (planned buffers) in WebAssembly, with the same bits', () => {
+    const sum: ClusterProgram = { dtype: 'float32', n: 200_704, scalar: [false, false], members: [{ op: 'add', inputs: [{ leaf: 0 }, { leaf: 1 }] }] };
+    const kernels = kernelInstance()!;
+    const a = Float32Array.from({ length: sum.n }, (_, i) => Math.sin(i) * 3);
+    const b = Float32Array.from({ length: sum.n }, (_, i) => Math.cos(i) / 7);
+    const want = a.map((v, i) => v + b[i]!);
+    expect(runVectorised(sum, new Float32Array(sum.n), [a, b])).toBe(false);
+    const [ha, hb, hout] = [0, 1, 2].map(() => heapArray(kernels, 'float32', sum.n)! as Float32Array);
+    ha!.set(a);
+    hb!.set(b);
+    try {
+      expect(runVectorised(sum, hout!, [ha!, hb!])).toBe(true);
+      expect(Array.from(hout!)).toEqual(Array.from(want));
+    } finally {
+      for (const h of [ha, hb, hout]) heapFree(h!.byteOffset);
+    }
+  });
 });
 
 describe('which clusters are vectorised', () => {
@@ -126,7 +154,7 @@ describe('which clusters are vectorised', () => {
     for (const name of ['notAnOp', 'toString', 'constructor', '__proto__', '']) expect(vectorisable([name]), name).toBe(false);
   });
 
-  it('only clusters with enough work per array moved, and at least 4096 elements', () => {
+  it('only clusters of at least 4096 elements, and runs whose work repays the arrays they copy', () => {
     const adam = (n: number): ClusterProgram => ({
       dtype: 'float32',
       n,
@@ -140,7 +168,10 @@ describe('which clusters are vectorised', () => {
     });
     expect(worthVectorising(adam(200_704))).toBe(true);
     expect(worthVectorising(adam(4095))).toBe(false);
+    expect(repaysCopies(adam(200_704), 4)).toBe(true); // 8 + 8 + 8 + 1 ops per element for 4 arrays copied
     const sum: ClusterProgram = { dtype: 'float32', n: 200_704, scalar: [false, false], members: [{ op: 'add', inputs: [{ leaf: 0 }, { leaf: 1 }] }] };
-    expect(worthVectorising(sum)).toBe(false);
+    expect(worthVectorising(sum)).toBe(true);
+    expect(repaysCopies(sum, 3)).toBe(false);
+    expect(repaysCopies(sum, 0)).toBe(true);
   });
 });

@@ -16,6 +16,6 @@ describe('the WebAssembly kernels module', () => {
   it('imports nothing but the shared memory and exports only the kernels', async () => {
     const module = new WebAssembly.Module(await compileWasmKernels());
     expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
-    expect(WebAssembly.Module.exports(module).map((e) => e.name).sort()).toEqual(['CHUNK', 'SCRATCH32_BYTES', 'SCRATCH64_BYTES', 'elementwise32', 'elementwise64', 'gemm32', 'gemm64', 'memory']);
+    expect(WebAssembly.Module.exports(module).map((e) => e.name).sort()).toEqual(['CHUNK', 'SCRATCH32_BYTES', 'SCRATCH64_BYTES', 'batchNorm32', 'batchNorm64', 'col2im32', 'col2im64', 'elementwise32', 'elementwise64', 'gemm32', 'gemm64', 'im2col32', 'im2col64', 'maxPool32', 'maxPool64', 'maxPoolBackprop32', 'maxPoolBackprop64', 'memory', 'sumBlocks32', 'sumBlocks64']);
   }, 120_000);
 });

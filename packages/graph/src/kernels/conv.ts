@@ -1,4 +1,8 @@
-import type { TypedArray } from '../core/dtype.js';
+import { allocate, type DType, type TypedArray } from '../core/dtype.js';
+import { heapArray, heapFree } from './wasm/heap.js';
+import { addressIn } from './wasm/memory.js';
+import { kernelInstance } from './wasm/runtime.js';
+import { inPlace } from './wasm/in-place.js';
 import { windowTaps, type Window2d } from './window.js';
 import { gemmFor } from './gemm.js';
 
@@ -11,7 +15,9 @@ import { gemmFor } from './gemm.js';
 //   ∂ℓ/∂W = Pᵀ·G     (conv2dBackpropFilter, G = ∂ℓ/∂y as an [N·OH·OW, cout] matrix)
 //   ∂ℓ/∂P = G·Wᵀ, then ∂ℓ/∂x adds each entry of ∂ℓ/∂P back where P read it (col2im; conv2dBackpropInput)
 //
-// The products run on gemmFor (WebAssembly SIMD, both threads when large). P is built for a block
+// The products run on gemmFor (WebAssembly SIMD, both threads when large); the patch matrices live
+// in the kernels' heap, and where x (or dx) does too, im2col and col2im run in WebAssembly
+// (packages/graph/wasm/window.ts, the same bits as the loops here). P is built for a block
 // of rows at a time, so its memory stays bounded whatever the batch; the blocks' buffers are shared
 // by every convolution of the process (kernels run one at a time on the calling thread).
 
@@ -32,16 +38,23 @@ export interface ConvShape {
   readonly window: Window2d;
 }
 
-const buffers: { float64: Float64Array[]; float32: Float32Array[] } = { float64: [], float32: [] };
+const buffers: Record<DType, TypedArray[]> = { float64: [], float32: [] };
 
-/** Scratch buffer number `slot` of `like`'s dtype, at least `length` long (grown, never shrunk). */
+/**
+ * Scratch buffer number `slot` of `like`'s dtype, at least `length` long (grown, never shrunk). It
+ * lives in the kernels' heap where they run, so that the products read and write it in place
+ * instead of copying it into their memory and back; else in ordinary memory.
+ */
 function scratch(like: TypedArray, slot: number, length: number): TypedArray {
-  if (like instanceof Float32Array) {
-    const b = buffers.float32[slot];
-    return b !== undefined && b.length >= length ? b : (buffers.float32[slot] = new Float32Array(length));
-  }
-  const b = buffers.float64[slot];
-  return b !== undefined && b.length >= length ? b : (buffers.float64[slot] = new Float64Array(length));
+  const dtype = like instanceof Float32Array ? 'float32' : 'float64';
+  const list = buffers[dtype];
+  const have = list[slot];
+  if (have !== undefined && have.length >= length) return have;
+  const kernels = kernelInstance();
+  if (have !== undefined && kernels !== null && addressIn(have, 0) >= 0) heapFree(have.byteOffset);
+  const grown = (kernels === null ? undefined : heapArray(kernels, dtype, length)) ?? allocate(dtype, length);
+  list[slot] = grown;
+  return grown;
 }
 
 const gemmOf = (a: TypedArray): ReturnType<typeof gemmFor> => gemmFor(a instanceof Float32Array ? 'float32' : 'float64');
@@ -73,6 +86,13 @@ class ConvPlan {
 
   /** Rows [r0, r1) of group g's patch matrix into P (row-major, k columns). */
   im2col(P: TypedArray, x: TypedArray, group: number, r0: number, r1: number): void {
+    const kernels = inPlace(P, x);
+    if (kernels !== null) {
+      const g = this.s.window;
+      const run = P instanceof Float32Array ? kernels.exports.im2col32 : kernels.exports.im2col64;
+      run(addressIn(P, 0), addressIn(x, 0), g.inH, g.inW, this.s.inC, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.padTop, g.padLeft, g.outH, g.outW, group * this.cin, this.cin, r0, r1);
+      return;
+    }
     const { taps, tapCount, cin, positions, image } = this;
     const inC = this.s.inC;
     let n = Math.floor(r0 / positions);
@@ -100,6 +120,13 @@ class ConvPlan {
 
   /** Adds rows [r0, r1) of group g's patch-matrix cotangent dP back into dx where im2col read them. */
   col2im(dx: TypedArray, dP: TypedArray, group: number, r0: number, r1: number): void {
+    const kernels = inPlace(dx, dP);
+    if (kernels !== null) {
+      const g = this.s.window;
+      const run = dx instanceof Float32Array ? kernels.exports.col2im32 : kernels.exports.col2im64;
+      run(addressIn(dx, 0), addressIn(dP, 0), g.inH, g.inW, this.s.inC, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.padTop, g.padLeft, g.outH, g.outW, group * this.cin, this.cin, r0, r1);
+      return;
+    }
     const { taps, tapCount, cin, positions, image } = this;
     const inC = this.s.inC;
     let n = Math.floor(r0 / positions);

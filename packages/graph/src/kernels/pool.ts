@@ -1,5 +1,7 @@
 import type { TypedArray } from '../core/dtype.js';
 import { windowTaps, type Window2d } from './window.js';
+import { addressIn } from './wasm/memory.js';
+import { inPlace } from './wasm/in-place.js';
 
 // Pooling over NHWC tensors by a table of taps (see windowTaps): for each output position, the
 // in-bounds input positions of its window, each read as a contiguous run of C channels. Padding is
@@ -11,6 +13,9 @@ import { windowTaps, type Window2d } from './window.js';
 // is one of window w's kʷ maxima, else 0), ∂ℓ/∂x = R(x)·∂ℓ/∂y (maxPool2dBackprop) and the
 // forward-mode tangent is ẏ = R(x)ᵀ·ẋ (maxPool2dSelect), each window averaging ẋ over its maxima. A
 // window with a NaN has no maximum equal to itself: nothing is routed through it.
+//
+// Max pooling and its derivative run in WebAssembly (packages/graph/wasm/window.ts, the same bits)
+// where their arrays live in the kernels' heap, as the compiled executor's planned buffers do.
 
 /** The taps of a pooling window in a form the loops read. */
 class PoolPlan {
@@ -76,6 +81,12 @@ export function prepareMaxPool2d(batch: number, channels: number, window: Window
   const { taps, tapCount, positions, image } = plan;
   const C = channels;
   return (out, x) => {
+    const kernels = inPlace(out, x);
+    if (kernels !== null) {
+      const run = out instanceof Float32Array ? kernels.exports.maxPool32 : kernels.exports.maxPool64;
+      run(addressIn(out, 0), addressIn(x, 0), batch, C, window.inH, window.inW, window.kh, window.kw, window.sh, window.sw, window.padTop, window.padLeft, window.outH, window.outW);
+      return;
+    }
     out.fill(-Infinity);
     for (let n = 0; n < batch; n++) {
       for (let p = 0; p < positions; p++) {
@@ -115,6 +126,12 @@ export function prepareMaxPool2dBackprop(batch: number, channels: number, window
   const C = channels;
   return (dx, x, dy) => {
     dx.fill(0);
+    const kernels = inPlace(dx, x, dy);
+    if (kernels !== null) {
+      const run = dx instanceof Float32Array ? kernels.exports.maxPoolBackprop32 : kernels.exports.maxPoolBackprop64;
+      run(addressIn(dx, 0), addressIn(x, 0), addressIn(dy, 0), batch, C, window.inH, window.inW, window.kh, window.kw, window.sh, window.sw, window.padTop, window.padLeft, window.outH, window.outW);
+      return;
+    }
     for (let n = 0; n < batch; n++) {
       for (let p = 0; p < positions; p++) {
         windowMaxima(plan, x, n, p, max, share);

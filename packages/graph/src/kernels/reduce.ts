@@ -1,5 +1,7 @@
 import { allocate, type DType } from '../core/dtype.js';
-import type { Fold } from './folds.js';
+import { FOLDS, type Fold } from './folds.js';
+import { addressIn } from './wasm/memory.js';
+import { inPlace } from './wasm/in-place.js';
 import { sizeOf, stridesOf, type Shape } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 
@@ -81,7 +83,9 @@ function blocks(xShape: Shape, reduced: ReadonlySet<number>): [number, number, n
  * function writes the result into `out` (the kept-dims layout, which is also the squeezed one),
  * starting every output element from the fold's start value and folding the inputs in, in
  * increasing flat order. The common patterns (one reduced run of axes, e.g. a bias gradient's sum
- * over the batch or a row sum) run specialised loops; others walk the index odometer.
+ * over the batch or a row sum) run specialised loops; others walk the index odometer. Sums over the
+ * batch of rows of at least four elements (a batch norm's per-channel sums) run in WebAssembly
+ * (packages/graph/wasm/reduce.ts, the same bits) where both arrays live in the kernels' heap.
  *
  * @param xShape - the input's shape.
  * @param axes - the axes to reduce, sorted and distinct.
@@ -99,7 +103,17 @@ export function prepareReduce(xShape: Shape, axes: readonly number[], fold: Fold
     const [outer, inner] = [runs[0], runs[2]];
     const f32 = blockReducer(fold, 'float32');
     const f64 = blockReducer(fold, 'float64');
-    return (out, X) => (out instanceof Float32Array ? f32 : f64)(out, X, outer, runs[1], inner);
+    // Sums over rows of at least one vector run in WebAssembly where both arrays are in the kernels' heap.
+    const vectorised = fold === FOLDS.sum && inner >= 4;
+    return (out, X) => {
+      const kernels = vectorised ? inPlace(out, X) : null;
+      if (kernels !== null) {
+        const run = out instanceof Float32Array ? kernels.exports.sumBlocks32 : kernels.exports.sumBlocks64;
+        run(addressIn(out, 0), addressIn(X, 0), outer, runs[1], inner);
+      } else {
+        (out instanceof Float32Array ? f32 : f64)(out, X, outer, runs[1], inner);
+      }
+    };
   }
   const { init, step } = fold;
   const keptShape: number[] = xShape.map((d, i) => (reduced.has(i) ? 1 : d));

@@ -6,9 +6,10 @@
  * buffers, see heap.ts) are read and written in place; other leaves are copied in, and a result
  * elsewhere is copied out.
  *
- * Only clusters heavy enough to repay the copies go there (see {@link worthVectorising}); the
- * rest, and every cluster when the kernels are unavailable or set to `'js'`, run the generated
- * JavaScript loop. Both give the same bits (IEEE operations, float32 rounded after every op).
+ * Only clusters of at least MIN_ELEMENTS elements are handed over (see {@link worthVectorising}),
+ * and a run goes there only when its work repays the copies it needs (see {@link repaysCopies}):
+ * a loop over planned buffers needs none. The rest, and every cluster when the kernels are
+ * unavailable or set to `'js'`, run the generated JavaScript loop. Both give the same bits (IEEE operations, float32 rounded after every op).
  */
 import type { DType, TypedArray } from '../../core/dtype.js';
 import { currentKernelSettings } from '../settings.js';
@@ -48,20 +49,33 @@ export function vectorisable(ops: readonly string[]): boolean {
 }
 
 /**
- * Whether a cluster repays copying its array leaves in and its result out: at least
- * MIN_ELEMENTS elements, and JavaScript work (divisions and square roots count 8, other ops 1) of
- * at least one op per array moved (measured on the MLP step: twice that left Adam's moment updates
- * in JavaScript and the step about 10% slower). Adam's update and its moment updates qualify; a
- * sum of two arrays does not.
+ * Whether the compiler hands a cluster to the evaluator at all: at least MIN_ELEMENTS elements.
+ * Whether a run then goes there depends on where its arrays are (see {@link repaysCopies}).
  *
  * @param program - the cluster.
- * @returns whether to run it in WebAssembly.
+ * @returns whether its loop may run in WebAssembly.
  */
 export function worthVectorising(program: ClusterProgram): boolean {
-  if (vectoriseAll) return true;
-  const work = program.members.reduce((sum, m) => sum + (Object.hasOwn(COST, m.op) ? COST[m.op]! : 1), 0);
-  const arrays = program.scalar.filter((s) => !s).length + 1;
-  return program.n >= MIN_ELEMENTS && work >= arrays;
+  return vectoriseAll || program.n >= MIN_ELEMENTS;
+}
+
+/** JavaScript work per element of a cluster: divisions and square roots count 8, other ops 1. */
+const workOf = (program: ClusterProgram): number => program.members.reduce((sum, m) => sum + (Object.hasOwn(COST, m.op) ? COST[m.op]! : 1), 0);
+
+/**
+ * Whether a run of a cluster repays the copies it needs (array leaves outside the kernels' heap
+ * copied in, a result outside it copied out): JavaScript work (see workOf) of at least one op per
+ * array copied (measured on the MLP step: twice that left Adam's moment updates in JavaScript and
+ * the step about 10% slower). A loop over planned buffers copies nothing and always qualifies;
+ * with every array copied, Adam's update and its moment updates qualify and a sum of two arrays
+ * does not.
+ *
+ * @param program - the cluster.
+ * @param copies - arrays the run would copy.
+ * @returns whether to run it in WebAssembly.
+ */
+export function repaysCopies(program: ClusterProgram, copies: number): boolean {
+  return vectoriseAll || workOf(program) >= copies;
 }
 
 let vectoriseAll = false;
@@ -73,9 +87,10 @@ export function vectorisedRuns(): number {
 }
 
 /**
- * Makes {@link worthVectorising} accept every vectorisable cluster, however small (tests run
- * random graphs through the evaluator this way); returns the previous setting. Takes effect for
- * executables compiled afterwards.
+ * Makes {@link worthVectorising} accept every vectorisable cluster, however small, and
+ * {@link repaysCopies} every run, however many arrays it copies (tests run random graphs through
+ * the evaluator this way); returns the previous setting. The first takes effect for executables
+ * compiled afterwards.
  */
 export function setVectoriseAll(all: boolean): boolean {
   const previous = vectoriseAll;
@@ -147,8 +162,8 @@ function layoutOf(program: ClusterProgram, chunk: number): Layout {
 /**
  * Runs a cluster in WebAssembly: `out` (n elements) from the leaves' buffers.
  *
- * @returns false when the kernels are unavailable, set to `'js'`, or the data does not fit; the
- *   caller then runs its JavaScript loop.
+ * @returns false when the kernels are unavailable, set to `'js'`, the copies would not be repaid
+ *   (see {@link repaysCopies}), or the data does not fit; the caller then runs its JavaScript loop.
  */
 export function runVectorised(program: ClusterProgram, out: TypedArray, leaves: readonly TypedArray[]): boolean {
   const settings = currentKernelSettings();
@@ -156,6 +171,9 @@ export function runVectorised(program: ClusterProgram, out: TypedArray, leaves: 
   const kernels = kernelInstance();
   if (kernels === null) return false;
   const { dtype, n, scalar } = program;
+  let copies = addressIn(out, 0) < 0 ? 1 : 0;
+  for (let j = 0; j < leaves.length; j++) if (!scalar[j] && addressIn(leaves[j]!, 0) < 0) copies++;
+  if (!repaysCopies(program, copies)) return false;
   const chunk = kernels.exports.CHUNK.value as number;
   const layout = layoutOf(program, chunk);
   const base = align16(heapTop(kernels));
