@@ -16,8 +16,8 @@ export interface ConvBlock {
 export const CNN_SIDE = 28;
 /** The convolution blocks, input first. */
 export const CNN_BLOCKS: readonly ConvBlock[] = [
-  { kernel: 3, inChannels: 1, outChannels: 16 },
-  { kernel: 3, inChannels: 16, outChannels: 32 },
+  { kernel: 3, inChannels: 1, outChannels: 32 },
+  { kernel: 3, inChannels: 32, outChannels: 64 },
 ];
 /** Classes: the width of the one dense layer on the flattened output of the last block. */
 export const CNN_CLASSES = 10;
