@@ -13,7 +13,7 @@ import { fusedLoopSource, int } from './codegen.js';
 import { HELPERS } from '../../kernels/scalar.js';
 import { runVectorised, type ClusterProgram } from '../../kernels/wasm/elementwise.js';
 import { plannedBuffers } from './buffers.js';
-import { assignRoles } from './fusion.js';
+import { assignRoles, inLoop } from './fusion.js';
 import { bytesPerElement, checkBytes, checkNodeCount, checkValues, mergeLimits, type GraphLimits } from '../../ir/limits.js';
 
 /** How many steps (fused loops, kernel calls, aliases) one generated function runs at most. */
@@ -144,13 +144,16 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   // Storage owners: an alias (reshape) shares its input's buffer; everything stored owns its slot.
   const owner = new Map<Node, Node>();
   for (const n of order) owner.set(n, roles.get(n) === 'alias' ? owner.get(n.inputs[0]!)! : n);
+  // Every stored value, in schedule order; a carried value is stored by its consumer's loop, so it
+  // has a buffer but no step of its own.
   const materialized = order.filter((n) => roles.get(n) !== 'inlined');
-  // The step at which each owner's buffer is read for the last time (inlined uses count at their root).
+  // The loop root that computes each value (inlined and carried values count at their root), and
+  // the step at which each owner's buffer is read for the last time.
   const rootOf = new Map<Node, Node>();
   for (let i = order.length - 1; i >= 0; i--) {
     const n = order[i]!;
-    if (roles.get(n) !== 'inlined') rootOf.set(n, n);
-    for (const m of n.inputs) if (roles.get(m) === 'inlined') rootOf.set(m, rootOf.get(n)!);
+    if (!inLoop(roles.get(n))) rootOf.set(n, n);
+    for (const m of n.inputs) if (inLoop(roles.get(m))) rootOf.set(m, rootOf.get(n)!);
   }
   const stepIndex = new Map<Node, number>(materialized.map((n, i) => [n, i]));
   const lastUse = new Map<Node, number>();
@@ -224,7 +227,7 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
     const def = getOp(node.op) as OpDef<unknown>;
     const here = slotOf(node);
     const shape = shapes.get(node)!;
-    if (role === 'alias' || (def.external === undefined && def.kind !== 'source')) codeIndexOf.set(node, code.length); // the step that sets its slot
+    if (role === 'alias' || (role !== 'carried' && def.external === undefined && def.kind !== 'source')) codeIndexOf.set(node, code.length); // the step that sets its slot
     if (role === 'alias') {
       code.push(`${buffer(node)} = ${buffer(owner.get(node)!)};`);
     } else if (def.external !== undefined) {
@@ -235,6 +238,7 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
     } else {
       const out = memory[bufferOf.get(node)!]!;
       slots[here] = out;
+      if (role === 'carried') return; // stored by its consumer's loop
       if (role === 'fused') {
         if (sizeOf(shape) === 1) scalarSteps.push([code.length, node]);
         code.push(fusedLoopSource(node, roles, shapes, buffer, (p) => `P[${int(programs.push(p) - 1)}]`));
