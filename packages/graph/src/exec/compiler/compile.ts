@@ -3,7 +3,7 @@ import { ChainruleError, ExecutionError, FeedError } from '../../core/errors.js'
 import { bindFeeds, describe, drawFor, executableOptions, feedMap, isFeedName, prepareRequest } from '../request.js';
 import type { Executable, ExecutableOptions, Feeds, GraphCore } from '../../ir/graph.js';
 import type { Node } from '../../ir/node.js';
-import type { RunState } from '../../ir/state.js';
+import { VariableStore, type RunState } from '../../ir/state.js';
 import { compileInterpreter } from '../interpreter.js';
 import { contextWithoutRun, type KernelContext, type OpDef } from '../../ops/op-def.js';
 import { getOp } from '../../ops/registry.js';
@@ -14,6 +14,7 @@ import { HELPERS } from '../../kernels/scalar.js';
 import { runVectorised, type ClusterProgram } from '../../kernels/wasm/elementwise.js';
 import { plannedBuffers } from './buffers.js';
 import { assignRoles, inLoop } from './fusion.js';
+import { inPlaceUpdates, storageOverlaps } from './in-place.js';
 import { bytesPerElement, checkBytes, checkNodeCount, checkValues, mergeLimits, type GraphLimits } from '../../ir/limits.js';
 
 /** How many steps (fused loops, kernel calls, aliases) one generated function runs at most. */
@@ -329,16 +330,43 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   // storage (so that `a ← b, b ← a` swaps). Built once: planned buffers are fixed for this
   // specialisation.
   const assignments = new Map(updates.map(([t, v], k) => [t.name!, staging[k] ?? slots[slotOf(owner.get(v)!)]!]));
+  // Updates whose loop writes the new value straight into the variable's storage, when the state is
+  // the graph's own store (whose commit would only copy it there): their slot is pointed at that
+  // storage for the run, and the commit lands the others. A run does so only while every variable
+  // assigned still has the storage this specialisation expects (else it plans buffers as usual, and
+  // the commit refuses what it refused before).
+  const direct = state.constructor === VariableStore ? inPlaceUpdates({ order, shapes, roles, owner, rootOf, stepIndex, outputs, updates }) : [];
+  const directSlots = direct.map((k) => slotOf(updates[k]![1]));
+  const plannedOf = directSlots.map((slot) => slots[slot]!);
+  const directNames = direct.map((k) => updates[k]![0].name!);
+  const committed = new Map([...assignments].filter(([name]) => !directNames.includes(name)));
+  const targetNames = updates.map(([t]) => t.name!);
+  const targetSizes = updates.map(([, v]) => sizeOf(shapes.get(v)!));
+  const targetDTypes = updates.map(([, v]) => v.dtype);
+  const targets = new Array<TypedArray>(direct.length);
+  const others = new Array<TypedArray>(external.length);
+  const own = directNames.map((name) => external.findIndex((n, i) => !externalIsFeed[i] && n.name === name));
+  const storageFits = (): boolean => {
+    for (let k = 0; k < targetNames.length; k++) {
+      const stored = state.variable(targetNames[k]!);
+      if (stored.data.length !== targetSizes[k] || stored.dtype !== targetDTypes[k]) return false;
+    }
+    for (let i = 0; i < direct.length; i++) targets[i] = state.variable(directNames[i]!).data;
+    for (let i = 0; i < external.length; i++) others[i] = slots[externalSlots[i]!]!;
+    return !storageOverlaps(targets, others, own);
+  };
   const specialised: Specialised = {
     run(feed) {
       for (let i = 0; i < external.length; i++) {
         slots[externalSlots[i]!] = externalIsFeed[i] ? feed(externalNames[i]!).data : state.variable(externalNames[i]!).data;
       }
+      const inPlace = direct.length > 0 && storageFits();
+      for (let i = 0; i < direct.length; i++) slots[directSlots[i]!] = inPlace ? targets[i]! : plannedOf[i]!;
       drew.length = 0;
       runSchedule(slots, drew);
       const results = outputSlots.map((slot, i) => new Tensor(slots[slot]!.slice(), outputShapes[i]!));
       updates.forEach(([, v], k) => staging[k]?.set(slots[slotOf(v)]!));
-      state.commit(assignments, drew);
+      state.commit(inPlace ? committed : assignments, drew);
       return results;
     },
   };
