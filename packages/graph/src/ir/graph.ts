@@ -336,7 +336,9 @@ export abstract class GraphCore {
   }
 
   /**
-   * Declares a variable: a named value kept between runs and changed only by assignments.
+   * Declares a variable: a named value kept between runs and changed only by assignments. The graph
+   * keeps a copy of the value, in the kernels' memory where the WebAssembly kernels run (so that
+   * every run reads it in place).
    *
    * @param name - unique name, its key in the store and in checkpoints.
    * @param init - the first value (a tensor, which also fixes the dtype); or a concrete shape.
