@@ -118,6 +118,18 @@ describe('updates written in place by the compiled executor', () => {
     }
   });
 
+  it('commits as usual when the storage is part of a heap block, where the evaluator’s whole vectors would overrun it', () => {
+    setVectoriseAll(true);
+    const g = new Graph();
+    g.variable('w', ramp(1));
+    const a = g.variable('a', ramp(2, 5));
+    const w = g.state.variable('w').data;
+    g.state.declare('a', new Tensor(w.subarray(1, 6), [5])); // elements 1..5 of w's storage
+    const before = Array.from(w);
+    g.compile({ outputs: [], updates: [[a, a.mul(2)]], executor: 'compiled' })();
+    expect(Array.from(w)).toEqual(before.map((x, i) => (i >= 1 && i <= 5 ? Math.fround(2 * x) : x)));
+  });
+
   it('follows setVariable to the new storage, and refuses storage of another size with nothing written', () => {
     const g = new Graph();
     const a = g.variable('a', ramp(1));

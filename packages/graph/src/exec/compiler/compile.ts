@@ -13,6 +13,8 @@ import { fusedLoopSource, int } from './codegen.js';
 import { HELPERS } from '../../kernels/scalar.js';
 import { runVectorised, type ClusterProgram } from '../../kernels/wasm/elementwise.js';
 import { plannedBuffers } from './buffers.js';
+import { startsHeapBlock } from '../../kernels/wasm/heap.js';
+import { addressIn } from '../../kernels/wasm/memory.js';
 import { assignRoles, inLoop } from './fusion.js';
 import { inPlaceUpdates, storageOverlaps } from './in-place.js';
 import { bytesPerElement, checkBytes, checkNodeCount, checkValues, mergeLimits, type GraphLimits } from '../../ir/limits.js';
@@ -333,8 +335,9 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   // Updates whose loop writes the new value straight into the variable's storage, when the state is
   // the graph's own store (whose commit would only copy it there): their slot is pointed at that
   // storage for the run, and the commit lands the others. A run does so only while every variable
-  // assigned still has the storage this specialisation expects (else it plans buffers as usual, and
-  // the commit refuses what it refused before).
+  // assigned still has the storage this specialisation expects, shared with nothing else the run
+  // reads or writes and, in the kernels' memory, a whole block (else it uses its planned buffers,
+  // and the commit refuses what it refused before).
   const direct = state.constructor === VariableStore ? inPlaceUpdates({ order, shapes, roles, owner, rootOf, stepIndex, outputs, updates }) : [];
   const directSlots = direct.map((k) => slotOf(updates[k]![1]));
   const plannedOf = directSlots.map((slot) => slots[slot]!);
@@ -351,7 +354,11 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
       const stored = state.variable(targetNames[k]!);
       if (stored.data.length !== targetSizes[k] || stored.dtype !== targetDTypes[k]) return false;
     }
-    for (let i = 0; i < direct.length; i++) targets[i] = state.variable(directNames[i]!).data;
+    for (let i = 0; i < direct.length; i++) {
+      targets[i] = state.variable(directNames[i]!).data;
+      // the evaluator writes whole vectors: in the heap, only into a block's own padding
+      if (addressIn(targets[i]!, 0) >= 0 && !startsHeapBlock(targets[i]!)) return false;
+    }
     for (let i = 0; i < external.length; i++) others[i] = slots[externalSlots[i]!]!;
     return !storageOverlaps(targets, others, own);
   };
