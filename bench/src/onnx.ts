@@ -3,6 +3,7 @@
  * `@chainrule/onnx` and run by onnxruntime-node's CPU execution provider with a fixed number of
  * intra-op threads.
  */
+import { copyTensor } from '@chainrule/graph';
 import { compileOnnx } from '@chainrule/onnx';
 import type { MlpData } from './data.js';
 import { mlpGraph, type MlpContender } from './mlp.js';
@@ -22,6 +23,9 @@ export const ortKey = (threads: number): string => `onnxruntime_${threads}t`;
  */
 export async function onnxMlp(threads: number, data: MlpData): Promise<MlpContender> {
   const { graph, loss, update, feeds } = mlpGraph(data);
+  // The variables in ordinary memory, which ONNX Runtime reads without a copy (it refuses the
+  // kernels' shared memory, where a graph keeps them, and compileOnnx copies from there).
+  for (const node of graph.nodes) if (node.op === 'variable') graph.state.declare(node.name!, copyTensor(graph.state.variable(node.name!)));
   const step = await compileOnnx(graph, { outputs: [loss], updates: update, intraOpNumThreads: threads });
   const forward = await compileOnnx(graph, { outputs: [loss], intraOpNumThreads: threads });
   return {

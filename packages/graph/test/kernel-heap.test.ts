@@ -153,6 +153,31 @@ describeFastPath('the kernels’ heap', kernelOptions().wasmSimd, 'WebAssembly S
     });
   }
 
+  it('a graph keeps its variables in the heap, as copies of the values given, and runs commit into that storage (ordinary arrays when the kernels are set to JavaScript)', () => {
+    for (const backend of ['auto', 'js'] as const) {
+      setKernelOptions({ backend });
+      const g = new Graph();
+      const given = new Float32Array(4096).fill(2);
+      const w = g.variable('w', new Tensor(given, [64, 64]));
+      given.fill(7); // the caller's array is not the variable's storage
+      const stored = g.state.variable('w').data;
+      expect(addressIn(stored, 0) >= 0).toBe(backend === 'auto');
+      expect(stored.every((v) => v === 2)).toBe(true);
+      const x = g.input('x', [64, 64], 'float32');
+      const update: [typeof w, typeof w][] = [[w, w.sub(x.matmul(w).mul(g.constant(0.5, 'float32')))]];
+      const feeds = { x: new Tensor(new Float32Array(4096).fill(1 / 64), [64, 64]) };
+      for (const executor of ['compiled', 'interpreter'] as const) g.compile({ outputs: [], updates: update, executor })(feeds); // 2 → 1 → 0.5
+      expect(g.state.variable('w').data).toBe(stored); // committed in place
+      expect(g.getVariable('w').data.every((v) => v === 0.5)).toBe(true);
+      g.setVariable('w', new Tensor(given, [64, 64]));
+      given.fill(9);
+      const replaced = g.state.variable('w').data;
+      expect(addressIn(replaced, 0) >= 0).toBe(backend === 'auto');
+      expect(replaced.every((v) => v === 7)).toBe(true);
+      expect(stored.every((v) => v === 0.5)).toBe(true); // the old storage, still referenced here, was not reused
+    }
+  });
+
   it('the compiled executor plans its buffers in the heap, except when the kernels are set to JavaScript', () => {
     const build = (): { run: () => number } => {
       const g = new Graph();

@@ -101,7 +101,12 @@ function draw(node: Node, bindings: ReadonlyMap<string, number>, drew: Node[], s
   return getOp(node.op)!.kernel([], node.attrs, ctx);
 }
 
-const asOrt = (runtime: OnnxRuntime, t: Tensor): ort.Tensor => new runtime.Tensor(t.dtype, t.data, t.shape);
+/**
+ * A chainrule tensor as ONNX Runtime's. Its Node binding refuses arrays over shared memory, where a
+ * graph keeps its variables (the WebAssembly kernels' memory): those are copied.
+ */
+const asOrt = (runtime: OnnxRuntime, t: Tensor): ort.Tensor =>
+  new runtime.Tensor(t.dtype, t.data.buffer instanceof SharedArrayBuffer ? t.data.slice() : t.data, t.shape);
 const fromOrt = (t: ort.Tensor): Tensor => new Tensor((t.data as Float64Array | Float32Array).slice(), t.dims);
 
 /**

@@ -9,6 +9,7 @@ import { Tensor, copyTensor, full, tensor, type NestedArray } from '../core/tens
 import type { Initializer } from '../core/initializers.js';
 import type { GraphJSON } from './graph-json.js';
 import { VariableStore, type RunState } from './state.js';
+import { residentCopy } from '../kernels/wasm/resident.js';
 import { mergeLimits, type GraphLimits } from './limits.js';
 import { convAttrs, poolAttrs, type Conv2dOptions, type Pool2dOptions } from './window-options.js';
 
@@ -335,7 +336,9 @@ export abstract class GraphCore {
   }
 
   /**
-   * Declares a variable: a named value kept between runs and changed only by assignments.
+   * Declares a variable: a named value kept between runs and changed only by assignments. The graph
+   * keeps a copy of the value, in the kernels' memory where the WebAssembly kernels run (so that
+   * every run reads it in place).
    *
    * @param name - unique name, its key in the store and in checkpoints.
    * @param init - the first value (a tensor, which also fixes the dtype); or a concrete shape.
@@ -370,7 +373,7 @@ export abstract class GraphCore {
       }
     }
     const node = this.apply('variable', [], { name, shape: value.shape, dtype: value.dtype });
-    this.state.declare(name, copyTensor(value));
+    this.state.declare(name, residentCopy(value));
     return node;
   }
 
@@ -673,7 +676,7 @@ export abstract class GraphCore {
       const got = value instanceof Tensor ? `${value.dtype} ${formatShape(value.shape)}` : typeof value;
       throw new ShapeError(`setVariable '${name}': expected ${node.dtype} ${formatShape(node.shape)}, got ${got}`);
     }
-    this.state.declare(name, copyTensor(value));
+    this.state.declare(name, residentCopy(value));
   }
 
   /**

@@ -40,7 +40,11 @@ export interface RunState {
 /**
  * The graph's own {@link RunState}: a map of variable values and one of random-run counters.
  * A commit copies each assignment into the variable's existing storage, so a training loop
- * allocates nothing here.
+ * allocates nothing here. Since that copy is all a commit does, the compiled executor may skip it:
+ * where nothing could tell the difference (no later step can fail, nothing reads the old value
+ * afterwards, no two names share the storage), its loops write a new value straight into the
+ * variable's storage and the commit lands the other assignments. A graph keeps its variables'
+ * storage in the kernels' memory (see `Graph.variable`), where the kernels read it in place.
  *
  * @example
  * ```ts

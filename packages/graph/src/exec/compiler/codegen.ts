@@ -2,7 +2,7 @@ import { ChainruleError } from '../../core/errors.js';
 import type { Node } from '../../ir/node.js';
 import { broadcastStrides } from '../../kernels/broadcast.js';
 import { sizeOf, type Shape } from '../../core/shape.js';
-import type { NodeRole } from './fusion.js';
+import { inLoop, type NodeRole } from './fusion.js';
 import { getOp } from '../../ops/registry.js';
 import { vectorisable, worthVectorising, type ClusterProgram } from '../../kernels/wasm/elementwise.js';
 
@@ -43,7 +43,8 @@ export interface ScalarLocals {
 
 /**
  * Generates the source of one fused cluster rooted at `root`: a block that computes the root's
- * value into the buffer `out` from its leaves' buffers. `buffer(n)` gives the source of the
+ * value into the buffer `out` from its leaves' buffers, and stores each carried member (role
+ * `'carried'`) into its own buffer in the same pass. `buffer(n)` gives the source of the
  * expression that holds node n's buffer (e.g. `S[12]`). The generated source contains only
  * identifiers the generator makes (`t3`, `L0`, `i1`, …), integers computed from shapes, and the
  * fixed `fuse` templates of the ops' definitions, chosen by op name — never a name, attribute or other
@@ -53,7 +54,7 @@ export interface ScalarLocals {
  * A flat cluster (every leaf a whole array or a scalar) whose ops all have a vector form and whose
  * work repays the copies is also handed to `vectorise`, which registers it for the WebAssembly
  * evaluator and returns the source of its reference; the block then runs
- * `V(<reference>, out, [leaves])` and falls back to the loop when that returns false.
+ * `V(<reference>, out, [leaves], [carried members' buffers])` and falls back to the loop when that returns false.
  *
  * @param root - the root of the cluster (role `'fused'`).
  * @param roles - the role of every scheduled node.
@@ -92,7 +93,7 @@ export function fusedLoopSource(
     }
     top[1] = k + 1;
     const m = n.inputs[k]!;
-    if (roles.get(m) === 'inlined') stack.push([m, 0]);
+    if (inLoop(roles.get(m))) stack.push([m, 0]);
     else if (!leafName.has(m)) leafName.set(m, leaves.push(m) - 1);
   }
   const temp = new Map<Node, string>();
@@ -119,11 +120,13 @@ export function fusedLoopSource(
     const expr = getOp(m.op)!.fuse!(args);
     const rounded = m.dtype === 'float32' && m !== root ? `Math.fround(${expr})` : expr;
     body.push(`const t${k} = ${rounded};`);
+    if (roles.get(m) === 'carried') body.push(`C${k}[o] = t${k};`); // the value as its own loop would store it
     temp.set(m, `t${k}`);
   });
   body.push(`out[o] = ${temp.get(root)};`);
 
-  const lines: string[] = [`const out = ${buffer(root)};`];
+  const carried = members.flatMap((m, k) => (roles.get(m) === 'carried' ? [k] : []));
+  const lines: string[] = [`const out = ${buffer(root)};`, ...carried.map((k) => `const C${k} = ${buffer(members[k]!)};`)];
   leaves.forEach((leaf, j) => {
     const local = scalar[j] ? scalars?.read(leaf) : undefined;
     if (local !== undefined) {
@@ -133,7 +136,7 @@ export function fusedLoopSource(
     lines.push(`const L${j} = ${buffer(leaf)};`);
     if (scalar[j]) lines.push(`const l${j} = L${j}[0];`);
   });
-  const program = flat && n > 1 ? clusterProgram(root, members, leaves, leafName, scalar, n) : undefined;
+  const program = flat && n > 1 ? clusterProgram(root, members, carried, leaves, leafName, scalar, n) : undefined;
   if (n === 1) {
     const local = scalars?.write(root);
     if (local !== undefined && scalars?.store(root) === false) {
@@ -147,7 +150,8 @@ export function fusedLoopSource(
     }
   } else if (program !== undefined) {
     const leafList = leaves.map((_, j) => `L${j}`).join(', ');
-    lines.push(`if (!V(${vectorise(program)}, out, [${leafList}])) {`, `for (let o = 0; o < ${int(n)}; o++) {`, ...body, '}', '}');
+    const stored = carried.map((k) => `C${k}`).join(', ');
+    lines.push(`if (!V(${vectorise(program)}, out, [${leafList}], [${stored}])) {`, `for (let o = 0; o < ${int(n)}; o++) {`, ...body, '}', '}');
   } else if (flat) {
     lines.push(`for (let o = 0; o < ${int(n)}; o++) {`, ...body, '}');
   } else {
@@ -174,6 +178,7 @@ export function fusedLoopSource(
 function clusterProgram(
   root: Node,
   members: readonly Node[],
+  carried: readonly number[],
   leaves: readonly Node[],
   leafName: ReadonlyMap<Node, number>,
   scalar: readonly boolean[],
@@ -187,6 +192,7 @@ function clusterProgram(
     dtype,
     n,
     scalar,
+    stored: carried,
     members: members.map((m) => ({
       op: m.op,
       inputs: m.inputs.map((input) => (index.has(input) ? { member: index.get(input)! } : { leaf: leafName.get(input)! })),

@@ -3,7 +3,7 @@ import { ChainruleError, ExecutionError, FeedError } from '../../core/errors.js'
 import { bindFeeds, describe, drawFor, executableOptions, feedMap, isFeedName, prepareRequest } from '../request.js';
 import type { Executable, ExecutableOptions, Feeds, GraphCore } from '../../ir/graph.js';
 import type { Node } from '../../ir/node.js';
-import type { RunState } from '../../ir/state.js';
+import { VariableStore, type RunState } from '../../ir/state.js';
 import { compileInterpreter } from '../interpreter.js';
 import { contextWithoutRun, type KernelContext, type OpDef } from '../../ops/op-def.js';
 import { getOp } from '../../ops/registry.js';
@@ -13,7 +13,10 @@ import { fusedLoopSource, int } from './codegen.js';
 import { HELPERS } from '../../kernels/scalar.js';
 import { runVectorised, type ClusterProgram } from '../../kernels/wasm/elementwise.js';
 import { plannedBuffers } from './buffers.js';
-import { assignRoles } from './fusion.js';
+import { startsHeapBlock } from '../../kernels/wasm/heap.js';
+import { addressIn } from '../../kernels/wasm/memory.js';
+import { assignRoles, inLoop } from './fusion.js';
+import { inPlaceUpdates, storageOverlaps } from './in-place.js';
 import { bytesPerElement, checkBytes, checkNodeCount, checkValues, mergeLimits, type GraphLimits } from '../../ir/limits.js';
 
 /** How many steps (fused loops, kernel calls, aliases) one generated function runs at most. */
@@ -144,13 +147,16 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   // Storage owners: an alias (reshape) shares its input's buffer; everything stored owns its slot.
   const owner = new Map<Node, Node>();
   for (const n of order) owner.set(n, roles.get(n) === 'alias' ? owner.get(n.inputs[0]!)! : n);
+  // Every stored value, in schedule order; a carried value is stored by its consumer's loop, so it
+  // has a buffer but no step of its own.
   const materialized = order.filter((n) => roles.get(n) !== 'inlined');
-  // The step at which each owner's buffer is read for the last time (inlined uses count at their root).
+  // The loop root that computes each value (inlined and carried values count at their root), and
+  // the step at which each owner's buffer is read for the last time.
   const rootOf = new Map<Node, Node>();
   for (let i = order.length - 1; i >= 0; i--) {
     const n = order[i]!;
-    if (roles.get(n) !== 'inlined') rootOf.set(n, n);
-    for (const m of n.inputs) if (roles.get(m) === 'inlined') rootOf.set(m, rootOf.get(n)!);
+    if (!inLoop(roles.get(n))) rootOf.set(n, n);
+    for (const m of n.inputs) if (inLoop(roles.get(m))) rootOf.set(m, rootOf.get(n)!);
   }
   const stepIndex = new Map<Node, number>(materialized.map((n, i) => [n, i]));
   const lastUse = new Map<Node, number>();
@@ -224,7 +230,7 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
     const def = getOp(node.op) as OpDef<unknown>;
     const here = slotOf(node);
     const shape = shapes.get(node)!;
-    if (role === 'alias' || (def.external === undefined && def.kind !== 'source')) codeIndexOf.set(node, code.length); // the step that sets its slot
+    if (role === 'alias' || (role !== 'carried' && def.external === undefined && def.kind !== 'source')) codeIndexOf.set(node, code.length); // the step that sets its slot
     if (role === 'alias') {
       code.push(`${buffer(node)} = ${buffer(owner.get(node)!)};`);
     } else if (def.external !== undefined) {
@@ -235,6 +241,7 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
     } else {
       const out = memory[bufferOf.get(node)!]!;
       slots[here] = out;
+      if (role === 'carried') return; // stored by its consumer's loop
       if (role === 'fused') {
         if (sizeOf(shape) === 1) scalarSteps.push([code.length, node]);
         code.push(fusedLoopSource(node, roles, shapes, buffer, (p) => `P[${int(programs.push(p) - 1)}]`));
@@ -325,16 +332,48 @@ function plan(state: RunState, order: readonly Node[], outputs: readonly Node[],
   // storage (so that `a ← b, b ← a` swaps). Built once: planned buffers are fixed for this
   // specialisation.
   const assignments = new Map(updates.map(([t, v], k) => [t.name!, staging[k] ?? slots[slotOf(owner.get(v)!)]!]));
+  // Updates whose loop writes the new value straight into the variable's storage, when the state is
+  // the graph's own store (whose commit would only copy it there): their slot is pointed at that
+  // storage for the run, and the commit lands the others. A run does so only while every variable
+  // assigned still has the storage this specialisation expects, shared with nothing else the run
+  // reads or writes and, in the kernels' memory, a whole block (else it uses its planned buffers,
+  // and the commit refuses what it refused before).
+  const direct = state.constructor === VariableStore ? inPlaceUpdates({ order, shapes, roles, owner, rootOf, stepIndex, outputs, updates }) : [];
+  const directSlots = direct.map((k) => slotOf(updates[k]![1]));
+  const plannedOf = directSlots.map((slot) => slots[slot]!);
+  const directNames = direct.map((k) => updates[k]![0].name!);
+  const committed = new Map([...assignments].filter(([name]) => !directNames.includes(name)));
+  const targetNames = updates.map(([t]) => t.name!);
+  const targetSizes = updates.map(([, v]) => sizeOf(shapes.get(v)!));
+  const targetDTypes = updates.map(([, v]) => v.dtype);
+  const targets = new Array<TypedArray>(direct.length);
+  const others = new Array<TypedArray>(external.length);
+  const own = directNames.map((name) => external.findIndex((n, i) => !externalIsFeed[i] && n.name === name));
+  const storageFits = (): boolean => {
+    for (let k = 0; k < targetNames.length; k++) {
+      const stored = state.variable(targetNames[k]!);
+      if (stored.data.length !== targetSizes[k] || stored.dtype !== targetDTypes[k]) return false;
+    }
+    for (let i = 0; i < direct.length; i++) {
+      targets[i] = state.variable(directNames[i]!).data;
+      // the evaluator writes whole vectors: in the heap, only into a block's own padding
+      if (addressIn(targets[i]!, 0) >= 0 && !startsHeapBlock(targets[i]!)) return false;
+    }
+    for (let i = 0; i < external.length; i++) others[i] = slots[externalSlots[i]!]!;
+    return !storageOverlaps(targets, others, own);
+  };
   const specialised: Specialised = {
     run(feed) {
       for (let i = 0; i < external.length; i++) {
         slots[externalSlots[i]!] = externalIsFeed[i] ? feed(externalNames[i]!).data : state.variable(externalNames[i]!).data;
       }
+      const inPlace = direct.length > 0 && storageFits();
+      for (let i = 0; i < direct.length; i++) slots[directSlots[i]!] = inPlace ? targets[i]! : plannedOf[i]!;
       drew.length = 0;
       runSchedule(slots, drew);
       const results = outputSlots.map((slot, i) => new Tensor(slots[slot]!.slice(), outputShapes[i]!));
       updates.forEach(([, v], k) => staging[k]?.set(slots[slotOf(v)]!));
-      state.commit(assignments, drew);
+      state.commit(inPlace ? committed : assignments, drew);
       return results;
     },
   };

@@ -41,6 +41,8 @@ export interface ClusterProgram {
   /** Per leaf: whether it is a scalar (one element, spread over the result) rather than an array. */
   readonly scalar: readonly boolean[];
   readonly members: readonly ClusterMember[];
+  /** Members stored besides the root (indices into `members`), each into an array of n elements. */
+  readonly stored?: readonly number[];
 }
 
 /** Whether every op of a cluster has a vector form. */
@@ -64,7 +66,7 @@ const workOf = (program: ClusterProgram): number => program.members.reduce((sum,
 
 /**
  * Whether a run of a cluster repays the copies it needs (array leaves outside the kernels' heap
- * copied in, a result outside it copied out): JavaScript work (see workOf) of at least one op per
+ * copied in, a result or stored member outside it copied out): JavaScript work (see workOf) of at least one op per
  * array copied (measured on the MLP step: twice that left Adam's moment updates in JavaScript and
  * the step about 10% slower). A loop over planned buffers copies nothing and always qualifies;
  * with every array copied, Adam's update and its moment updates qualify and a sum of two arrays
@@ -107,7 +109,7 @@ interface Layout {
   readonly words: Int32Array;
   /** Indices into `words` that hold addresses (the start is added when they are written). */
   readonly addressWords: Int32Array;
-  /** Byte offset of each leaf's copy, then of the result. */
+  /** Byte offset of each leaf's copy, then of the result, then of each stored member. */
   readonly offsets: Float64Array;
   /** Bytes the whole layout needs. */
   readonly bytes: number;
@@ -119,26 +121,27 @@ function layoutOf(program: ClusterProgram, chunk: number): Layout {
   let layout = layouts.get(program);
   if (layout !== undefined) return layout;
   const { dtype, n, scalar, members } = program;
+  const stored = program.stored ?? [];
   const size = dtype === 'float32' ? 4 : 8;
   const padded = (n + 3) & ~3;
   const leaves = scalar.length;
   const registers = leaves + members.length;
-  // The program's words, then one chunk per scalar leaf and per temporary, then the array leaves
-  // and the result, each padded to whole vectors.
+  // The program's words, then one chunk per scalar leaf and per temporary, then the array leaves,
+  // the stored members and the result, each padded to whole vectors.
+  const isArray = (r: number): boolean => (r < leaves ? !scalar[r]! : r === registers - 1 || stored.includes(r - leaves));
   const words = new Int32Array(2 + 2 * registers + 4 * members.length);
   const address = new Float64Array(registers);
   let at = align16(4 * words.length);
   for (let r = 0; r < registers; r++) {
     address[r] = at;
-    const array = r < leaves ? !scalar[r] : r === registers - 1;
-    at = align16(at + (array ? padded : chunk) * size);
+    at = align16(at + (isArray(r) ? padded : chunk) * size);
   }
   const addressWords = new Int32Array(registers);
   let w = 0;
   words[w++] = registers;
   words[w++] = members.length;
   for (let r = 0; r < registers; r++) {
-    words[w++] = (r < leaves ? !scalar[r] : r === registers - 1) ? 0 : 1;
+    words[w++] = isArray(r) ? 0 : 1;
     addressWords[r] = w;
     words[w++] = address[r]!;
   }
@@ -151,21 +154,23 @@ function layoutOf(program: ClusterProgram, chunk: number): Layout {
     words[w++] = operand(m.inputs[0]);
     words[w++] = operand(m.inputs[1]);
   }
-  const offsets = new Float64Array(leaves + 1);
+  const offsets = new Float64Array(leaves + 1 + stored.length);
   for (let j = 0; j < leaves; j++) offsets[j] = address[j]!;
   offsets[leaves] = address[registers - 1]!;
+  stored.forEach((k, s) => (offsets[leaves + 1 + s] = address[leaves + k]!));
   layout = { words, addressWords, offsets, bytes: at };
   layouts.set(program, layout);
   return layout;
 }
 
 /**
- * Runs a cluster in WebAssembly: `out` (n elements) from the leaves' buffers.
+ * Runs a cluster in WebAssembly: `out` (n elements) from the leaves' buffers, and each of the
+ * program's stored members into the matching array of `stored`.
  *
  * @returns false when the kernels are unavailable, set to `'js'`, the copies would not be repaid
  *   (see {@link repaysCopies}), or the data does not fit; the caller then runs its JavaScript loop.
  */
-export function runVectorised(program: ClusterProgram, out: TypedArray, leaves: readonly TypedArray[]): boolean {
+export function runVectorised(program: ClusterProgram, out: TypedArray, leaves: readonly TypedArray[], stored: readonly TypedArray[] = []): boolean {
   const settings = currentKernelSettings();
   if (settings.backend === 'js') return false;
   const kernels = kernelInstance();
@@ -173,6 +178,7 @@ export function runVectorised(program: ClusterProgram, out: TypedArray, leaves: 
   const { dtype, n, scalar } = program;
   let copies = addressIn(out, 0) < 0 ? 1 : 0;
   for (let j = 0; j < leaves.length; j++) if (!scalar[j] && addressIn(leaves[j]!, 0) < 0) copies++;
+  for (const array of stored) if (addressIn(array, 0) < 0) copies++;
   if (!repaysCopies(program, copies)) return false;
   const chunk = kernels.exports.CHUNK.value as number;
   const layout = layoutOf(program, chunk);
@@ -198,11 +204,21 @@ export function runVectorised(program: ClusterProgram, out: TypedArray, leaves: 
   }
   const outAt = addressIn(out, 0);
   if (outAt >= 0) i32[words + layout.addressWords[layout.addressWords.length - 1]!] = outAt; // the result is the last register
+  const members = program.stored ?? [];
+  const storedAt = stored.map((array, s) => {
+    const at = addressIn(array, 0);
+    if (at >= 0) i32[words + layout.addressWords[leaves.length + members[s]!]!] = at;
+    return at;
+  });
   (dtype === 'float32' ? kernels.exports.elementwise32 : kernels.exports.elementwise64)(base, n);
   runs++;
-  if (outAt < 0) {
-    const result = (base + layout.offsets[leaves.length]!) / size;
-    out.set(view.subarray(result, result + n));
-  }
+  const copyOut = (array: TypedArray, offset: number): void => {
+    const from = (base + offset) / size;
+    array.set(view.subarray(from, from + n));
+  };
+  if (outAt < 0) copyOut(out, layout.offsets[leaves.length]!);
+  stored.forEach((array, s) => {
+    if (storedAt[s]! < 0) copyOut(array, layout.offsets[leaves.length + 1 + s]!);
+  });
   return true;
 }

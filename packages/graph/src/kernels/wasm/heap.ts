@@ -12,7 +12,7 @@
  */
 import type { DType, TypedArray } from '../../core/dtype.js';
 import type { KernelInstance } from './instance.js';
-import { reserve, SCRATCH_BASE, views } from './memory.js';
+import { addressIn, reserve, SCRATCH_BASE, views } from './memory.js';
 
 /**
  * Every block's size is a multiple of this many bytes, and its address too: a whole number of
@@ -111,6 +111,22 @@ export function heapFree(at: number): void {
     top = last[0];
     holes.pop();
   }
+}
+
+/**
+ * Whether an array starts a heap block and lies within it, so that a kernel may write whole
+ * vectors past its last element (into the block's padding) without touching another array.
+ *
+ * @param array - any typed array.
+ * @returns true for an array {@link heapArray} made (or a prefix of one); false for anything else.
+ * @example
+ * ```ts
+ * startsHeapBlock(heapArray(kernels, 'float32', 5)!); // true
+ * ```
+ */
+export function startsHeapBlock(array: TypedArray): boolean {
+  const size = blocks.get(addressIn(array, 0));
+  return size !== undefined && array.byteLength <= size;
 }
 
 /** Bytes in blocks now (tests check that freed buffers come back). */
