@@ -8,9 +8,9 @@ import { crossEntropyFromLogits, empiricalRisk } from '@chainrule/nn';
 import { adam, minimize } from '@chainrule/optim';
 import { compileChainrule, DEFAULT_KERNELS, EXECUTOR_KEYS, type ExecutorKind } from './chainrule.js';
 import { CNN_BATCH, CNN_BLOCKS, CNN_BN_EPSILON, CNN_CLASSES, CNN_DENSE, CNN_LR, CNN_SIDE, cnnFlatWidth, type CnnData } from './cnn-data.js';
+import { ADAM } from './data.js';
 import type { MlpContender } from './mlp.js';
 
-const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
 const POOL = { windowShape: [2, 2], strides: [2, 2] } as const;
 
 /**

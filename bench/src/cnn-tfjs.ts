@@ -2,10 +2,9 @@
  * Item 7, the TensorFlow.js contenders: the CNN of `cnn-data.ts` written with tfjs-core.
  */
 import { CNN_BATCH, CNN_BLOCKS, CNN_BN_EPSILON, CNN_CLASSES, CNN_DENSE, CNN_LR, CNN_SIDE, cnnFlatWidth, type CnnData } from './cnn-data.js';
+import { ADAM } from './data.js';
 import type { MlpContender } from './mlp.js';
-import { tf, TF_KEYS, useBackend, type TfBackend } from './tfjs.js';
-
-const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
+import { readScalar, tf, TF_KEYS, useBackend, type TfBackend } from './tfjs.js';
 
 /**
  * A 'same' convolution with stride 1 as tfjs computes it on a backend. The wasm backend of tfjs
@@ -85,17 +84,12 @@ export async function tfjsCnn(backend: TfBackend, data: CnnData): Promise<MlpCon
     }
     return tf.losses.softmaxCrossEntropy(y, z) as tf.Scalar;
   };
-  const read = (t: tf.Tensor): number => {
-    const v = t.dataSync()[0]!;
-    t.dispose();
-    return v;
-  };
   const variables = [...filters, ...scales, ...offsets, ...ws, ...bs];
   return {
     key: TF_KEYS[backend],
     enter: () => useBackend(backend),
-    step: () => read(tf.tidy(() => optimizer.minimize(lossOf, true, variables)!)),
-    forward: () => read(tf.tidy(lossOf)),
+    step: () => readScalar(tf.tidy(() => optimizer.minimize(lossOf, true, variables)!)),
+    forward: () => readScalar(tf.tidy(lossOf)),
     liveTensors: () => tf.memory().numTensors,
   };
 }

@@ -37,6 +37,8 @@ export const MLP_LAYERS = [784, 256, 128, 10] as const;
 export const MLP_BATCH = 128;
 /** Adam's step size in every contender. */
 export const MLP_LR = 1e-3;
+/** Adam's decay rates and ε in every contender of the MLP and CNN items (ε outside the square root, tfjs's placement). */
+export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
 
 /**
  * Matmul flops of an MLP (by default that of items 1 and 4): the forward pass does 2·B·in·out per layer; a step adds the weight

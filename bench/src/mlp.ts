@@ -9,8 +9,8 @@ import { Graph, setKernelOptions, Tensor, type Node } from '@chainrule/graph';
 import { crossEntropyFromLogits, empiricalRisk } from '@chainrule/nn';
 import { adam, minimize } from '@chainrule/optim';
 import { compileChainrule, DEFAULT_KERNELS, EXECUTOR_KEYS, type ExecutorKind, type KernelVariant } from './chainrule.js';
-import { MLP_LR, type MlpData } from './data.js';
-import { tf, TF_KEYS, useBackend, type TfBackend } from './tfjs.js';
+import { ADAM, MLP_LR, type MlpData } from './data.js';
+import { readScalar, tf, TF_KEYS, useBackend, type TfBackend } from './tfjs.js';
 
 /** One implementation of the MLP under test. */
 export interface MlpContender {
@@ -25,8 +25,6 @@ export interface MlpContender {
   /** Live tensors held by the library, where it counts them (tfjs). */
   readonly liveTensors?: () => number;
 }
-
-const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
 
 /** The MLP as a chainrule graph: the loss, its Adam update and the batch to feed. */
 export interface MlpGraph {
@@ -115,16 +113,11 @@ export async function tfjsMlp(backend: TfBackend, data: MlpData): Promise<MlpCon
     }
     return tf.losses.softmaxCrossEntropy(y, h) as tf.Scalar;
   };
-  const read = (t: tf.Tensor): number => {
-    const v = t.dataSync()[0]!;
-    t.dispose();
-    return v;
-  };
   return {
     key: TF_KEYS[backend],
     enter: () => useBackend(backend),
-    step: () => read(tf.tidy(() => optimizer.minimize(lossOf, true, [...ws, ...bs])!)),
-    forward: () => read(tf.tidy(lossOf)),
+    step: () => readScalar(tf.tidy(() => optimizer.minimize(lossOf, true, [...ws, ...bs])!)),
+    forward: () => readScalar(tf.tidy(lossOf)),
     liveTensors: () => tf.memory().numTensors,
   };
 }

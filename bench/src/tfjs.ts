@@ -54,4 +54,16 @@ export async function useBackend(backend: TfBackend): Promise<void> {
   await tf.ready();
 }
 
+/**
+ * Reads a scalar's value back (forcing the lazy work) and disposes of the tensor.
+ *
+ * @param t - a one-element tensor.
+ * @returns its value.
+ */
+export function readScalar(t: tf.Tensor): number {
+  const v = t.dataSync()[0]!;
+  t.dispose();
+  return v;
+}
+
 export { tf };
