@@ -20,36 +20,38 @@ afterEach(() => {
 const VECTOR_OPS = PRIMITIVES.filter((op) => vectorisable([op]));
 const UNARY = VECTOR_OPS.filter((op) => OPS[op].arity === 1);
 const BINARY = VECTOR_OPS.filter((op) => OPS[op].arity === 2);
+const TERNARY = VECTOR_OPS.filter((op) => OPS[op].arity === 3);
 
 const SPECIAL = [0, -0, 1, -1, 0.5, 3, -7.25, Infinity, -Infinity, NaN, 5e-324, -5e-324, 1e-40, 3.4028234663852886e38, -3.5e38, 1e308, 2 ** -149];
 
 /** One element the JavaScript way: the op's fuse template, evaluated and stored into the dtype. */
-function jsValue(op: string, dtype: DType, a: number, b: number): number {
-  const f = new Function('l0', 'l1', `return ${getOp(op)!.fuse!(['l0', 'l1'])};`) as (x: number, y: number) => number;
+function jsValue(op: string, dtype: DType, ...operands: number[]): number {
+  const f = new Function('l0', 'l1', 'l2', `return ${getOp(op)!.fuse!(['l0', 'l1', 'l2'].slice(0, getOp(op)!.arity))};`) as (...x: number[]) => number;
   const out = allocate(dtype, 1);
-  out[0] = f(a, b);
+  out[0] = f(...operands);
   return out[0]!;
 }
 
-/** The evaluator on arrays `a` and `b` (one op), as stored values. */
-function wasmValues(op: string, dtype: DType, a: Float64Array | Float32Array, b: Float64Array | Float32Array): Float64Array | Float32Array {
-  const binary = getOp(op)!.arity === 2;
+type Floats = Float64Array | Float32Array;
+
+/** The evaluator on the arrays `operands` (one op, as many as it takes), as stored values. */
+function wasmValues(op: string, dtype: DType, ...operands: Floats[]): Floats {
+  const used = operands.slice(0, getOp(op)!.arity);
   const program: ClusterProgram = {
     dtype,
-    n: a.length,
-    scalar: binary ? [false, false] : [false],
-    members: [{ op, inputs: binary ? [{ leaf: 0 }, { leaf: 1 }] : [{ leaf: 0 }] }],
+    n: used[0]!.length,
+    scalar: used.map(() => false),
+    members: [{ op, inputs: used.map((_, leaf) => ({ leaf })) }],
   };
   // in the kernels' heap, as planned buffers are (a lone op on copied arrays stays in JavaScript)
   const kernels = kernelInstance()!;
-  const [ha, hb, out] = [a, b, a].map((v) => heapArray(kernels, dtype, v.length)!);
-  ha!.set(a);
-  hb!.set(b);
+  const heap = [...used, used[0]!].map((v) => heapArray(kernels, dtype, v.length)! as Floats);
+  used.forEach((v, j) => heap[j]!.set(v));
   try {
-    expect(runVectorised(program, out!, binary ? [ha!, hb!] : [ha!])).toBe(true);
-    return out!.slice();
+    expect(runVectorised(program, heap[used.length]!, heap.slice(0, used.length))).toBe(true);
+    return heap[used.length]!.slice();
   } finally {
-    for (const h of [ha, hb, out]) heapFree(h!.byteOffset);
+    for (const h of heap) heapFree(h.byteOffset);
   }
 }
 
@@ -71,6 +73,56 @@ describeFastPath('the WebAssembly elementwise evaluator', wasm, 'WebAssembly SIM
           if (!sameBits(got[i]!, want)) throw new Error(`${op}(${a[i]}, ${b[i]}) in ${dtype}: ${got[i]}, JavaScript ${want}`);
         }
       }
+      // ternary ops (where): every special value as the condition, picking between two distinct values
+      const c = b.map((_, i) => -i - 0.5);
+      for (const op of TERNARY) {
+        const got = wasmValues(op, dtype, a, b, c);
+        for (let i = 0; i < a.length; i++) {
+          const want = jsValue(op, dtype, a[i]!, b[i]!, c[i]!);
+          if (!sameBits(got[i]!, want)) throw new Error(`${op}(${a[i]}, ${b[i]}, ${c[i]}) in ${dtype}: ${got[i]}, JavaScript ${want}`);
+        }
+      }
+    });
+
+    it(`reads a repeated row at element o mod its length, at any length and chunk boundary (${dtype})`, () => {
+      // z = relu(x + b) with b one row repeated along x, and the mask where(x > 0, z, b): the
+      // bias-and-activation loop of a layer and its derivative's mask
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 700 }), fc.integer({ min: 2, max: 5 }), fc.boolean(), (period, rows, inHeap) => {
+          const n = period * rows;
+          const x = allocate(dtype, n).map((_, i) => Math.sin(7 * i) * 2);
+          const row = allocate(dtype, period).map((_, i) => Math.cos(3 * i) - 0.25);
+          const program: ClusterProgram = {
+            dtype,
+            n,
+            scalar: [false, false, true],
+            period: [0, period, 0],
+            members: [
+              { op: 'add', inputs: [{ leaf: 0 }, { leaf: 1 }] },
+              { op: 'relu', inputs: [{ member: 0 }] },
+              { op: 'greater', inputs: [{ leaf: 0 }, { leaf: 2 }] },
+              { op: 'where', inputs: [{ member: 2 }, { member: 1 }, { leaf: 1 }] },
+            ],
+          };
+          const kernels = kernelInstance()!;
+          const heapRow = inHeap ? (heapArray(kernels, dtype, period)! as Floats) : undefined;
+          heapRow?.set(row);
+          const out = allocate(dtype, n);
+          try {
+            expect(runVectorised(program, out, [x, heapRow ?? row, allocate(dtype, 1)])).toBe(true);
+          } finally {
+            if (heapRow !== undefined) heapFree(heapRow.byteOffset);
+          }
+          const r = dtype === 'float32' ? Math.fround : (v: number) => v;
+          for (let o = 0; o < n; o++) {
+            const sum = r(x[o]! + row[o % period]!);
+            const z = sum < 0 ? 0 : sum; // relu as the generated loop computes it
+            const want = allocate(dtype, 1).fill(x[o]! > 0 ? z : row[o % period]!)[0]!;
+            if (!sameBits(out[o]!, want)) throw new Error(`element ${o} of ${n} (row of ${period}): ${out[o]}, JavaScript ${want}`);
+          }
+        }),
+        { numRuns: 40 },
+      );
     });
 
     it(`runs a chain with scalars and temporaries as the generated loop does, at any length (${dtype})`, () => {
@@ -147,8 +199,8 @@ describe('which clusters are vectorised', () => {
     expect(vectorisable(['cast'])).toBe(false);
   });
 
-  it('only elementwise primitives of one or two operands with a fuse template, never an unknown name', () => {
-    const stray = VECTOR_OPS.filter((op) => OPS[op].kind !== 'elementwise' || OPS[op].fuse === undefined || (OPS[op].arity !== 1 && OPS[op].arity !== 2));
+  it('only elementwise primitives of one to three operands with a fuse template, never an unknown name', () => {
+    const stray = VECTOR_OPS.filter((op) => OPS[op].kind !== 'elementwise' || OPS[op].fuse === undefined || ![1, 2, 3].includes(OPS[op].arity));
     expect(stray, 'ops the evaluator runs that the generated loop cannot').toEqual([]);
     expect(VECTOR_OPS.length).toBeGreaterThan(0);
     for (const name of ['notAnOp', 'toString', 'constructor', '__proto__', '']) expect(vectorisable([name]), name).toBe(false);

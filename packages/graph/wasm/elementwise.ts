@@ -3,16 +3,23 @@
 //
 // A program is a list of registers and instructions (i32 words from `program`):
 //   [registers, instructions,
-//    registers × (kind, address)      kind 0: an array of n elements at address (its chunk moves)
-//                                     kind 1: a chunk buffer at address (a temporary, or a scalar
-//                                             the caller has already spread over a whole chunk)
-//    instructions × (op, dst, a, b)]  dst and operands are register numbers; b is unused by
-//                                     unary ops
+//    registers × (kind, address, period, buffer)
+//                  kind 0: an array of n elements at address (its chunk moves)
+//                  kind 1: a chunk buffer at address (a temporary, or a scalar the caller has
+//                          already spread over a whole chunk)
+//                  kind 2: an array of `period` elements at address, repeated along the result
+//                          (element o reads element o mod period, as a bias row broadcast over a
+//                          batch); each chunk is laid out in `buffer`, a chunk buffer, first
+//    instructions × (op, dst, a, b, c)]
+//                  dst and operands are register numbers; b and c are unused by ops with fewer
+//                  operands
 // Arrays are padded to a multiple of four elements, so every instruction runs whole vectors.
 //
 // Every op is the IEEE operation of the element type, lane by lane, so the results are the bits
 // the JavaScript loop computes (in float32, JavaScript rounds every double result to float32,
-// which gives the correctly rounded float32 result for +, −, ×, ÷ and √).
+// which gives the correctly rounded float32 result for +, −, ×, ÷ and √). Comparisons give 1 or 0
+// in the element type, and `where` picks by c ≠ 0 (so a NaN condition picks a), as the generated
+// JavaScript does.
 
 /** Elements per chunk: a chunk of every register stays in the first-level cache. */
 export const CHUNK: i32 = 512;
@@ -29,11 +36,40 @@ const RECIPROCAL = 8;
 const MAXIMUM = 9;
 const MINIMUM = 10;
 const RELU = 11;
+const GREATER = 12;
+const LESS = 13;
+const EQUAL = 14;
+const WHERE = 15;
+
+const REGISTER_BYTES = 16;
+const INSTRUCTION_BYTES = 20;
 
 @inline function register(program: usize, r: i32, chunkBytes: usize): usize {
-  const entry = program + 8 + (<usize>r << 3);
+  const entry = program + 8 + <usize>r * REGISTER_BYTES;
+  const kind = load<i32>(entry);
+  if (kind == 2) return <usize>load<i32>(entry, 12);
   const address = <usize>load<i32>(entry, 4);
-  return load<i32>(entry) == 0 ? address + chunkBytes : address;
+  return kind == 0 ? address + chunkBytes : address;
+}
+
+// Lays out elements c0 … c0 + count − 1 of every repeated register (kind 2) in its chunk buffer:
+// element o is element o mod period of the array, copied in runs of consecutive elements.
+@inline function spreadPeriodic(program: usize, registers: i32, c0: i32, count: i32, size: usize): void {
+  for (let r = 0; r < registers; r++) {
+    const entry = program + 8 + <usize>r * REGISTER_BYTES;
+    if (load<i32>(entry) != 2) continue;
+    const source = <usize>load<i32>(entry, 4);
+    const period = load<i32>(entry, 8);
+    const buffer = <usize>load<i32>(entry, 12);
+    let s = c0 % period;
+    let j = 0;
+    while (j < count) {
+      const run = min(period - s, count - j);
+      memory.copy(buffer + <usize>j * size, source + <usize>s * size, <usize>run * size);
+      j += run;
+      s = 0;
+    }
+  }
 }
 
 // Runs the program over n elements of type T.
@@ -41,18 +77,21 @@ const RELU = 11;
   const size = <usize>sizeof<T>();
   const registers = load<i32>(program);
   const count = load<i32>(program, 4);
-  const code = program + 8 + (<usize>registers << 3);
+  const code = program + 8 + <usize>registers * REGISTER_BYTES;
   const zero = v128.splat<T>(0);
   const one = v128.splat<T>(1);
   for (let c0 = 0; c0 < n; c0 += CHUNK) {
-    const bytes = <usize>((min(CHUNK, n - c0) + 3) & ~3) * size;
+    const elements = (min(CHUNK, n - c0) + 3) & ~3;
+    const bytes = <usize>elements * size;
     const offset = <usize>c0 * size;
+    spreadPeriodic(program, registers, c0, elements, size);
     for (let k = 0; k < count; k++) {
-      const instr = code + (<usize>k << 4);
+      const instr = code + <usize>k * INSTRUCTION_BYTES;
       const op = load<i32>(instr);
       const d = register(program, load<i32>(instr, 4), offset);
       const a = register(program, load<i32>(instr, 8), offset);
       const b = register(program, load<i32>(instr, 12), offset);
+      const c = register(program, load<i32>(instr, 16), offset);
       switch (op) {
         case ADD:
           for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, v128.add<T>(v128.load(a + i), v128.load(b + i)));
@@ -95,6 +134,22 @@ const RELU = 11;
           for (let i: usize = 0; i < bytes; i += 16) {
             const x = v128.load(a + i);
             v128.store(d + i, v128.bitselect(zero, x, v128.lt<T>(x, zero)));
+          }
+          break;
+        case GREATER:
+          // the comparison's lanes are all ones or all zeros: and with 1 gives 1 or +0
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, v128.and(v128.gt<T>(v128.load(a + i), v128.load(b + i)), one));
+          break;
+        case LESS:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, v128.and(v128.lt<T>(v128.load(a + i), v128.load(b + i)), one));
+          break;
+        case EQUAL:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, v128.and(v128.eq<T>(v128.load(a + i), v128.load(b + i)), one));
+          break;
+        case WHERE:
+          // a where c ≠ 0 (NaN included, −0 not), else b
+          for (let i: usize = 0; i < bytes; i += 16) {
+            v128.store(d + i, v128.bitselect(v128.load(b + i), v128.load(c + i), v128.ne<T>(v128.load(a + i), zero)));
           }
           break;
         default:

@@ -51,7 +51,8 @@ export interface ScalarLocals {
  * string from the graph. Float32 intermediates are rounded with `Math.fround` after every op, as
  * the interpreter rounds when it stores each result.
  *
- * A flat cluster (every leaf a whole array or a scalar) whose ops all have a vector form and whose
+ * A cluster whose leaves are whole arrays, scalars or rows repeated along the result (see
+ * {@link repeatedRow}), whose ops all have a vector form and whose
  * work repays the copies is also handed to `vectorise`, which registers it for the WebAssembly
  * evaluator and returns the source of its reference; the block then runs
  * `V(<reference>, out, [leaves], [carried members' buffers])` and falls back to the loop when that returns false.
@@ -103,6 +104,8 @@ export function fusedLoopSource(
   const contiguous = leaves.map((l) => sizeOf(shapes.get(l)!) === n);
   const scalar = leaves.map((l) => sizeOf(shapes.get(l)!) === 1);
   const flat = leaves.every((_, j) => contiguous[j] || scalar[j]);
+  const period = leaves.map((l, j) => (contiguous[j] || scalar[j] ? 0 : repeatedRow(shapes.get(l)!, outShape)));
+  const evaluable = leaves.every((_, j) => contiguous[j] || scalar[j] || period[j]! > 0);
   const offset = (j: number): string => (flat ? (scalar[j] ? '0' : 'o') : `p${j}_${rank - 1}`);
 
   const body: string[] = [];
@@ -136,7 +139,7 @@ export function fusedLoopSource(
     lines.push(`const L${j} = ${buffer(leaf)};`);
     if (scalar[j]) lines.push(`const l${j} = L${j}[0];`);
   });
-  const program = flat && n > 1 ? clusterProgram(root, members, carried, leaves, leafName, scalar, n) : undefined;
+  const program = evaluable && n > 1 ? clusterProgram(root, members, carried, leaves, leafName, scalar, period, n) : undefined;
   if (n === 1) {
     const local = scalars?.write(root);
     if (local !== undefined && scalars?.store(root) === false) {
@@ -148,27 +151,59 @@ export function fusedLoopSource(
       lines.push('const o = 0;', ...body); // one element: straight-line code
       if (local !== undefined) lines.push(`${local} = out[0];`); // the stored value, as later steps would read it
     }
-  } else if (program !== undefined) {
-    const leafList = leaves.map((_, j) => `L${j}`).join(', ');
-    const stored = carried.map((k) => `C${k}`).join(', ');
-    lines.push(`if (!V(${vectorise(program)}, out, [${leafList}], [${stored}])) {`, `for (let o = 0; o < ${int(n)}; o++) {`, ...body, '}', '}');
-  } else if (flat) {
-    lines.push(`for (let o = 0; o < ${int(n)}; o++) {`, ...body, '}');
   } else {
-    // one nested loop per axis; each leaf's offset advances by its broadcast stride on that axis
-    lines.push('let o = 0;');
-    for (let d = 0; d < rank; d++) {
-      lines.push(`for (let i${d} = 0; i${d} < ${int(outShape[d]!)}; i${d}++) {`);
-      leaves.forEach((_, j) => {
-        if (scalar[j]) return;
-        const prev = d === 0 ? '0' : `p${j}_${d - 1}`;
-        lines.push(`const p${j}_${d} = ${prev} + i${d} * ${int(strides[j]![d]!)};`);
-      });
+    const loop = flat ? [`for (let o = 0; o < ${int(n)}; o++) {`, ...body, '}'] : nestedLoop(outShape, strides, scalar, body);
+    if (program === undefined) lines.push(...loop);
+    else {
+      const leafList = leaves.map((_, j) => `L${j}`).join(', ');
+      const stored = carried.map((k) => `C${k}`).join(', ');
+      lines.push(`if (!V(${vectorise(program)}, out, [${leafList}], [${stored}])) {`, ...loop, '}');
     }
-    lines.push(...body, 'o++;');
-    for (let d = 0; d < rank; d++) lines.push('}');
   }
   return `{\n${lines.join('\n')}\n}`;
+}
+
+/**
+ * The loop over a result of `outShape` whose leaves are read with broadcasting strides: one nested
+ * loop per axis, each leaf's offset advancing by its stride on that axis.
+ */
+function nestedLoop(outShape: Shape, strides: readonly (readonly number[])[], scalar: readonly boolean[], body: readonly string[]): string[] {
+  const rank = outShape.length;
+  const lines = ['let o = 0;'];
+  for (let d = 0; d < rank; d++) {
+    lines.push(`for (let i${d} = 0; i${d} < ${int(outShape[d]!)}; i${d}++) {`);
+    strides.forEach((stride, j) => {
+      if (scalar[j]) return;
+      const prev = d === 0 ? '0' : `p${j}_${d - 1}`;
+      lines.push(`const p${j}_${d} = ${prev} + i${d} * ${int(stride[d]!)};`);
+    });
+  }
+  lines.push(...body, 'o++;');
+  for (let d = 0; d < rank; d++) lines.push('}');
+  return lines;
+}
+
+/**
+ * The element count of a leaf that is one row repeated along the result (its shape, without
+ * leading ones, is the result's trailing axes: element o of the result reads element o mod that
+ * count), else 0.
+ *
+ * @param leafShape - the leaf's shape.
+ * @param outShape - the result's shape.
+ * @returns the row's element count, or 0.
+ * @example
+ * ```ts
+ * repeatedRow([256], [128, 256]); // 256: a bias broadcast over a batch
+ * repeatedRow([128, 1], [128, 256]); // 0: a column, not a row
+ * ```
+ */
+export function repeatedRow(leafShape: Shape, outShape: Shape): number {
+  let first = 0;
+  while (first < leafShape.length && leafShape[first] === 1) first++;
+  const row = leafShape.slice(first);
+  if (row.length > outShape.length) return 0;
+  const tail = outShape.slice(outShape.length - row.length);
+  return row.every((d, i) => d === tail[i]) ? sizeOf(row) : 0;
 }
 
 /**
@@ -182,6 +217,7 @@ function clusterProgram(
   leaves: readonly Node[],
   leafName: ReadonlyMap<Node, number>,
   scalar: readonly boolean[],
+  period: readonly number[],
   n: number,
 ): ClusterProgram | undefined {
   const dtype = root.dtype;
@@ -192,6 +228,7 @@ function clusterProgram(
     dtype,
     n,
     scalar,
+    ...(period.some((p) => p > 0) ? { period } : {}),
     stored: carried,
     members: members.map((m) => ({
       op: m.op,

@@ -1,6 +1,7 @@
 /**
  * Fused elementwise loops in WebAssembly SIMD. The compiler hands over a fused cluster whose
- * leaves are whole arrays or scalars and whose ops all have a vector form; this module turns it
+ * leaves are whole arrays, scalars or rows repeated along the result (a bias broadcast over a
+ * batch) and whose ops all have a vector form; this module turns it
  * into a program for the kernels' elementwise evaluator (packages/graph/wasm/elementwise.ts) and
  * runs it chunk by chunk. Arrays that live in the kernels' heap (the compiled executor's planned
  * buffers, see heap.ts) are read and written in place; other leaves are copied in, and a result
@@ -19,7 +20,12 @@ import { addressIn, align16, kernelInstance, reserve, views } from './runtime.js
 /** Op codes of the evaluator, by op name (the ops with a lane-by-lane vector form). */
 const OPCODES: Readonly<Record<string, number>> = {
   add: 0, sub: 1, mul: 2, div: 3, neg: 4, abs: 5, sqrt: 6, square: 7, reciprocal: 8, maximum: 9, minimum: 10, relu: 11,
+  greater: 12, less: 13, equal: 14, where: 15,
 };
+
+/** i32 words per register and per instruction in a program (see packages/graph/wasm/elementwise.ts). */
+const REGISTER_WORDS = 4;
+const INSTRUCTION_WORDS = 5;
 
 /** Relative cost of an op in the JavaScript loop: divisions and square roots are the slow ones. */
 const COST: Readonly<Record<string, number>> = { div: 8, sqrt: 8, reciprocal: 8 };
@@ -40,6 +46,12 @@ export interface ClusterProgram {
   readonly n: number;
   /** Per leaf: whether it is a scalar (one element, spread over the result) rather than an array. */
   readonly scalar: readonly boolean[];
+  /**
+   * Per leaf, for an array of fewer than n elements repeated along the result (element o of the
+   * result reads element o mod period, as a bias row broadcast over a batch does): its element
+   * count; 0 or absent for a scalar or a whole array.
+   */
+  readonly period?: readonly number[];
   readonly members: readonly ClusterMember[];
   /** Members stored besides the root (indices into `members`), each into an array of n elements. */
   readonly stored?: readonly number[];
@@ -108,6 +120,8 @@ export function setVectoriseAll(all: boolean): boolean {
 interface Layout {
   readonly words: Int32Array;
   /** Indices into `words` that hold addresses (the start is added when they are written). */
+  readonly relocations: Int32Array;
+  /** Per register, the index into `words` of its address (pointed at an array used in place). */
   readonly addressWords: Int32Array;
   /** Byte offset of each leaf's copy, then of the result, then of each stored member. */
   readonly offsets: Float64Array;
@@ -116,6 +130,9 @@ interface Layout {
 }
 
 const layouts = new WeakMap<ClusterProgram, Layout>();
+
+/** The period of leaf j of a program, 0 when it is not repeated. */
+const periodOf = (program: ClusterProgram, j: number): number => program.period?.[j] ?? 0;
 
 function layoutOf(program: ClusterProgram, chunk: number): Layout {
   let layout = layouts.get(program);
@@ -127,23 +144,36 @@ function layoutOf(program: ClusterProgram, chunk: number): Layout {
   const leaves = scalar.length;
   const registers = leaves + members.length;
   // The program's words, then one chunk per scalar leaf and per temporary, then the array leaves,
-  // the stored members and the result, each padded to whole vectors.
+  // the stored members and the result, each padded to whole vectors; a repeated leaf has room for
+  // its copy and a chunk buffer where each chunk is laid out.
   const isArray = (r: number): boolean => (r < leaves ? !scalar[r]! : r === registers - 1 || stored.includes(r - leaves));
-  const words = new Int32Array(2 + 2 * registers + 4 * members.length);
+  const words = new Int32Array(2 + REGISTER_WORDS * registers + INSTRUCTION_WORDS * members.length);
   const address = new Float64Array(registers);
+  const buffer = new Float64Array(registers);
   let at = align16(4 * words.length);
   for (let r = 0; r < registers; r++) {
+    const period = r < leaves ? periodOf(program, r) : 0;
     address[r] = at;
-    at = align16(at + (isArray(r) ? padded : chunk) * size);
+    at = align16(at + (period > 0 ? period : isArray(r) ? padded : chunk) * size);
+    if (period > 0) {
+      buffer[r] = at;
+      at = align16(at + chunk * size);
+    }
   }
   const addressWords = new Int32Array(registers);
+  const relocations: number[] = [];
   let w = 0;
   words[w++] = registers;
   words[w++] = members.length;
   for (let r = 0; r < registers; r++) {
-    words[w++] = isArray(r) ? 0 : 1;
+    const period = r < leaves ? periodOf(program, r) : 0;
+    words[w++] = period > 0 ? 2 : isArray(r) ? 0 : 1;
     addressWords[r] = w;
+    relocations.push(w);
     words[w++] = address[r]!;
+    words[w++] = period;
+    if (period > 0) relocations.push(w);
+    words[w++] = buffer[r]!;
   }
   for (let k = 0; k < members.length; k++) {
     const m = members[k]!;
@@ -151,14 +181,13 @@ function layoutOf(program: ClusterProgram, chunk: number): Layout {
       input === undefined ? 0 : 'leaf' in input ? input.leaf : leaves + input.member;
     words[w++] = OPCODES[m.op]!;
     words[w++] = leaves + k;
-    words[w++] = operand(m.inputs[0]);
-    words[w++] = operand(m.inputs[1]);
+    for (let i = 0; i < INSTRUCTION_WORDS - 2; i++) words[w++] = operand(m.inputs[i]);
   }
   const offsets = new Float64Array(leaves + 1 + stored.length);
   for (let j = 0; j < leaves; j++) offsets[j] = address[j]!;
   offsets[leaves] = address[registers - 1]!;
   stored.forEach((k, s) => (offsets[leaves + 1 + s] = address[leaves + k]!));
-  layout = { words, addressWords, offsets, bytes: at };
+  layout = { words, relocations: Int32Array.from(relocations), addressWords, offsets, bytes: at };
   layouts.set(program, layout);
   return layout;
 }
@@ -177,7 +206,8 @@ export function runVectorised(program: ClusterProgram, out: TypedArray, leaves: 
   if (kernels === null) return false;
   const { dtype, n, scalar } = program;
   let copies = addressIn(out, 0) < 0 ? 1 : 0;
-  for (let j = 0; j < leaves.length; j++) if (!scalar[j] && addressIn(leaves[j]!, 0) < 0) copies++;
+  // a repeated leaf's copy is one row, not n elements: it does not count
+  for (let j = 0; j < leaves.length; j++) if (!scalar[j] && periodOf(program, j) === 0 && addressIn(leaves[j]!, 0) < 0) copies++;
   for (const array of stored) if (addressIn(array, 0) < 0) copies++;
   if (!repaysCopies(program, copies)) return false;
   const chunk = kernels.exports.CHUNK.value as number;
@@ -189,17 +219,18 @@ export function runVectorised(program: ClusterProgram, out: TypedArray, leaves: 
   const size = dtype === 'float32' ? 4 : 8;
   const words = base / 4;
   i32.set(layout.words, words);
-  for (let r = 0; r < layout.addressWords.length; r++) i32[words + layout.addressWords[r]!] = base + layout.words[layout.addressWords[r]!]!;
+  for (let k = 0; k < layout.relocations.length; k++) i32[words + layout.relocations[k]!] = base + layout.words[layout.relocations[k]!]!;
   // Arrays in the kernels' heap (planned buffers, padded to whole vectors) are used in place: their
   // registers point at them. The others are copied into the layout's room for them.
   for (let j = 0; j < leaves.length; j++) {
     const leaf = leaves[j]!;
     const from = (base + layout.offsets[j]!) / size;
+    const count = periodOf(program, j) || n;
     if (scalar[j]) view.fill(leaf[0]!, from, from + chunk);
     else {
       const at = addressIn(leaf, 0);
       if (at >= 0) i32[words + layout.addressWords[j]!] = at;
-      else view.set(leaf.length === n ? leaf : leaf.subarray(0, n), from);
+      else view.set(leaf.length === count ? leaf : leaf.subarray(0, count), from);
     }
   }
   const outAt = addressIn(out, 0);
