@@ -24,9 +24,16 @@ const TERNARY = VECTOR_OPS.filter((op) => OPS[op].arity === 3);
 
 const SPECIAL = [0, -0, 1, -1, 0.5, 3, -7.25, Infinity, -Infinity, NaN, 5e-324, -5e-324, 1e-40, 3.4028234663852886e38, -3.5e38, 1e308, 2 ** -149];
 
+/** The operand count of an op the evaluator runs (never variadic). */
+function arityOf(op: string): number {
+  const arity = getOp(op)!.arity;
+  if (typeof arity !== 'number') throw new Error(`${op} is variadic`);
+  return arity;
+}
+
 /** One element the JavaScript way: the op's fuse template, evaluated and stored into the dtype. */
 function jsValue(op: string, dtype: DType, ...operands: number[]): number {
-  const f = new Function('l0', 'l1', 'l2', `return ${getOp(op)!.fuse!(['l0', 'l1', 'l2'].slice(0, getOp(op)!.arity))};`) as (...x: number[]) => number;
+  const f = new Function('l0', 'l1', 'l2', `return ${getOp(op)!.fuse!(['l0', 'l1', 'l2'].slice(0, arityOf(op)))};`) as (...x: number[]) => number;
   const out = allocate(dtype, 1);
   out[0] = f(...operands);
   return out[0]!;
@@ -36,7 +43,7 @@ type Floats = Float64Array | Float32Array;
 
 /** The evaluator on the arrays `operands` (one op, as many as it takes), as stored values. */
 function wasmValues(op: string, dtype: DType, ...operands: Floats[]): Floats {
-  const used = operands.slice(0, getOp(op)!.arity);
+  const used = operands.slice(0, arityOf(op));
   const program: ClusterProgram = {
     dtype,
     n: used[0]!.length,
@@ -200,7 +207,7 @@ describe('which clusters are vectorised', () => {
   });
 
   it('only elementwise primitives of one to three operands with a fuse template, never an unknown name', () => {
-    const stray = VECTOR_OPS.filter((op) => OPS[op].kind !== 'elementwise' || OPS[op].fuse === undefined || ![1, 2, 3].includes(OPS[op].arity));
+    const stray = VECTOR_OPS.filter((op) => OPS[op].kind !== 'elementwise' || OPS[op].fuse === undefined || !([1, 2, 3] as unknown[]).includes(OPS[op].arity));
     expect(stray, 'ops the evaluator runs that the generated loop cannot').toEqual([]);
     expect(VECTOR_OPS.length).toBeGreaterThan(0);
     for (const name of ['notAnOp', 'toString', 'constructor', '__proto__', '']) expect(vectorisable([name]), name).toBe(false);
