@@ -15,6 +15,7 @@
 import type { DType, TypedArray } from '../../core/dtype.js';
 import { currentKernelSettings } from '../settings.js';
 import { heapTop } from './heap.js';
+import { compiledLoop } from './loop-compiler.js';
 import { addressIn, align16, kernelInstance, reserve, views } from './runtime.js';
 
 /** Op codes of the evaluator, by op name (the ops with a lane-by-lane vector form). */
@@ -241,7 +242,8 @@ export function runVectorised(program: ClusterProgram, out: TypedArray, leaves: 
     if (at >= 0) i32[words + layout.addressWords[leaves.length + members[s]!]!] = at;
     return at;
   });
-  (dtype === 'float32' ? kernels.exports.elementwise32 : kernels.exports.elementwise64)(base, n);
+  const run = compiledLoop(program, kernels) ?? (dtype === 'float32' ? kernels.exports.elementwise32 : kernels.exports.elementwise64);
+  run(base, n);
   runs++;
   const copyOut = (array: TypedArray, offset: number): void => {
     const from = (base + offset) / size;
