@@ -25,7 +25,7 @@ const SPECIAL = [0, -0, 1, -1, 0.5, 3, -7.25, Infinity, -Infinity, NaN, 5e-324, 
 
 /** One element the JavaScript way: the op's fuse template, evaluated and stored into the dtype. */
 function jsValue(op: string, dtype: DType, a: number, b: number): number {
-  const f = new Function('l0', 'l1', `return ${getOp(op)!.fuse!(['l0', 'l1'])};`) as (x: number, y: number) => number;
+  const f = new Function('l0', 'l1', `return ${getOp(op)!.fuse!(['l0', 'l1'], dtype)};`) as (x: number, y: number) => number;
   const out = allocate(dtype, 1);
   out[0] = f(a, b);
   return out[0]!;

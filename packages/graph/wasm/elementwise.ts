@@ -12,7 +12,8 @@
 //
 // Every op is the IEEE operation of the element type, lane by lane, so the results are the bits
 // the JavaScript loop computes (in float32, JavaScript rounds every double result to float32,
-// which gives the correctly rounded float32 result for +, −, ×, ÷ and √).
+// which gives the correctly rounded float32 result for +, −, ×, ÷ and √); flushSubnormal is a bit
+// mask that gives the bits of the JavaScript |x| < t ? x·0 : x.
 
 /** Elements per chunk: a chunk of every register stays in the first-level cache. */
 export const CHUNK: i32 = 512;
@@ -29,6 +30,7 @@ const RECIPROCAL = 8;
 const MAXIMUM = 9;
 const MINIMUM = 10;
 const RELU = 11;
+const FLUSH_SUBNORMAL = 12;
 
 @inline function register(program: usize, r: i32, chunkBytes: usize): usize {
   const entry = program + 8 + (<usize>r << 3);
@@ -95,6 +97,28 @@ const RELU = 11;
           for (let i: usize = 0; i < bytes; i += 16) {
             const x = v128.load(a + i);
             v128.store(d + i, v128.bitselect(zero, x, v128.lt<T>(x, zero)));
+          }
+          break;
+        case FLUSH_SUBNORMAL:
+          // Integer operations only, so a subnormal operand costs no floating-point assist: where the
+          // magnitude bits |x| are below those of the smallest normal (exponent field 0), they are
+          // cleared and the sign bit kept (±0); NaN and ±∞ have larger magnitude bits and pass.
+          if (sizeof<T>() == 4) {
+            const magnitude = i32x4.splat(0x7fffffff);
+            const smallest = i32x4.splat(0x00800000);
+            for (let i: usize = 0; i < bytes; i += 16) {
+              const x = v128.load(a + i);
+              const m = v128.and(x, magnitude);
+              v128.store(d + i, v128.andnot(x, v128.and(i32x4.lt_s(m, smallest), magnitude)));
+            }
+          } else {
+            const magnitude = i64x2.splat(0x7fffffffffffffff);
+            const smallest = i64x2.splat(0x0010000000000000);
+            for (let i: usize = 0; i < bytes; i += 16) {
+              const x = v128.load(a + i);
+              const m = v128.and(x, magnitude);
+              v128.store(d + i, v128.andnot(x, v128.and(i64x2.lt_s(m, smallest), magnitude)));
+            }
           }
           break;
         default:
