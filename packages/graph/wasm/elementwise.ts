@@ -31,6 +31,23 @@ const MAXIMUM = 9;
 const MINIMUM = 10;
 const RELU = 11;
 const FLUSH_SUBNORMAL = 12;
+// a + b and a − b flushed as FLUSH_SUBNORMAL does, in one pass (the compiler's pairs of an add or
+// sub and the flush that is its only use: the update rules' statistics)
+const ADD_FLUSH = 13;
+const SUB_FLUSH = 14;
+
+// x with the magnitude bits cleared in the lanes where they are below those of the smallest normal
+// (exponent field 0), so a subnormal becomes the zero of its sign; NaN and ±∞ have larger
+// magnitude bits and pass. Integer operations only, so a subnormal operand costs no
+// floating-point assist.
+@inline function flushSubnormal<T>(x: v128): v128 {
+  if (sizeof<T>() == 4) {
+    const magnitude = i32x4.splat(0x7fffffff);
+    return v128.andnot(x, v128.and(i32x4.lt_s(v128.and(x, magnitude), i32x4.splat(0x00800000)), magnitude));
+  }
+  const magnitude = i64x2.splat(0x7fffffffffffffff);
+  return v128.andnot(x, v128.and(i64x2.lt_s(v128.and(x, magnitude), i64x2.splat(0x0010000000000000)), magnitude));
+}
 
 @inline function register(program: usize, r: i32, chunkBytes: usize): usize {
   const entry = program + 8 + (<usize>r << 3);
@@ -100,26 +117,13 @@ const FLUSH_SUBNORMAL = 12;
           }
           break;
         case FLUSH_SUBNORMAL:
-          // Integer operations only, so a subnormal operand costs no floating-point assist: where the
-          // magnitude bits |x| are below those of the smallest normal (exponent field 0), they are
-          // cleared and the sign bit kept (±0); NaN and ±∞ have larger magnitude bits and pass.
-          if (sizeof<T>() == 4) {
-            const magnitude = i32x4.splat(0x7fffffff);
-            const smallest = i32x4.splat(0x00800000);
-            for (let i: usize = 0; i < bytes; i += 16) {
-              const x = v128.load(a + i);
-              const m = v128.and(x, magnitude);
-              v128.store(d + i, v128.andnot(x, v128.and(i32x4.lt_s(m, smallest), magnitude)));
-            }
-          } else {
-            const magnitude = i64x2.splat(0x7fffffffffffffff);
-            const smallest = i64x2.splat(0x0010000000000000);
-            for (let i: usize = 0; i < bytes; i += 16) {
-              const x = v128.load(a + i);
-              const m = v128.and(x, magnitude);
-              v128.store(d + i, v128.andnot(x, v128.and(i64x2.lt_s(m, smallest), magnitude)));
-            }
-          }
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, flushSubnormal<T>(v128.load(a + i)));
+          break;
+        case ADD_FLUSH:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, flushSubnormal<T>(v128.add<T>(v128.load(a + i), v128.load(b + i))));
+          break;
+        case SUB_FLUSH:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, flushSubnormal<T>(v128.sub<T>(v128.load(a + i), v128.load(b + i))));
           break;
         default:
           unreachable(); // an op code the JavaScript side never writes
