@@ -20,7 +20,7 @@ export { ArgumentError, ChainruleError, DTypeError, ExecutionError, FeedError, G
 // Run-time checks of arguments, for JavaScript callers; also used by the packages built on this one.
 export { expectArray, expectBoolean, expectFunction, expectNumber, expectOptions, expectString, expectTensor } from './core/arguments.js';
 export { expectGraph, expectNode, expectNodes } from './ir/arguments.js';
-export { DTYPES, allocate, isDType } from './core/dtype.js';
+export { DTYPES, SMALLEST_NORMAL, allocate, isDType } from './core/dtype.js';
 export type { DType, TypedArray } from './core/dtype.js';
 export { MAX_RANK, RESERVED_KEYS, SYMBOL_PATTERN, bindShape, broadcastShapes, checkShape, formatShape, isConcrete, normalizeAxes, sameShape, sizeOf, stridesOf } from './core/shape.js';
 export type { Dim, DimBindings, Shape, SymbolicShape } from './core/shape.js';

@@ -34,7 +34,7 @@ function arityOf(op: string): number {
 
 /** One element the JavaScript way: the op's fuse template, evaluated and stored into the dtype. */
 function jsValue(op: string, dtype: DType, ...operands: number[]): number {
-  const f = new Function('l0', 'l1', 'l2', `return ${getOp(op)!.fuse!(['l0', 'l1', 'l2'].slice(0, arityOf(op)))};`) as (...x: number[]) => number;
+  const f = new Function('l0', 'l1', 'l2', `return ${getOp(op)!.fuse!(['l0', 'l1', 'l2'].slice(0, arityOf(op)), dtype)};`) as (...x: number[]) => number;
   const out = allocate(dtype, 1);
   out[0] = f(...operands);
   return out[0]!;
@@ -139,6 +139,42 @@ describeFastPath('the WebAssembly elementwise evaluator', wasm, 'WebAssembly SIM
           );
         });
 
+        it(`flushes an add or sub to the JavaScript bits, alone and with the sum stored too (${dtype})`, () => {
+          // a·b pairs of SPECIAL (subnormal sums and differences among them), and t·(1 ± small) pairs whose
+          // sum or difference lands just below or above the smallest normal t
+          const t = dtype === 'float32' ? 2 ** -126 : 2 ** -1022;
+          const pairs: [number, number][] = SPECIAL.flatMap((x) => SPECIAL.map((y): [number, number] => [x, y]));
+          for (const f of [0.25, 0.5, 0.75, 1, 1.25]) pairs.push([t * f, -t / 2], [-t * f, t / 4], [t * f, t * f]);
+          const a = allocate(dtype, pairs.length).map((_, i) => pairs[i]![0]);
+          const b = allocate(dtype, pairs.length).map((_, i) => pairs[i]![1]);
+          const kernels = kernelInstance()!;
+          const [ha, hb, out, kept] = [0, 1, 2, 3].map(() => heapArray(kernels, dtype, a.length)!);
+          ha!.set(a);
+          hb!.set(b);
+          const r = dtype === 'float32' ? Math.fround : (x: number) => x;
+          try {
+            for (const op of ['add', 'sub'] as const) {
+              const inner = (x: number, y: number): number => r(op === 'add' ? x + y : x - y);
+              // alone: flushSubnormal(a ∘ b); shared: the sum is stored as well
+              const alone: ClusterProgram = { dtype, n: a.length, scalar: [false, false], members: [{ op, inputs: [{ leaf: 0 }, { leaf: 1 }] }, { op: 'flushSubnormal', inputs: [{ member: 0 }] }] };
+              const shared: ClusterProgram = { ...alone, stored: [0] };
+              expect(runVectorised(alone, out!, [ha!, hb!])).toBe(true);
+              const got = out!.slice();
+              expect(runVectorised(shared, out!, [ha!, hb!], [kept!])).toBe(true);
+              for (let i = 0; i < a.length; i++) {
+                const sum = inner(a[i]!, b[i]!);
+                const want = jsValue('flushSubnormal', dtype, sum, 0);
+                if (!sameBits(got[i]!, want) || !sameBits(out![i]!, want) || !sameBits(kept![i]!, sum)) {
+                  throw new Error(`flushSubnormal(${a[i]} ${op} ${b[i]}) in ${dtype}: ${got[i]} alone, ${out![i]} shared (kept ${kept![i]}), JavaScript ${want}`);
+                }
+              }
+              expect(Array.from(got).filter((v, i) => v === 0 && inner(a[i]!, b[i]!) !== 0).length, 'sums flushed').toBeGreaterThan(5);
+            }
+          } finally {
+            for (const h of [ha, hb, out, kept]) heapFree(h!.byteOffset);
+          }
+        });
+
         it(`runs a chain with scalars and temporaries as the generated loop does, at any length (${dtype})`, () => {
           // Adam's update: w + −((m / c1) · lr / (√(v / c2) + ε)), with the scalars as one-element leaves
           fc.assert(
@@ -219,7 +255,7 @@ describeFastPath('the WebAssembly elementwise evaluator', wasm, 'WebAssembly SIM
             }
           });
           for (const h of heap) heapFree(h.byteOffset);
-          const fns = members.map((m) => new Function('l0', 'l1', 'l2', `return ${getOp(m.op)!.fuse!(['l0', 'l1', 'l2'].slice(0, arityOf(m.op)))};`) as (...x: number[]) => number);
+          const fns = members.map((m) => new Function('l0', 'l1', 'l2', `return ${getOp(m.op)!.fuse!(['l0', 'l1', 'l2'].slice(0, arityOf(m.op)), dtype)};`) as (...x: number[]) => number);
           const cell = allocate(dtype, 1);
           for (let o = 0; o < n; o++) {
             const t: number[] = [];

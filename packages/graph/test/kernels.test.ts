@@ -124,6 +124,9 @@ const UNARY: readonly [Primitive, fc.Arbitrary<number>, (x: number) => number][]
   ['relu', finite(-1e6, 1e6), (x) => num(math.max(x, 0))],
   // log(1 + eˣ) loses relative accuracy once eˣ ≪ 1: keep x ≥ −5 for the naive formula.
   ['softplus', finite(-5, 40), (x) => num(math.log(math.add(1, math.exp(x))))],
+  // From the bits: a float64 with exponent field 0 (±0 or subnormal) is the zero of its sign. The
+  // tolerance here cannot tell ±0 from a subnormal; flush-subnormal.test.ts compares bits.
+  ['flushSubnormal', fc.oneof(finite(-1e300, 1e300), finite(-(2 ** -1020), 2 ** -1020)), (x) => (Math.abs(x) >= 2 ** -1022 ? x : Math.sign(x) * 0)],
   // The value unchanged: what a run computes of these two (they differ only to autodiff).
   ['stopGradient', finite(-1e300, 1e300), (x) => x],
   ['identity', finite(-1e300, 1e300), (x) => x],

@@ -340,8 +340,10 @@ describe('toTex', () => {
 describe('mathScope and the mathjs instance', () => {
   it('gives number functions for the calls mathjs lacks, checking their arity', () => {
     const scope = mathScope();
-    expect(Object.keys(scope).sort()).toEqual(['relu', 'sigmoid', 'softplus', 'square', 'stopGradient']);
+    expect(Object.keys(scope).sort()).toEqual(['flushSubnormal', 'relu', 'sigmoid', 'softplus', 'square', 'stopGradient']);
     expect(scope['sigmoid']!(0)).toBe(0.5);
+    // numbers are float64 in mathjs: 1e-40 is normal there, 2⁻¹⁰⁷⁴ is not
+    expect([scope['flushSubnormal']!(1e-40), scope['flushSubnormal']!(-(2 ** -1074))]).toEqual([1e-40, -0]);
     expect(scope['relu']!(-3)).toBe(0);
     expect(() => scope['relu']!(1, 2)).toThrow(ExpressionError);
     expect(math.evaluate('sigmoid(x) + stopGradient(x)', { x: 0, ...scope })).toBe(0.5);

@@ -19,7 +19,8 @@
 // the JavaScript loop computes (in float32, JavaScript rounds every double result to float32,
 // which gives the correctly rounded float32 result for +, −, ×, ÷ and √). Comparisons give 1 or 0
 // in the element type, and `where` picks by c ≠ 0 (so a NaN condition picks a), as the generated
-// JavaScript does.
+// JavaScript does; flushSubnormal is a bit mask that gives the bits of the JavaScript
+// |x| < t ? x·0 : x.
 
 /** Elements per chunk: a chunk of every register stays in the first-level cache. */
 export const CHUNK: i32 = 512;
@@ -40,6 +41,7 @@ const GREATER = 12;
 const LESS = 13;
 const EQUAL = 14;
 const WHERE = 15;
+const FLUSH_SUBNORMAL = 16;
 
 const REGISTER_BYTES = 16;
 const INSTRUCTION_BYTES = 20;
@@ -50,6 +52,19 @@ const INSTRUCTION_BYTES = 20;
   if (kind == 2) return <usize>load<i32>(entry, 12);
   const address = <usize>load<i32>(entry, 4);
   return kind == 0 ? address + chunkBytes : address;
+}
+
+// x with the magnitude bits cleared in the lanes where they are below those of the smallest normal
+// (exponent field 0), so a subnormal becomes the zero of its sign; NaN and ±∞ have larger
+// magnitude bits and pass. Integer operations only, so a subnormal operand costs no
+// floating-point assist.
+@inline function flushSubnormal<T>(x: v128): v128 {
+  if (sizeof<T>() == 4) {
+    const magnitude = i32x4.splat(0x7fffffff);
+    return v128.andnot(x, v128.and(i32x4.lt_s(v128.and(x, magnitude), i32x4.splat(0x00800000)), magnitude));
+  }
+  const magnitude = i64x2.splat(0x7fffffffffffffff);
+  return v128.andnot(x, v128.and(i64x2.lt_s(v128.and(x, magnitude), i64x2.splat(0x0010000000000000)), magnitude));
 }
 
 // Lays out elements c0 … c0 + count − 1 of every repeated register (kind 2) in its chunk buffer:
@@ -151,6 +166,9 @@ const INSTRUCTION_BYTES = 20;
           for (let i: usize = 0; i < bytes; i += 16) {
             v128.store(d + i, v128.bitselect(v128.load(b + i), v128.load(c + i), v128.ne<T>(v128.load(a + i), zero)));
           }
+          break;
+        case FLUSH_SUBNORMAL:
+          for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, flushSubnormal<T>(v128.load(a + i)));
           break;
         default:
           unreachable(); // an op code the JavaScript side never writes

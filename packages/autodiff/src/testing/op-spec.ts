@@ -98,6 +98,7 @@ export const OP_SPECS = {
   sigmoid: unary((x) => x.sigmoid()),
   relu: { ...unary((x) => x.relu(), 'awayFromZero'), kink: 'relu′(0) = 0' },
   softplus: unary((x) => x.softplus()),
+  flushSubnormal: { ...unary((x) => x.flushSubnormal()), kink: 'flushSubnormal′ = 1, also on the subnormal values it sets to ±0 (a rounding of the representation)' },
   cast: unary((x) => x.cast('float64')),
   identity: unary((x) => x.identity()),
   add: binary((a, b) => a.add(b)),

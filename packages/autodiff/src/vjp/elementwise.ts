@@ -39,6 +39,9 @@ export const elementwiseRules = {
   // NOTE: relu′(0) = 0 by convention: the cotangent passes where x > 0, strictly.
   relu: (ct, n) => [() => n.graph.where(x(n).greater(0), ct, 0)], // d max(x, 0) = 1[x > 0]
   softplus: (ct, n) => [() => ct.mul(x(n).sigmoid())], // d ln(1 + eˣ) = σ(x)
+  // NOTE: flushSubnormal′ = 1 by convention: the flush only rounds values below the smallest normal
+  // to ±0, a change of representation that derivatives ignore as they ignore float32 rounding.
+  flushSubnormal: (ct) => [() => ct], // d x = 1
   cast: (ct, n) => [() => ct.cast(x(n).dtype)], // identity on values
   identity: (ct) => [() => ct],
 

@@ -33,6 +33,18 @@ export type TypedArray = Float64Array | Float32Array;
 export const DTYPES: readonly DType[] = ['float64', 'float32'];
 
 /**
+ * The smallest positive normal number of each dtype: 2⁻¹²⁶ ≈ 1.1754944e-38 in float32 and
+ * 2⁻¹⁰²² ≈ 2.2250739e-308 in float64. Non-zero magnitudes below it are subnormal (see the
+ * `flushSubnormal` op).
+ *
+ * @example
+ * ```ts
+ * SMALLEST_NORMAL.float32 === 2 ** -126; // true
+ * ```
+ */
+export const SMALLEST_NORMAL: Readonly<Record<DType, number>> = { float32: 2 ** -126, float64: 2 ** -1022 };
+
+/**
  * Tells whether a value names a supported dtype.
  *
  * @param value - anything.

@@ -443,6 +443,20 @@ export class Node {
   softplus(): Node {
     return this.unary('softplus');
   }
+  /**
+   * Elementwise flush-to-zero: a subnormal value of the dtype (0 < |x| < 2⁻¹²⁶ in float32,
+   * 2⁻¹⁰²² in float64) becomes a zero of the same sign; every other value, NaN and ±∞ included,
+   * is unchanged. Its derivative is taken as 1 (the flush is a rounding of the representation).
+   *
+   * @returns a node of the same shape and dtype.
+   * @example
+   * ```ts
+   * m.mul(0.9).add(g.mul(0.1)).flushSubnormal(); // a float32 moment that never turns subnormal
+   * ```
+   */
+  flushSubnormal(): Node {
+    return this.unary('flushSubnormal');
+  }
 
   /**
    * Σ over `axes` (all by default).

@@ -134,9 +134,10 @@ export interface OpDef<A = unknown> {
   /**
    * Elementwise ops: a JavaScript expression computing exactly what the kernel computes for one
    * element, from the names of its operands' values — the compiler fuses chains of such ops into
-   * one loop. Arguments are names the code generator makes, never text from a graph.
+   * one loop. Arguments are names the code generator makes, never text from a graph; `dtype` is the
+   * node's element type, for the few ops whose formula depends on it (flushSubnormal's threshold).
    */
-  readonly fuse?: (args: readonly string[]) => string;
+  readonly fuse?: (args: readonly string[], dtype: DType) => string;
   /**
    * Source ops whose value comes from outside the graph at run time: `'feed'` (inputs, fed by name
    * at each run) or `'stored'` (variables, read from the run state, changed only by assignments). Every

@@ -1,4 +1,4 @@
-import { absOp, cosOp, expOp, log1pOp, logOp, negOp, reciprocalOp, reluOp, sigmoidOp, signOp, sinOp, softplusOp, sqrtOp, squareOp, tanhOp } from './unary.js';
+import { absOp, cosOp, expOp, flushSubnormalOp, log1pOp, logOp, negOp, reciprocalOp, reluOp, sigmoidOp, signOp, sinOp, softplusOp, sqrtOp, squareOp, tanhOp } from './unary.js';
 import { addOp, divOp, equalOp, greaterOp, lessOp, maximumOp, minimumOp, mulOp, powOp, subOp, whereOp } from './binary.js';
 import { concatOp, padOp, sliceOp } from './slice.js';
 import { castOp, dimSizeOp, identityOp, stopGradientOp } from './misc.js';
@@ -19,13 +19,13 @@ import type { OpDef } from './op-def.js';
  *
  * @example
  * ```ts
- * PRIMITIVES.length; // 60
+ * PRIMITIVES.length; // 61
  * PRIMITIVES.includes('matmul'); // true
  * ```
  */
 export const PRIMITIVES = [
   'input', 'variable', 'constant', 'fill', 'randomUniform', 'randomNormal', 'randomBernoulli',
-  'neg', 'abs', 'sign', 'exp', 'log', 'log1p', 'sqrt', 'square', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'softplus',
+  'neg', 'abs', 'sign', 'exp', 'log', 'log1p', 'sqrt', 'square', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'softplus', 'flushSubnormal',
   'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'greater', 'less', 'equal', 'where',
   'sum', 'max',
   'matmul', 'transpose', 'solve',
@@ -61,6 +61,7 @@ export const OPS = {
   randomUniform: randomUniformOp, randomNormal: randomNormalOp, randomBernoulli: randomBernoulliOp,
   neg: negOp, abs: absOp, sign: signOp, exp: expOp, log: logOp, log1p: log1pOp, sqrt: sqrtOp, square: squareOp,
   reciprocal: reciprocalOp, sin: sinOp, cos: cosOp, tanh: tanhOp, sigmoid: sigmoidOp, relu: reluOp, softplus: softplusOp,
+  flushSubnormal: flushSubnormalOp,
   add: addOp, sub: subOp, mul: mulOp, div: divOp, pow: powOp, maximum: maximumOp, minimum: minimumOp,
   greater: greaterOp, less: lessOp, equal: equalOp, where: whereOp,
   sum: sumOp, max: maxOp,

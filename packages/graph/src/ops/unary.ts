@@ -1,4 +1,5 @@
 import { noAttrs } from './attrs.js';
+import { SMALLEST_NORMAL } from '../core/dtype.js';
 import { HELPERS } from '../kernels/scalar.js';
 import { mapUnary } from '../kernels/broadcast.js';
 import { defineOp, type OpDef } from './op-def.js';
@@ -160,3 +161,32 @@ export const reluOp = unaryOp('relu', 'Elementwise rectifier max(x, 0).', (x) =>
  * ```
  */
 export const softplusOp = unaryOp('softplus', 'Elementwise softplus ln(1 + eˣ).', HELPERS.softplus, (a) => `h.softplus(${a})`, { mathFunction: 'softplus' });
+/**
+ * x, except that a subnormal value of its dtype — 0 < |x| below {@link SMALLEST_NORMAL} (2⁻¹²⁶ in
+ * float32, 2⁻¹⁰²² in float64) — becomes a zero of the same sign: flush-to-zero, done by an op
+ * because WebAssembly and JavaScript cannot set the processor's flush-to-zero mode. The update
+ * rules of `@chainrule/optim` apply it to the float32 state they store (see
+ * docs/design-decisions.md). NaN and ±∞ pass through. Written `|x| < t ? x·0 : x`, so the
+ * product keeps the sign (the WebAssembly form clears the magnitude bits, the same bits).
+ *
+ * @example
+ * ```ts
+ * m.mul(0.9).flushSubnormal(); // a decaying moment never lingers at 1e-40 in float32
+ * ```
+ */
+export const flushSubnormalOp = defineOp<Record<string, never>>({
+  name: 'flushSubnormal',
+  arity: 1,
+  kind: 'elementwise',
+  differentiable: true,
+  mathFunction: 'flushSubnormal',
+  summary: 'Elementwise flush-to-zero: a subnormal x (0 < |x| below the dtype\'s smallest normal) becomes ±0; any other x is unchanged.',
+  shapeRule: 'the shape of x',
+  parseAttrs: noAttrs,
+  infer: ([x]) => x!,
+  kernel: ([x]) => {
+    const t = SMALLEST_NORMAL[x!.dtype];
+    return mapUnary(x!, (v) => (Math.abs(v) < t ? v * 0 : v));
+  },
+  fuse: ([a], dtype) => `(Math.abs(${a}) < ${SMALLEST_NORMAL[dtype]} ? ${a} * 0 : ${a})`,
+});

@@ -1,4 +1,4 @@
-import type { CastAttrs, DType } from '@chainrule/graph';
+import { SMALLEST_NORMAL, type CastAttrs, type DType } from '@chainrule/graph';
 import type { OnnxBuilder } from '../builder.js';
 import { elemType } from '../proto.js';
 import type { Lowering } from './lowering.js';
@@ -61,6 +61,12 @@ export const ELEMENTWISE = {
   softplus(b, n, [x]) {
     const t = b.op('Exp', [b.op('Neg', [b.op('Abs', [x!])])]);
     return b.op('Add', [b.op('Relu', [x!]), log1p(b, t, n.dtype)]);
+  },
+  // flushSubnormal(x) = |x| < t ? x·0 : x with t the dtype's smallest normal (ONNX has no such op);
+  // x·0 keeps the sign of a flushed x.
+  flushSubnormal(b, n, [x]) {
+    const subnormal = b.op('Less', [b.op('Abs', [x!]), b.scalar(SMALLEST_NORMAL[n.dtype], n.dtype)]);
+    return b.op('Where', [subnormal, b.op('Mul', [x!, b.scalar(0, n.dtype)]), x!]);
   },
   add: binary('Add'),
   sub: binary('Sub'),

@@ -1,6 +1,7 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
 import { applyArguments, inRange, knownOptions, stepSizeOption } from '../validate.js';
+import { flushedState } from './flush.js';
 
 /**
  * Options of {@link adagrad}.
@@ -25,6 +26,10 @@ export interface AdagradOptions {
  *
  * The sum includes the current gradient (s = t), as in Duchi et al.
  *
+ * In float32 the statistics it accumulates from gradients are stored flushed to zero below 2⁻¹²⁶
+ * (`flushSubnormal`), so that they never linger as slow subnormal numbers (see
+ * docs/design-decisions.md).
+ *
  * @param options - η and ε.
  * @returns the rule (state: `adagrad.Q` per parameter).
  * @throws ChainruleError when a hyperparameter is out of range or the step size is not finite (the message names both).
@@ -43,7 +48,7 @@ export function adagrad(options: AdagradOptions = {}): UpdateRule {
       applyArguments('adagrad', g, ctx);
       const eta = stepSize(lr, ctx.step);
       const Q = ctx.state('adagrad.Q');
-      const next = Q.map((q, i) => q.add(g[i]!.square())); // Q ← Q + g²
+      const next = Q.map((q, i) => flushedState(q.add(g[i]!.square()))); // Q ← Q + g²
       return {
         directions: g.map((gi, i) => gi.mul(eta).div(next[i]!.add(epsilon).sqrt()).neg()), // −η g/√(Q + ε)
         assignments: Q.map((q, i) => [q, next[i]!] as const),

@@ -48,6 +48,10 @@ export interface AdamOptions {
  * gives the gradients, which is 1 − βᵗ for a constant and keeps ĝ, q̂ weighted means of them. (Kingma
  * and Ba's proof of the regret bound keeps 1 − β₁ᵗ for a decaying β₁⁽ᵗ⁾; both tend to 1.)
  *
+ * In float32 the statistics it accumulates from gradients are stored flushed to zero below 2⁻¹²⁶
+ * (`flushSubnormal`), so that they never linger as slow subnormal numbers (see
+ * docs/design-decisions.md).
+ *
  * @param options - η, β₁, β₂ (constants or schedules), ε and its placement.
  * @returns the rule (state: `adam.g`, `adam.q` per parameter; for a scheduled β₁ or β₂ also the
  *   scalar `adam.beta1Product` or `adam.beta2Product`, Πₛ β⁽ˢ⁾, starting at 1).

@@ -34,6 +34,10 @@ export interface AdamwOptions extends AdamOptions {
  * (α, λ_paper) is `adamw({ lr: α·ηₜ, weightDecay: λ_paper/α })`. Either way the decay follows the
  * schedule, which is the paper's point. The decay applies to every parameter given to `minimize`.
  *
+ * In float32 the statistics it accumulates from gradients are stored flushed to zero below 2⁻¹²⁶
+ * (`flushSubnormal`), so that they never linger as slow subnormal numbers (see
+ * docs/design-decisions.md).
+ *
  * @param options - η (a constant or a schedule), β₁, β₂, ε and its placement as for `adam`, and λ.
  * @returns the rule (state: `adamw.g`, `adamw.q` per parameter; for a scheduled β₁ or β₂ also the
  *   scalar `adamw.beta1Product` or `adamw.beta2Product`).

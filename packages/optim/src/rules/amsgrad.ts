@@ -19,6 +19,10 @@ import { movingAverage } from './moments.js';
  * (and optax's `amsgrad`), chainrule corrects both moments and takes the maximum of the corrected
  * q̂, which keeps q̂ₘₐₓ non-decreasing. Hyperparameters and their schedules are those of `adam`.
  *
+ * In float32 the statistics it accumulates from gradients are stored flushed to zero below 2⁻¹²⁶
+ * (`flushSubnormal`), so that they never linger as slow subnormal numbers (see
+ * docs/design-decisions.md).
+ *
  * @param options - η, β₁, β₂ (constants or schedules), ε and its placement, as for `adam`.
  * @returns the rule (state: `amsgrad.g`, `amsgrad.q`, `amsgrad.qmax` per parameter; for a scheduled
  *   β₁ or β₂ also the scalar `amsgrad.beta1Product` or `amsgrad.beta2Product`).

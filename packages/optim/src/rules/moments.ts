@@ -1,6 +1,7 @@
 import type { Node } from '@chainrule/graph';
 import type { Schedule } from '../schedule.js';
 import type { RuleContext } from '../transform.js';
+import { flushedState } from './flush.js';
 
 /**
  * One exponential moving average of Adam-type rules, m⁽ᵗ⁾ = β⁽ᵗ⁾ m⁽ᵗ⁻¹⁾ + (1 − β⁽ᵗ⁾) x⁽ᵗ⁾ from
@@ -9,7 +10,7 @@ import type { RuleContext } from '../transform.js';
  * argument for the correction). For a constant β the product is βᵗ.
  */
 export interface MovingAverage {
-  /** β m + (1 − β) x, for the previous average m and the new value x. */
+  /** β m + (1 − β) x, for the previous average m and the new value x; flushed in float32 (`flushedState`). */
   update(m: Node, x: Node): Node;
   /** 1 − Πₛ₌₁ᵗ β⁽ˢ⁾, the divisor of the bias correction. */
   readonly correction: Node;
@@ -31,7 +32,7 @@ export function movingAverage(ctx: RuleContext, name: string, beta: Schedule): M
   const t = ctx.step;
   if (typeof beta === 'number') {
     return {
-      update: (m, x) => m.mul(beta).add(x.mul(1 - beta)),
+      update: (m, x) => flushedState(m.mul(beta).add(x.mul(1 - beta))),
       correction: ctx.graph.scalar(beta, t.dtype).pow(t).neg().add(1), // 1 − βᵗ
       assignments: [],
     };
@@ -40,7 +41,7 @@ export function movingAverage(ctx: RuleContext, name: string, beta: Schedule): M
   const product = ctx.scalarState(`${name}Product`, 1);
   const next = product.mul(b); // Πₛ₌₁ᵗ β⁽ˢ⁾
   return {
-    update: (m, x) => m.mul(b).add(x.mul(b.neg().add(1))),
+    update: (m, x) => flushedState(m.mul(b).add(x.mul(b.neg().add(1)))),
     correction: next.neg().add(1),
     assignments: [[product, next]],
   };

@@ -1,6 +1,7 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
 import { applyArguments, inRange, knownOptions, stepSizeOption } from '../validate.js';
+import { flushedState } from './flush.js';
 
 /**
  * Options of the momentum rules.
@@ -24,6 +25,10 @@ export interface MomentumOptions {
  *
  * γ = 0 is gradient descent.
  *
+ * In float32 the statistics it accumulates from gradients are stored flushed to zero below 2⁻¹²⁶
+ * (`flushSubnormal`), so that they never linger as slow subnormal numbers (see
+ * docs/design-decisions.md).
+ *
  * @param options - η⁽ᵗ⁾ and γ.
  * @returns the rule (state: `polyak.v` per parameter).
  * @throws ChainruleError when a hyperparameter is out of range or the step size is not finite (the message names both).
@@ -42,7 +47,7 @@ export function polyak(options: MomentumOptions = {}): UpdateRule {
       applyArguments('polyak', g, ctx);
       const eta = stepSize(lr, ctx.step);
       const v = ctx.state('polyak.v');
-      const next = v.map((vi, i) => vi.mul(gamma).sub(g[i]!.mul(eta))); // v ← γv − η g
+      const next = v.map((vi, i) => flushedState(vi.mul(gamma).sub(g[i]!.mul(eta)))); // v ← γv − η g
       return { directions: next, assignments: v.map((vi, i) => [vi, next[i]!] as const) };
     },
   };
@@ -55,6 +60,10 @@ export function polyak(options: MomentumOptions = {}): UpdateRule {
  *
  * With a constant η it is Polyak's rule exactly (b = −v/η). With a schedule the two differ: here a
  * change of η rescales the whole accumulated velocity at once, in Polyak's form only new gradients.
+ *
+ * In float32 the statistics it accumulates from gradients are stored flushed to zero below 2⁻¹²⁶
+ * (`flushSubnormal`), so that they never linger as slow subnormal numbers (see
+ * docs/design-decisions.md).
  *
  * @param options - η⁽ᵗ⁾ and γ.
  * @returns the rule (state: `buffer.b` per parameter).
@@ -74,7 +83,7 @@ export function bufferMomentum(options: MomentumOptions = {}): UpdateRule {
       applyArguments('bufferMomentum', g, ctx);
       const eta = stepSize(lr, ctx.step);
       const b = ctx.state('buffer.b');
-      const next = b.map((bi, i) => bi.mul(gamma).add(g[i]!)); // b ← γb + g
+      const next = b.map((bi, i) => flushedState(bi.mul(gamma).add(g[i]!))); // b ← γb + g
       return { directions: next.map((bi) => bi.mul(eta).neg()), assignments: b.map((bi, i) => [bi, next[i]!] as const) };
     },
   };

@@ -1,6 +1,7 @@
 import { stepSize, type Schedule } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
 import { applyArguments, inRange, knownOptions, stepSizeOption } from '../validate.js';
+import { flushedState } from './flush.js';
 
 /**
  * Options of {@link rmsprop}.
@@ -29,6 +30,10 @@ export interface RmspropOptions {
  * lecture (and every implementation) the current gradient is accumulated first, so the first step is
  * not a division by √ε.
  *
+ * In float32 the statistics it accumulates from gradients are stored flushed to zero below 2⁻¹²⁶
+ * (`flushSubnormal`), so that they never linger as slow subnormal numbers (see
+ * docs/design-decisions.md).
+ *
  * @param options - η, β and ε.
  * @returns the rule (state: `rmsprop.q` per parameter).
  * @throws ChainruleError when a hyperparameter is out of range or the step size is not finite (the message names both).
@@ -48,7 +53,7 @@ export function rmsprop(options: RmspropOptions = {}): UpdateRule {
       applyArguments('rmsprop', g, ctx);
       const eta = stepSize(lr, ctx.step);
       const q = ctx.state('rmsprop.q');
-      const next = q.map((qi, i) => qi.mul(beta).add(g[i]!.square().mul(1 - beta))); // q ← βq + (1 − β)g²
+      const next = q.map((qi, i) => flushedState(qi.mul(beta).add(g[i]!.square().mul(1 - beta)))); // q ← βq + (1 − β)g²
       return {
         directions: g.map((gi, i) => gi.mul(eta).div(next[i]!.add(epsilon).sqrt()).neg()),
         assignments: q.map((qi, i) => [qi, next[i]!] as const),
@@ -80,6 +85,10 @@ export interface RmspropGravesOptions extends RmspropOptions {
  * NOTE: as for {@link rmsprop}, the averages include the current gradient (the slide's indices use
  * the previous ones). q − g² ≥ 0 is the variance estimate; Graves uses ε = 1e-4.
  *
+ * In float32 the statistics it accumulates from gradients are stored flushed to zero below 2⁻¹²⁶
+ * (`flushSubnormal`), so that they never linger as slow subnormal numbers (see
+ * docs/design-decisions.md).
+ *
  * @param options - η, β, μ and ε.
  * @returns the rule (state: `graves.g`, `graves.q`, `graves.v` per parameter).
  * @throws ChainruleError when a hyperparameter is out of range or the step size is not finite (the message names both).
@@ -100,9 +109,9 @@ export function rmspropGraves(options: RmspropGravesOptions = {}): UpdateRule {
       applyArguments('rmspropGraves', grads, ctx);
       const eta = stepSize(lr, ctx.step);
       const [g, q, v] = [ctx.state('graves.g'), ctx.state('graves.q'), ctx.state('graves.v')];
-      const gNext = g.map((gi, i) => gi.mul(beta).add(grads[i]!.mul(1 - beta)));
-      const qNext = q.map((qi, i) => qi.mul(beta).add(grads[i]!.square().mul(1 - beta)));
-      const vNext = v.map((vi, i) => vi.mul(mu).sub(grads[i]!.mul(eta).div(qNext[i]!.sub(gNext[i]!.square()).add(epsilon).sqrt())));
+      const gNext = g.map((gi, i) => flushedState(gi.mul(beta).add(grads[i]!.mul(1 - beta))));
+      const qNext = q.map((qi, i) => flushedState(qi.mul(beta).add(grads[i]!.square().mul(1 - beta))));
+      const vNext = v.map((vi, i) => flushedState(vi.mul(mu).sub(grads[i]!.mul(eta).div(qNext[i]!.sub(gNext[i]!.square()).add(epsilon).sqrt()))));
       return {
         directions: vNext,
         assignments: [

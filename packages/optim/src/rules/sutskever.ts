@@ -2,6 +2,7 @@ import { stepSize } from '../schedule.js';
 import type { UpdateRule } from '../transform.js';
 import type { MomentumOptions } from './momentum.js';
 import { applyArguments, inRange, knownOptions, stepSizeOption } from '../validate.js';
+import { flushedState } from './flush.js';
 
 /**
  * Sutskever et al.'s momentum, which takes the gradient at the look-ahead point:
@@ -12,6 +13,10 @@ import { applyArguments, inRange, knownOptions, stepSizeOption } from '../valida
  * differentiated. Under the lecture's change of variables it is Nesterov's scheme. In a chain, the
  * stateless rules before it (regularisation, clipping) are applied at the look-ahead point too, so
  * `chain(addRegularization(φ, λ), sutskever())` is Sutskever's rule on f + λφ.
+ *
+ * In float32 the statistics it accumulates from gradients are stored flushed to zero below 2⁻¹²⁶
+ * (`flushSubnormal`), so that they never linger as slow subnormal numbers (see
+ * docs/design-decisions.md).
  *
  * @param options - η⁽ᵗ⁾ and γ.
  * @returns the rule (state: `sutskever.v` per parameter).
@@ -32,7 +37,7 @@ export function sutskever(options: MomentumOptions = {}): UpdateRule {
       const eta = stepSize(lr, ctx.step);
       const v = ctx.state('sutskever.v');
       const ahead = ctx.directionsAt(ctx.params.map((w, i) => w.add(v[i]!.mul(gamma)))); // ∇f(w + γv)
-      const next = v.map((vi, i) => vi.mul(gamma).sub(ahead[i]!.mul(eta))); // v ← γv − η ∇f(w + γv)
+      const next = v.map((vi, i) => flushedState(vi.mul(gamma).sub(ahead[i]!.mul(eta)))); // v ← γv − η ∇f(w + γv)
       return { directions: next, assignments: v.map((vi, i) => [vi, next[i]!] as const) };
     },
   };

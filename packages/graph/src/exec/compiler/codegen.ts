@@ -120,7 +120,7 @@ export function fusedLoopSource(
       const j = leafName.get(input)!;
       return `l${j}`;
     });
-    const expr = getOp(m.op)!.fuse!(args);
+    const expr = getOp(m.op)!.fuse!(args, m.dtype);
     const rounded = m.dtype === 'float32' && m !== root ? `Math.fround(${expr})` : expr;
     body.push(`const t${k} = ${rounded};`);
     if (roles.get(m) === 'carried') body.push(`C${k}[o] = t${k};`); // the value as its own loop would store it

@@ -21,7 +21,7 @@ import { addressIn, align16, kernelInstance, reserve, views } from './runtime.js
 /** Op codes of the evaluator, by op name (the ops with a lane-by-lane vector form). */
 const OPCODES: Readonly<Record<string, number>> = {
   add: 0, sub: 1, mul: 2, div: 3, neg: 4, abs: 5, sqrt: 6, square: 7, reciprocal: 8, maximum: 9, minimum: 10, relu: 11,
-  greater: 12, less: 13, equal: 14, where: 15,
+  greater: 12, less: 13, equal: 14, where: 15, flushSubnormal: 16,
 };
 
 /** i32 words per register and per instruction in a program (see packages/graph/wasm/elementwise.ts). */

@@ -46,7 +46,10 @@ const V128_LOAD = 0x00;
 const V128_STORE = 0x0b;
 const V128_CONST = 0x0c;
 const V128_AND = 0x4e;
+const V128_ANDNOT = 0x4f;
 const V128_BITSELECT = 0x52;
+/** Signed integer lane comparison a < b, by element size: i32x4.lt_s and i64x2.lt_s. */
+const INTEGER_LESS: Readonly<Record<DType, number>> = { float32: 0x39, float64: 0xd8 };
 
 /** The lane-wise float instructions of each element type. */
 const LANES: Readonly<Record<DType, Readonly<Record<string, number>>>> = {
@@ -91,6 +94,13 @@ function splat(dtype: DType, value: number): number[] {
   if (dtype === 'float32') new Float32Array(bytes.buffer).fill(value);
   else new Float64Array(bytes.buffer).fill(value);
   return [...simd(V128_CONST), ...bytes];
+}
+
+/** A vector constant of one bit pattern in every lane: `low` repeated in 32-bit lanes, or `high:low` in 64-bit lanes. */
+function splatBits(dtype: DType, high: number, low: number): number[] {
+  const words = new Uint32Array(4);
+  for (let i = 0; i < 4; i++) words[i] = dtype === 'float32' || i % 2 === 0 ? low : high;
+  return [...simd(V128_CONST), ...new Uint8Array(words.buffer)];
 }
 
 /**
@@ -201,6 +211,16 @@ function functionBody(program: ClusterProgram): number[] {
         get(ONE);
         code.push(...simd(V128_AND));
         break;
+      case 'flushSubnormal': {
+        // x & ~((|x| <ᵢₙₜ smallest normal) & magnitude): the magnitude bits cleared where they are
+        // below the smallest normal's (a subnormal becomes the zero of its sign), integer ops only
+        const magnitude = dtype === 'float32' ? splatBits(dtype, 0, 0x7fffffff) : splatBits(dtype, 0x7fffffff, 0xffffffff);
+        const smallest = dtype === 'float32' ? splatBits(dtype, 0, 0x00800000) : splatBits(dtype, 0x00100000, 0);
+        operand(a!);
+        operand(a!);
+        code.push(...magnitude, ...simd(V128_AND), ...smallest, ...simd(INTEGER_LESS[dtype]), ...magnitude, ...simd(V128_AND), ...simd(V128_ANDNOT));
+        break;
+      }
       case 'where': // b where a ≠ 0 (NaN included, −0 not), else c
         operand(b!);
         operand(c!);
