@@ -6,6 +6,7 @@ import { setKernelOptions } from '@chainrule/graph';
 import { ALL_THREADS, DEFAULT_KERNELS, EXECUTOR_KEYS, tryChainrule, type ExecutorKind, type KernelVariant } from './chainrule.js';
 import { MLP_BATCH, MLP_LAYERS, mlpData, mlpMatmulFlops, WIDE_BATCH, WIDE_LAYERS } from './data.js';
 import { checkCores, FREE_CORES, type CoreCheck } from './cores.js';
+import { startSpinner } from './spinner.js';
 import { chainruleMatmul, gflops, MATMUL_SHAPES, ORIENTATIONS, shapeKey, tfjsMatmul, type MatmulShape } from './matmul.js';
 import { measureMemory } from './memory.js';
 import { onnxMlp } from './onnx.js';
@@ -286,7 +287,8 @@ export async function runMemory(plan: Plan, lineup: Lineup, figures: Figures): P
  * Item 6: two threads against one on a wider MLP (784-1024-1024-10, batch 256, the same step as
  * item 1), whose products are large enough to split. Before and after the timings a spin check
  * ({@link checkCores}) says whether the second core was free, which decides what two threads can
- * give.
+ * give. Then the two are timed again while a child process spins on one core ({@link startSpinner}):
+ * two threads must not cost much there.
  */
 export async function runWide(plan: Plan, lineup: Lineup, figures: Figures): Promise<void> {
   console.log(`6. two threads against one: MLP ${WIDE_LAYERS.join('-')} training step (batch ${WIDE_BATCH}, float32, Adam)`);
@@ -316,15 +318,26 @@ export async function runWide(plan: Plan, lineup: Lineup, figures: Figures): Pro
   const rates = await interleaved(timed, plan.wide);
   const after = await checkCores();
   console.log(coresLine('after', after));
-  const rows = [['contender', 'steps/s', '', 'matmul GFLOP/s']];
+  // The same again while a child process spins on one core: two threads must then cost little.
+  const spinner = await startSpinner();
+  let busy: Map<string, Rate>;
+  try {
+    busy = await interleaved(timed, plan.wide);
+  } finally {
+    await spinner.stop();
+  }
+  const rows = [['contender', 'steps/s', '', 'matmul GFLOP/s', 'one core busy: steps/s', '']];
   for (const c of timed) {
-    const r = rates.get(c.key)!;
+    const [r, b] = [rates.get(c.key)!, busy.get(c.key)!];
     figures.set(`wide_step.${c.key}.steps_per_s`, r.perSecond);
     figures.set(`wide_step.${c.key}.matmul_gflops`, (r.perSecond * flops.step) / 1e9);
-    rows.push([c.key, fmt(r.perSecond), spreadCell(r.spread), fmt((r.perSecond * flops.step) / 1e9)]);
+    figures.set(`wide_step_busy.${c.key}.steps_per_s`, b.perSecond);
+    rows.push([c.key, fmt(r.perSecond), spreadCell(r.spread), fmt((r.perSecond * flops.step) / 1e9), fmt(b.perSecond), spreadCell(b.spread)]);
   }
   table(rows);
-  const ratio = rates.get('chainrule_compiled')!.perSecond / rates.get('chainrule_compiled_wasm_1t')!.perSecond;
+  const twoOverOne = (m: Map<string, Rate>): number => m.get('chainrule_compiled')!.perSecond / m.get('chainrule_compiled_wasm_1t')!.perSecond;
+  const ratio = twoOverOne(rates);
+  const busyRatio = twoOverOne(busy);
   const free = Math.min(before.efficiency, after.efficiency) >= FREE_CORES;
   figures.set('wide.matmul_mflop_step', flops.step / 1e6);
   figures.set('wide.threads', ALL_THREADS);
@@ -332,7 +345,9 @@ export async function runWide(plan: Plan, lineup: Lineup, figures: Figures): Pro
   figures.set('wide.spin_efficiency_after', after.efficiency);
   figures.set('wide.cores_free', free);
   figures.set('ratio.wide_step.chainrule_compiled_vs_chainrule_compiled_wasm_1t', ratio);
+  figures.set('ratio.wide_step_busy.chainrule_compiled_vs_chainrule_compiled_wasm_1t', busyRatio);
   console.log(`  ${ALL_THREADS} threads ÷ 1 thread (cr-compiled/cr-compiled_wasm_1t): ${fmtRatio(ratio)}, with the cores ${free ? 'free' : 'not free'} (spin efficiency ${fmt(before.efficiency)} before, ${fmt(after.efficiency)} after; free from ${FREE_CORES})`);
+  console.log(`  ${ALL_THREADS} threads ÷ 1 thread, one core busy (a child process spinning on it throughout): ${fmtRatio(busyRatio)}`);
   setKernelOptions(DEFAULT_KERNELS);
   console.log('');
 }
