@@ -9,7 +9,9 @@ loss = mean over the batch of −Σ y log softmax(z); Adam with η = 1e-3, β₁
 Protocol, one JSON object per line: after loading it prints {"ready": true, "torch": version,
 "threads": n, "blas": library path, "initial_loss": ℓ}; then each request {"what": "step" | "forward", "ms": t,
 "min_calls": c} runs one block of calls, timed here (at least t ms and c calls), and is answered
-with {"per_second": rate, "loss": last loss}; {"what": "quit"} ends it.
+with {"per_second": rate, "first": losses of the first two calls}; {"what": "reset"} puts the
+parameters back to the initial ones and replaces the optimiser with a fresh Adam (no moments, step
+count 0), answered with {"reset": true}; {"what": "quit"} ends it.
 """
 import json
 import os
@@ -58,7 +60,16 @@ def main():
         if l + 2 < len(layers):
             modules.append(torch.nn.ReLU())
     model = torch.nn.Sequential(*modules)
-    optimizer = torch.optim.Adam(model.parameters(), lr=meta["lr"], betas=(0.9, 0.999), eps=1e-8)
+    initial = [p.detach().clone() for p in model.parameters()]
+    adam = lambda: torch.optim.Adam(model.parameters(), lr=meta["lr"], betas=(0.9, 0.999), eps=1e-8)
+    optimizer = adam()
+
+    def reset():
+        nonlocal optimizer
+        with torch.no_grad():
+            for p, p0 in zip(model.parameters(), initial):
+                p.copy_(p0)
+        optimizer = adam()
 
     def step():
         optimizer.zero_grad(set_to_none=True)
@@ -77,16 +88,22 @@ def main():
         request = json.loads(line)
         if request["what"] == "quit":
             break
+        if request["what"] == "reset":
+            reset()
+            reply({"reset": True})
+            continue
         run = step if request["what"] == "step" else forward
-        calls, loss = 0, 0.0
+        calls, first = 0, []
         start = time.perf_counter()
         while True:
             loss = run()
+            if calls < 2:
+                first.append(loss)
             calls += 1
             elapsed = time.perf_counter() - start
             if elapsed * 1000 >= request["ms"] and calls >= request["min_calls"]:
                 break
-        reply({"per_second": calls / elapsed, "loss": loss})
+        reply({"per_second": calls / elapsed, "first": first})
 
 
 main()

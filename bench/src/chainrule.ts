@@ -1,4 +1,6 @@
-import { Graph, kernelOptions, type Executable, type ExecutableOptions, type KernelOptions } from '@chainrule/graph';
+import { Graph, kernelOptions, setKernelOptions, type Executable, type ExecutableOptions, type KernelOptions, type Node, type Tensor } from '@chainrule/graph';
+import type { minimize } from '@chainrule/optim';
+import type { TrainingContender } from './training.js';
 
 /** Which chainrule executor runs a compiled request. */
 export type ExecutorKind = 'interpreter' | 'compiled';
@@ -53,10 +55,10 @@ export function availableExecutors(): { kinds: ExecutorKind[]; note: string } {
  * @param build - builds the contender and runs it once.
  * @returns the contender, or `undefined` when the compiled executor failed on it.
  */
-export function tryChainrule<T>(kind: ExecutorKind, what: string, build: () => T): T | undefined {
+export async function tryChainrule<T>(kind: ExecutorKind, what: string, build: () => T | Promise<T>): Promise<T | undefined> {
   if (kind === 'interpreter') return build();
   try {
-    return build();
+    return await build();
   } catch (e) {
     console.log(`  NOTE ${EXECUTOR_KEYS[kind]} failed on ${what} and is left out: ${(e as Error).message}`);
     return undefined;
@@ -89,3 +91,66 @@ export function kernelVariants(): KernelVariant[] {
 
 /** chainrule's default kernel settings (WebAssembly where available, every core). */
 export const DEFAULT_KERNELS: KernelOptions = { backend: 'auto', threads: ALL_THREADS };
+
+/** A network to train as a chainrule graph: the loss, its optimiser update and the batch to feed. */
+export interface TrainingGraph {
+  readonly graph: Graph;
+  readonly loss: Node;
+  readonly update: ReturnType<typeof minimize>;
+  readonly feeds: Readonly<Record<string, Tensor>>;
+}
+
+/**
+ * Snapshots a graph's run state — every variable (the parameters and the optimiser's: Adam's
+ * moments and step count) and every random counter — and returns what restores it. The restore
+ * writes the saved values into the variables' existing storage, as a run's commit does, so it
+ * allocates nothing and leaves each variable where it was (in the kernels' memory, where the
+ * compiled executor updates it in place, or in the ordinary memory ONNX Runtime reads without a
+ * copy); `setVariable` would allocate new storage each time.
+ *
+ * @param graph - the graph, before its first run.
+ * @returns the restore.
+ * @example
+ * ```ts
+ * const reset = graphReset(graph);
+ * step(feeds); // changes the variables
+ * reset(); // as before the step
+ * ```
+ */
+export function graphReset(graph: Graph): () => void {
+  const saved = new Map(graph.variables.map((v) => [v.name!, graph.getVariable(v.name!).data]));
+  const random = graph.randomState();
+  return () => {
+    graph.state.commit(saved, []);
+    graph.setRandomState(random);
+  };
+}
+
+/**
+ * A network trained by one chainrule executor: its step (loss and update) and forward pass (loss
+ * alone) compiled, run under the given kernel settings, reset by {@link graphReset}.
+ *
+ * @param key - the contender key.
+ * @param net - the graph, loss, update and feeds.
+ * @param kind - the executor.
+ * @param kernels - the kernel settings applied before each timed block.
+ * @returns the contender.
+ * @example
+ * ```ts
+ * const c = chainruleTraining('chainrule_compiled', mlpGraph(mlpData()), 'compiled');
+ * ```
+ */
+export function chainruleTraining(key: string, net: TrainingGraph, kind: ExecutorKind, kernels: KernelOptions = DEFAULT_KERNELS): TrainingContender {
+  const { graph, loss, update, feeds } = net;
+  const step = compileChainrule(graph, { outputs: [loss], updates: update }, kind);
+  const forward = compileChainrule(graph, { outputs: [loss] }, kind);
+  return {
+    key,
+    enter: async () => {
+      setKernelOptions(kernels); // process-wide, so before every timed block
+    },
+    step: () => step(feeds)[0]!.data[0]!,
+    forward: () => forward(feeds)[0]!.data[0]!,
+    reset: graphReset(graph),
+  };
+}

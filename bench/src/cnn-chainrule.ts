@@ -3,24 +3,23 @@
  * convolution, batch norm with batch statistics, ReLU and 2×2 max pooling, then a dense layer to the logits,
  * softmax cross-entropy, Adam) on a batch of 64 MNIST-sized images, float32, NHWC.
  */
-import { batchNormTraining, Graph, setKernelOptions, Tensor, type Node } from '@chainrule/graph';
+import { batchNormTraining, Graph, Tensor, type Node } from '@chainrule/graph';
 import { crossEntropyFromLogits, empiricalRisk } from '@chainrule/nn';
 import { adam, minimize } from '@chainrule/optim';
-import { compileChainrule, DEFAULT_KERNELS, EXECUTOR_KEYS, type ExecutorKind } from './chainrule.js';
+import { chainruleTraining, EXECUTOR_KEYS, type ExecutorKind, type TrainingGraph } from './chainrule.js';
 import { CNN_BATCH, CNN_BLOCKS, CNN_BN_EPSILON, CNN_CLASSES, CNN_DENSE, CNN_LR, CNN_SIDE, cnnFlatWidth, type CnnData } from './cnn-data.js';
 import { ADAM } from './data.js';
-import type { MlpContender } from './mlp.js';
+import type { TrainingContender } from './training.js';
 
 const POOL = { windowShape: [2, 2], strides: [2, 2] } as const;
 
 /**
- * The CNN as a chainrule graph, compiled by one executor.
+ * The CNN as a chainrule graph (float32, NHWC, filters HWIO).
  *
- * @param kind - the executor.
  * @param data - initial parameters and the batch.
- * @returns the contender (its `forward` is the loss alone).
+ * @returns the graph, loss, Adam update and feeds.
  */
-export function chainruleCnn(kind: ExecutorKind, data: CnnData): MlpContender {
+export function cnnGraph(data: CnnData): TrainingGraph {
   const g = new Graph();
   const classes = CNN_CLASSES;
   const x = g.input('x', ['batch', CNN_SIDE, CNN_SIDE, 1], 'float32');
@@ -48,15 +47,17 @@ export function chainruleCnn(kind: ExecutorKind, data: CnnData): MlpContender {
   const loss = empiricalRisk(crossEntropyFromLogits(h, y));
   const update = minimize(loss, params, adam({ lr: CNN_LR, ...ADAM, epsilonPlacement: 'outside' }));
   const feeds = { x: new Tensor(data.x, [CNN_BATCH, CNN_SIDE, CNN_SIDE, 1]), y: new Tensor(data.y, [CNN_BATCH, classes]) };
-  const step = compileChainrule(g, { outputs: [loss], updates: update }, kind);
-  const forward = compileChainrule(g, { outputs: [loss] }, kind);
-  return {
-    key: EXECUTOR_KEYS[kind],
-    enter: async () => {
-      setKernelOptions(DEFAULT_KERNELS);
-    },
-    step: () => step(feeds)[0]!.data[0]!,
-    forward: () => forward(feeds)[0]!.data[0]!,
-  };
+  return { graph: g, loss, update, feeds };
+}
+
+/**
+ * The CNN as a chainrule graph, compiled by one executor, with the default kernels.
+ *
+ * @param kind - the executor.
+ * @param data - initial parameters and the batch.
+ * @returns the contender (its `forward` is the loss alone).
+ */
+export function chainruleCnn(kind: ExecutorKind, data: CnnData): TrainingContender {
+  return chainruleTraining(EXECUTOR_KEYS[kind], cnnGraph(data), kind);
 }
 

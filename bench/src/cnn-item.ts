@@ -7,9 +7,9 @@ import { chainruleCnn } from './cnn-chainrule.js';
 import { tfjsCnn } from './cnn-tfjs.js';
 import { CNN_BATCH, CNN_BLOCKS, CNN_DENSE, CNN_SIDE, cnnData, cnnFlops } from './cnn-data.js';
 import type { Lineup } from './items.js';
-import type { MlpContender } from './mlp.js';
 import { fmt, ratioLine, table, type Figures } from './report.js';
-import { interleaved, type Contender, type TimingPlan } from './timing.js';
+import { interleaved, timeBlock, type Contender, type TimingPlan } from './timing.js';
+import { firstRun, timedTraining, type FirstRun, type TrainingContender } from './training.js';
 
 /** A contender whose first step takes longer than this is timed on single calls, not in the interleaved blocks. */
 const SLOW_STEP_MS = 5000;
@@ -30,35 +30,33 @@ export async function runCnn(plan: TimingPlan, lineup: Lineup, figures: Figures,
   figures.set('cnn.mflop_forward', flops.forward / 1e6);
   figures.set('cnn.mflop_step', flops.step / 1e6);
   const data = cnnData();
-  const contenders: MlpContender[] = [];
+  // Each contender's forward pass and first steps (a second only when the first is quick), then a reset.
+  const contenders: TrainingContender[] = [];
+  const first = new Map<string, FirstRun>();
+  const opened = async (c: TrainingContender): Promise<TrainingContender> => {
+    first.set(c.key, await firstRun(c, SLOW_STEP_MS));
+    return c;
+  };
   for (const k of lineup.executors) {
-    const c = tryChainrule(k, 'the CNN', () => chainruleCnn(k, data));
+    const c = await tryChainrule(k, 'the CNN', () => opened(chainruleCnn(k, data)));
     if (c !== undefined) contenders.push(c);
   }
   for (const b of lineup.backends) {
     if (quick && b === 'cpu') console.log('  NOTE tfjs_cpu is left out in --quick mode: one step of it takes minutes');
-    else contenders.push(await tfjsCnn(b, data));
+    else contenders.push(await opened(await tfjsCnn(b, data)));
   }
 
   const initial: string[] = [];
-  const firstStepMs = new Map<string, number>();
   for (const c of contenders) {
-    await c.enter();
-    const loss = await c.forward();
-    figures.set(`cnn.initial_loss.${c.key}`, loss);
-    initial.push(`${c.key} ${loss.toFixed(5)}`);
-    const t = performance.now();
-    await c.step();
-    firstStepMs.set(c.key, performance.now() - t);
+    figures.set(`cnn.initial_loss.${c.key}`, first.get(c.key)!.loss);
+    initial.push(`${c.key} ${first.get(c.key)!.loss.toFixed(5)}`);
   }
   console.log(`  initial loss (same init and data everywhere): ${initial.join(', ')}`);
+  console.log('  every timed call or block starts from these initial parameters and a fresh Adam (each contender is reset before it, untimed)');
 
-  const fast = contenders.filter((c) => firstStepMs.get(c.key)! <= SLOW_STEP_MS);
-  const slow = contenders.filter((c) => firstStepMs.get(c.key)! > SLOW_STEP_MS);
-  const timed: Contender[] = fast.flatMap((c) => [
-    { key: `${c.key}:step`, enter: c.enter, run: () => c.step() },
-    { key: `${c.key}:forward`, enter: c.enter, run: () => c.forward() },
-  ]);
+  const fast = contenders.filter((c) => first.get(c.key)!.firstStepMs <= SLOW_STEP_MS);
+  const slow = contenders.filter((c) => first.get(c.key)!.firstStepMs > SLOW_STEP_MS);
+  const timed: Contender[] = fast.flatMap((c) => Object.values(timedTraining(c, first.get(c.key)!)));
   const rates = await interleaved(timed, plan);
   const steps = new Map<string, number>();
   const forwards = new Map<string, number>();
@@ -67,16 +65,11 @@ export async function runCnn(plan: TimingPlan, lineup: Lineup, figures: Figures,
     forwards.set(c.key, rates.get(`${c.key}:forward`)!.perSecond);
   }
   for (const c of slow) {
-    // Too slow to interleave: one more call of each, after the first step above.
-    const once = async (f: () => unknown): Promise<number> => {
-      await c.enter();
-      const t = performance.now();
-      await f();
-      return 1000 / (performance.now() - t);
-    };
-    steps.set(c.key, await once(c.step));
-    forwards.set(c.key, await once(c.forward));
-    console.log(`  NOTE ${c.key}: its first step took ${(firstStepMs.get(c.key)! / 1000).toFixed(1)} s, so it is timed on one more call of each, not interleaved`);
+    // Too slow to interleave: one more call of each (a block of one call), after the first step above.
+    const { step, forward } = timedTraining(c, first.get(c.key)!);
+    steps.set(c.key, await timeBlock(step, 0, 1));
+    forwards.set(c.key, await timeBlock(forward, 0, 1));
+    console.log(`  NOTE ${c.key}: its first step took ${(first.get(c.key)!.firstStepMs / 1000).toFixed(1)} s, so it is timed on one more call of each, not interleaved`);
   }
   const rows = [['contender', 'step ms', 'steps/s', 'GFLOP/s', 'forward ms', 'step ÷ forward']];
   for (const c of contenders) {

@@ -2,9 +2,9 @@
  * Item 7, the TensorFlow.js contenders: the CNN of `cnn-data.ts` written with tfjs-core.
  */
 import { CNN_BATCH, CNN_BLOCKS, CNN_BN_EPSILON, CNN_CLASSES, CNN_DENSE, CNN_LR, CNN_SIDE, cnnFlatWidth, type CnnData } from './cnn-data.js';
-import { ADAM } from './data.js';
-import type { MlpContender } from './mlp.js';
-import { readScalar, tf, TF_KEYS, useBackend, type TfBackend } from './tfjs.js';
+import { tf, useBackend, type TfBackend } from './tfjs.js';
+import { tfjsTraining } from './tfjs-training.js';
+import type { TrainingContender } from './training.js';
 
 /**
  * A 'same' convolution with stride 1 as tfjs computes it on a backend. The wasm backend of tfjs
@@ -51,7 +51,7 @@ export function tfjsConv(backend: TfBackend): (x: tf.Tensor4D, w: tf.Tensor4D) =
  * @param data - initial parameters and the batch.
  * @returns the contender.
  */
-export async function tfjsCnn(backend: TfBackend, data: CnnData): Promise<MlpContender> {
+export async function tfjsCnn(backend: TfBackend, data: CnnData): Promise<TrainingContender> {
   await useBackend(backend);
   const conv = tfjsConv(backend);
   const filters = CNN_BLOCKS.map((b, i) => tf.variable(tf.tensor4d(data.filters[i]!, [b.kernel, b.kernel, b.inChannels, b.outChannels])));
@@ -68,7 +68,6 @@ export async function tfjsCnn(backend: TfBackend, data: CnnData): Promise<MlpCon
   const classes = CNN_CLASSES;
   const x = tf.tensor4d(data.x, [CNN_BATCH, CNN_SIDE, CNN_SIDE, 1]);
   const y = tf.tensor2d(data.y, [CNN_BATCH, classes]);
-  const optimizer = tf.train.adam(CNN_LR, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
   const lossOf = (): tf.Scalar => {
     let h: tf.Tensor4D = x;
     for (let i = 0; i < filters.length; i++) {
@@ -84,12 +83,5 @@ export async function tfjsCnn(backend: TfBackend, data: CnnData): Promise<MlpCon
     }
     return tf.losses.softmaxCrossEntropy(y, z) as tf.Scalar;
   };
-  const variables = [...filters, ...scales, ...offsets, ...ws, ...bs];
-  return {
-    key: TF_KEYS[backend],
-    enter: () => useBackend(backend),
-    step: () => readScalar(tf.tidy(() => optimizer.minimize(lossOf, true, variables)!)),
-    forward: () => readScalar(tf.tidy(lossOf)),
-    liveTensors: () => tf.memory().numTensors,
-  };
+  return tfjsTraining(backend, [...filters, ...scales, ...offsets, ...ws, ...bs], lossOf, CNN_LR);
 }

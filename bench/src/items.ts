@@ -6,14 +6,16 @@ import { setKernelOptions } from '@chainrule/graph';
 import { ALL_THREADS, DEFAULT_KERNELS, EXECUTOR_KEYS, tryChainrule, type ExecutorKind, type KernelVariant } from './chainrule.js';
 import { MLP_BATCH, MLP_LAYERS, mlpData, mlpMatmulFlops, WIDE_BATCH, WIDE_LAYERS } from './data.js';
 import { checkCores, FREE_CORES, type CoreCheck } from './cores.js';
+import { startSpinner } from './spinner.js';
 import { chainruleMatmul, gflops, MATMUL_SHAPES, ORIENTATIONS, shapeKey, tfjsMatmul, type MatmulShape } from './matmul.js';
 import { measureMemory } from './memory.js';
 import { onnxMlp } from './onnx.js';
 import { findTorch, PYTORCH_KEY, torchMlp, type TorchMlp } from './pytorch.js';
-import { chainruleMlp, tfjsMlp, type MlpContender } from './mlp.js';
+import { chainruleMlp, tfjsMlp } from './mlp.js';
 import { fmt, fmtMiB, fmtRatio, ratioLine, short, type Figures, table } from './report.js';
 import { chainruleSmall, closureSmall, smallProgram, tfjsSmall } from './small-graph.js';
 import { interleaved, type Contender, type Rate, type TimingPlan } from './timing.js';
+import { firstRun, timedTraining, type Opening, type TrainingContender } from './training.js';
 import { TF_KEYS, useBackend, type TfBackend } from './tfjs.js';
 
 /** How much to measure (quick and full modes differ only here). */
@@ -49,32 +51,24 @@ export interface Lineup {
 
 const spreadCell = (spread: number): string => `±${Math.round((spread * 100) / 2)}%`;
 
-let mlpContenders: MlpContender[] | undefined;
-const initialLoss = new Map<string, number>();
+let mlpContenders: TrainingContender[] | undefined;
+const openings = new Map<string, Opening>();
 const mlpRates = new Map<string, number>();
 
-/** The MLP contenders, built once; each has run its forward pass (the initial loss) and one step. */
-async function mlpSet(lineup: Lineup): Promise<MlpContender[]> {
+/** The MLP contenders, built once; each has run its forward pass (the initial loss) and two steps, and been reset. */
+async function mlpSet(lineup: Lineup): Promise<TrainingContender[]> {
   if (mlpContenders === undefined) {
     const data = mlpData();
-    const first = (c: MlpContender): MlpContender => {
-      initialLoss.set(c.key, c.forward() as number);
-      void c.step();
+    const opened = async (c: TrainingContender): Promise<TrainingContender> => {
+      openings.set(c.key, await firstRun(c));
       return c;
     };
-    const firstAsync = async (c: MlpContender): Promise<MlpContender> => {
-      initialLoss.set(c.key, await c.forward());
-      await c.step();
-      return c;
-    };
-    const mine = [
-      ...lineup.executors.map((k) => tryChainrule(k, 'the MLP', () => first(chainruleMlp(k, data)))),
-      ...lineup.mlpVariants.map((v) => tryChainrule('compiled', `the MLP (${v.suffix})`, () => first(chainruleMlp('compiled', data, v)))),
-    ].filter((c) => c !== undefined);
-    const peers: MlpContender[] = [];
-    for (const b of lineup.backends) peers.push(await firstAsync(await tfjsMlp(b, data)));
-    for (const t of lineup.ortThreads) peers.push(await firstAsync(await onnxMlp(t, data)));
-    mlpContenders = [...mine, ...peers];
+    const built: (TrainingContender | undefined)[] = [];
+    for (const k of lineup.executors) built.push(await tryChainrule(k, 'the MLP', () => opened(chainruleMlp(k, data))));
+    for (const v of lineup.mlpVariants) built.push(await tryChainrule('compiled', `the MLP (${v.suffix})`, () => opened(chainruleMlp('compiled', data, v))));
+    for (const b of lineup.backends) built.push(await opened(await tfjsMlp(b, data)));
+    for (const t of lineup.ortThreads) built.push(await opened(await onnxMlp(t, data)));
+    mlpContenders = built.filter((c) => c !== undefined);
   }
   return mlpContenders;
 }
@@ -89,25 +83,23 @@ export async function runMlp(plan: Plan, lineup: Lineup, figures: Figures): Prom
   figures.set('mlp.matmul_mflop_step', flops.step / 1e6);
   const cs = await mlpSet(lineup);
   const torch = lineup.pytorch ? await startTorch() : undefined;
-  const initial: string[] = [];
-  for (const c of cs) {
-    figures.set(`mlp.initial_loss.${c.key}`, initialLoss.get(c.key)!);
-    initial.push(`${c.key} ${initialLoss.get(c.key)!.toFixed(5)}`);
-  }
   if (torch !== undefined) {
-    figures.set(`mlp.initial_loss.${torch.key}`, torch.initialLoss);
-    initial.push(`${torch.key} ${torch.initialLoss.toFixed(5)}`);
+    openings.set(torch.key, torch.opening);
     figures.set('meta.pytorch', torch.version);
     figures.set('meta.pytorch_blas', torch.blas);
   }
+  const initial: string[] = [];
+  for (const key of [...cs.map((c) => c.key), ...(torch === undefined ? [] : [torch.key])]) {
+    figures.set(`mlp.initial_loss.${key}`, openings.get(key)!.loss);
+    initial.push(`${key} ${openings.get(key)!.loss.toFixed(5)}`);
+  }
   console.log(`  initial loss (same init and data everywhere): ${initial.join(', ')}`);
-  const timed: Contender[] = cs.flatMap((c) => [
-    { key: `${c.key}:step`, enter: c.enter, run: () => c.step() },
-    { key: `${c.key}:forward`, enter: c.enter, run: () => c.forward() },
-  ]);
+  console.log('  every timed block starts from these initial parameters and a fresh Adam (each contender is reset before it, untimed)');
+  const timed: Contender[] = cs.flatMap((c) => Object.values(timedTraining(c, openings.get(c.key)!)));
   if (torch !== undefined) {
     for (const what of ['step', 'forward'] as const) {
-      timed.push({ key: `${torch.key}:${what}`, run: () => undefined, block: (ms, minCalls) => torch.block(what, ms, minCalls) });
+      const opening = what === 'step' ? torch.opening.steps : [torch.opening.loss];
+      timed.push({ key: `${torch.key}:${what}`, reset: torch.reset, opening, run: () => undefined, block: (ms, minCalls) => torch.block(what, ms, minCalls) });
     }
   }
   let rates: Map<string, Rate>;
@@ -165,7 +157,7 @@ export async function runSmallGraph(plan: Plan, lineup: Lineup, figures: Figures
   const closure = closureSmall(prog);
   const contenders: (Contender & { eval: () => readonly number[] })[] = [];
   for (const k of lineup.executors) {
-    const c = tryChainrule(k, 'the small graph', () => {
+    const c = await tryChainrule(k, 'the small graph', () => {
       const made = chainruleSmall(prog, k);
       made.run();
       return made;
@@ -218,16 +210,16 @@ export async function runMatmul(plan: Plan, lineup: Lineup, figures: Figures): P
   for (const s of shapes) {
     for (const o of ORIENTATIONS) {
       const what = `matmul ${shapeKey(s)} ${o.label}`;
-      const contenders: Contender[] = lineup.matmulVariants
-        .map((v) =>
-          tryChainrule('compiled', what, () => {
-            const c = chainruleMatmul(s, o, v);
-            void c.enter?.();
-            c.run();
-            return c;
-          }),
-        )
-        .filter((c) => c !== undefined);
+      const contenders: Contender[] = [];
+      for (const v of lineup.matmulVariants) {
+        const c = await tryChainrule('compiled', what, () => {
+          const made = chainruleMatmul(s, o, v);
+          void made.enter?.();
+          made.run();
+          return made;
+        });
+        if (c !== undefined) contenders.push(c);
+      }
       const peers = [];
       for (const b of lineup.backends) peers.push(await tfjsMatmul(s, o, b));
       const rates = await interleaved([...contenders, ...peers], plan.matmul);
@@ -295,7 +287,8 @@ export async function runMemory(plan: Plan, lineup: Lineup, figures: Figures): P
  * Item 6: two threads against one on a wider MLP (784-1024-1024-10, batch 256, the same step as
  * item 1), whose products are large enough to split. Before and after the timings a spin check
  * ({@link checkCores}) says whether the second core was free, which decides what two threads can
- * give.
+ * give. Then the two are timed again while a child process spins on one core ({@link startSpinner}):
+ * two threads must not cost much there.
  */
 export async function runWide(plan: Plan, lineup: Lineup, figures: Figures): Promise<void> {
   console.log(`6. two threads against one: MLP ${WIDE_LAYERS.join('-')} training step (batch ${WIDE_BATCH}, float32, Adam)`);
@@ -308,30 +301,43 @@ export async function runWide(plan: Plan, lineup: Lineup, figures: Figures): Pro
   const flops = mlpMatmulFlops(WIDE_LAYERS, WIDE_BATCH);
   console.log(`  matmul work: ${fmt(flops.step / 1e6)} MFLOP per step`);
   const data = mlpData(WIDE_LAYERS, WIDE_BATCH);
-  const cs = [
-    tryChainrule('compiled', 'the wide MLP', () => chainruleMlp('compiled', data)),
-    tryChainrule('compiled', 'the wide MLP (wasm_1t)', () => chainruleMlp('compiled', data, oneThread)),
-  ].filter((c) => c !== undefined);
-  if (cs.length < 2) return;
+  // Each contender is reset before every block, as in item 1: every block times the first steps from the initial parameters.
+  const timed: Contender[] = [];
+  for (const [what, variant] of [['the wide MLP', undefined], ['the wide MLP (wasm_1t)', oneThread]] as const) {
+    const c = await tryChainrule('compiled', what, async () => {
+      const made = chainruleMlp('compiled', data, variant);
+      return { ...timedTraining(made, await firstRun(made)).step, key: made.key };
+    });
+    if (c !== undefined) timed.push(c);
+  }
+  if (timed.length < 2) return;
   const coresLine = (when: string, c: CoreCheck): string =>
     `  spin check ${when}: one loop ${fmt(c.aloneMs)} ms alone, ${fmt(c.pairMs)} ms as a pair on 2 threads: efficiency ${fmt(c.efficiency)} (${c.efficiency >= FREE_CORES ? 'the cores are free' : 'the cores are NOT free: two threads cannot pay'})`;
   const before = await checkCores();
   console.log(coresLine('before', before));
-  const rates = await interleaved(
-    cs.map((c) => ({ key: c.key, enter: c.enter, run: () => c.step() })),
-    plan.wide,
-  );
+  const rates = await interleaved(timed, plan.wide);
   const after = await checkCores();
   console.log(coresLine('after', after));
-  const rows = [['contender', 'steps/s', '', 'matmul GFLOP/s']];
-  for (const c of cs) {
-    const r = rates.get(c.key)!;
+  // The same again while a child process spins on one core: two threads must then cost little.
+  const spinner = await startSpinner();
+  let busy: Map<string, Rate>;
+  try {
+    busy = await interleaved(timed, plan.wide);
+  } finally {
+    await spinner.stop();
+  }
+  const rows = [['contender', 'steps/s', '', 'matmul GFLOP/s', 'one core busy: steps/s', '']];
+  for (const c of timed) {
+    const [r, b] = [rates.get(c.key)!, busy.get(c.key)!];
     figures.set(`wide_step.${c.key}.steps_per_s`, r.perSecond);
     figures.set(`wide_step.${c.key}.matmul_gflops`, (r.perSecond * flops.step) / 1e9);
-    rows.push([c.key, fmt(r.perSecond), spreadCell(r.spread), fmt((r.perSecond * flops.step) / 1e9)]);
+    figures.set(`wide_step_busy.${c.key}.steps_per_s`, b.perSecond);
+    rows.push([c.key, fmt(r.perSecond), spreadCell(r.spread), fmt((r.perSecond * flops.step) / 1e9), fmt(b.perSecond), spreadCell(b.spread)]);
   }
   table(rows);
-  const ratio = rates.get('chainrule_compiled')!.perSecond / rates.get('chainrule_compiled_wasm_1t')!.perSecond;
+  const twoOverOne = (m: Map<string, Rate>): number => m.get('chainrule_compiled')!.perSecond / m.get('chainrule_compiled_wasm_1t')!.perSecond;
+  const ratio = twoOverOne(rates);
+  const busyRatio = twoOverOne(busy);
   const free = Math.min(before.efficiency, after.efficiency) >= FREE_CORES;
   figures.set('wide.matmul_mflop_step', flops.step / 1e6);
   figures.set('wide.threads', ALL_THREADS);
@@ -339,7 +345,9 @@ export async function runWide(plan: Plan, lineup: Lineup, figures: Figures): Pro
   figures.set('wide.spin_efficiency_after', after.efficiency);
   figures.set('wide.cores_free', free);
   figures.set('ratio.wide_step.chainrule_compiled_vs_chainrule_compiled_wasm_1t', ratio);
+  figures.set('ratio.wide_step_busy.chainrule_compiled_vs_chainrule_compiled_wasm_1t', busyRatio);
   console.log(`  ${ALL_THREADS} threads ÷ 1 thread (cr-compiled/cr-compiled_wasm_1t): ${fmtRatio(ratio)}, with the cores ${free ? 'free' : 'not free'} (spin efficiency ${fmt(before.efficiency)} before, ${fmt(after.efficiency)} after; free from ${FREE_CORES})`);
+  console.log(`  ${ALL_THREADS} threads ÷ 1 thread, one core busy (a child process spinning on it throughout): ${fmtRatio(busyRatio)}`);
   setKernelOptions(DEFAULT_KERNELS);
   console.log('');
 }

@@ -3,7 +3,7 @@
  * timing), with full garbage collections before every reading, so what remains is what the
  * library keeps: JS heap, external/ArrayBuffer memory (tfjs-wasm's heap lives there) and RSS.
  */
-import type { MlpContender } from './mlp.js';
+import type { TrainingContender } from './training.js';
 
 /** Memory figures of one contender, in bytes (tensor counts for tfjs). */
 export interface MemoryReport {
@@ -40,7 +40,7 @@ export function canCollect(): boolean {
  * @param steps - how many steps to run between the readings.
  * @returns the readings before, halfway and after.
  */
-export async function measureMemory(c: MlpContender, steps: number): Promise<MemoryReport> {
+export async function measureMemory(c: TrainingContender, steps: number): Promise<MemoryReport> {
   await c.enter();
   for (let i = 0; i < 3; i++) await c.step();
   gc();

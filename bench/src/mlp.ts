@@ -5,34 +5,14 @@
  * stored [in, out]; loss = mean over the batch of −Σ y log softmax(z); Adam with η = 1e-3, β₁ = 0.9,
  * β₂ = 0.999, ε = 1e-8 outside the square root (tfjs's placement).
  */
-import { Graph, setKernelOptions, Tensor, type Node } from '@chainrule/graph';
+import { Graph, Tensor, type Node } from '@chainrule/graph';
 import { crossEntropyFromLogits, empiricalRisk } from '@chainrule/nn';
 import { adam, minimize } from '@chainrule/optim';
-import { compileChainrule, DEFAULT_KERNELS, EXECUTOR_KEYS, type ExecutorKind, type KernelVariant } from './chainrule.js';
+import { chainruleTraining, EXECUTOR_KEYS, type ExecutorKind, type KernelVariant, type TrainingGraph } from './chainrule.js';
 import { ADAM, MLP_LR, type MlpData } from './data.js';
-import { readScalar, tf, TF_KEYS, useBackend, type TfBackend } from './tfjs.js';
-
-/** One implementation of the MLP under test. */
-export interface MlpContender {
-  /** Contender key (`chainrule_interpreter`, `tfjs_cpu`, …). */
-  readonly key: string;
-  /** Called before each timed block (selects the tfjs backend). */
-  readonly enter: () => Promise<void>;
-  /** One training step; returns the loss before the update (a promise for ONNX Runtime, whose runs are async). */
-  readonly step: () => number | Promise<number>;
-  /** The forward pass alone; returns the loss. */
-  readonly forward: () => number | Promise<number>;
-  /** Live tensors held by the library, where it counts them (tfjs). */
-  readonly liveTensors?: () => number;
-}
-
-/** The MLP as a chainrule graph: the loss, its Adam update and the batch to feed. */
-export interface MlpGraph {
-  readonly graph: Graph;
-  readonly loss: Node;
-  readonly update: ReturnType<typeof minimize>;
-  readonly feeds: Readonly<Record<string, Tensor>>;
-}
+import { tf, useBackend, type TfBackend } from './tfjs.js';
+import { tfjsTraining } from './tfjs-training.js';
+import type { TrainingContender } from './training.js';
 
 /**
  * Builds an MLP as a chainrule graph (float32, symbolic batch) from the shared data (its layers and batch).
@@ -40,7 +20,7 @@ export interface MlpGraph {
  * @param data - initial parameters and the batch.
  * @returns the graph, loss, update and feeds.
  */
-export function mlpGraph(data: MlpData): MlpGraph {
+export function mlpGraph(data: MlpData): TrainingGraph {
   const layers = data.layers;
   const g = new Graph();
   const x = g.input('x', ['batch', layers[0]!], 'float32');
@@ -72,18 +52,9 @@ export function mlpGraph(data: MlpData): MlpGraph {
  * @param variant - kernel settings other than the defaults.
  * @returns the contender.
  */
-export function chainruleMlp(kind: ExecutorKind, data: MlpData, variant?: KernelVariant): MlpContender {
-  const { graph, loss, update, feeds } = mlpGraph(data);
-  const step = compileChainrule(graph, { outputs: [loss], updates: update }, kind);
-  const forward = compileChainrule(graph, { outputs: [loss] }, kind);
-  return {
-    key: variant === undefined ? EXECUTOR_KEYS[kind] : `${EXECUTOR_KEYS[kind]}_${variant.suffix}`,
-    enter: async () => {
-      setKernelOptions(variant?.options ?? DEFAULT_KERNELS); // process-wide, so before every timed block
-    },
-    step: () => step(feeds)[0]!.data[0]!,
-    forward: () => forward(feeds)[0]!.data[0]!,
-  };
+export function chainruleMlp(kind: ExecutorKind, data: MlpData, variant?: KernelVariant): TrainingContender {
+  const key = variant === undefined ? EXECUTOR_KEYS[kind] : `${EXECUTOR_KEYS[kind]}_${variant.suffix}`;
+  return chainruleTraining(key, mlpGraph(data), kind, variant?.options);
 }
 
 /**
@@ -94,7 +65,7 @@ export function chainruleMlp(kind: ExecutorKind, data: MlpData, variant?: Kernel
  * @param data - initial parameters and the batch.
  * @returns the contender.
  */
-export async function tfjsMlp(backend: TfBackend, data: MlpData): Promise<MlpContender> {
+export async function tfjsMlp(backend: TfBackend, data: MlpData): Promise<TrainingContender> {
   await useBackend(backend);
   const ws: tf.Variable[] = [];
   const bs: tf.Variable[] = [];
@@ -104,7 +75,6 @@ export async function tfjsMlp(backend: TfBackend, data: MlpData): Promise<MlpCon
   }
   const x = tf.tensor2d(data.x, [data.batch, data.layers[0]!]);
   const y = tf.tensor2d(data.y, [data.batch, data.layers[data.layers.length - 1]!]);
-  const optimizer = tf.train.adam(MLP_LR, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
   const lossOf = (): tf.Scalar => {
     let h: tf.Tensor = x;
     for (let l = 0; l < ws.length; l++) {
@@ -113,11 +83,5 @@ export async function tfjsMlp(backend: TfBackend, data: MlpData): Promise<MlpCon
     }
     return tf.losses.softmaxCrossEntropy(y, h) as tf.Scalar;
   };
-  return {
-    key: TF_KEYS[backend],
-    enter: () => useBackend(backend),
-    step: () => readScalar(tf.tidy(() => optimizer.minimize(lossOf, true, [...ws, ...bs])!)),
-    forward: () => readScalar(tf.tidy(lossOf)),
-    liveTensors: () => tf.memory().numTensors,
-  };
+  return tfjsTraining(backend, [...ws, ...bs], lossOf, MLP_LR);
 }

@@ -15,6 +15,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { MLP_LR, type MlpData } from './data.js';
+import type { SelfTimedBlock } from './timing.js';
+import type { Opening } from './training.js';
 
 /** Contender key of PyTorch on one thread. */
 export const PYTORCH_KEY = 'pytorch_1t';
@@ -45,9 +47,12 @@ export interface TorchMlp {
   readonly version: string;
   /** The BLAS library the subprocess loaded (its speed decides PyTorch's). */
   readonly blas: string;
-  readonly initialLoss: number;
-  /** One timed block of steps or forward passes; its rate in calls per second. */
-  readonly block: (what: 'step' | 'forward', ms: number, minCalls: number) => Promise<number>;
+  /** The loss at the initial parameters and the losses of the first two steps from them. */
+  readonly opening: Opening;
+  /** One timed block of steps or forward passes: its rate in calls per second and its first losses. */
+  readonly block: (what: 'step' | 'forward', ms: number, minCalls: number) => Promise<SelfTimedBlock>;
+  /** Puts the parameters back to the initial ones and starts a fresh Adam (the subprocess's `reset`). */
+  readonly reset: () => Promise<void>;
   /** Ends the subprocess and removes the temporary folder. */
   readonly close: () => void;
 }
@@ -57,7 +62,8 @@ export interface TorchMlp {
  *
  * @param python - a Python that imports torch ({@link findTorch}).
  * @param data - the shared initial parameters and batch.
- * @returns the contender, once the subprocess has loaded and run its first forward pass.
+ * @returns the contender, once the subprocess has loaded, run its first forward pass and first two
+ * steps, and been reset.
  */
 export async function torchMlp(python: string, data: MlpData): Promise<TorchMlp> {
   const folder = mkdtempSync(path.join(os.tmpdir(), 'chainrule-bench-torch-'));
@@ -82,18 +88,29 @@ export async function torchMlp(python: string, data: MlpData): Promise<TorchMlp>
     child.stdin.end(JSON.stringify({ what: 'quit' }) + '\n');
     rmSync(folder, { recursive: true, force: true });
   };
+  const ask = async (request: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    child.stdin.write(JSON.stringify(request) + '\n');
+    return next();
+  };
+  const block = async (what: 'step' | 'forward', ms: number, minCalls: number): Promise<SelfTimedBlock> => {
+    const answer = await ask({ what, ms, min_calls: minCalls });
+    return { perSecond: Number(answer['per_second']), first: (answer['first'] as unknown[]).map(Number) };
+  };
+  const reset = async (): Promise<void> => {
+    await ask({ what: 'reset' });
+  };
   try {
     const ready = await next();
     if (ready['threads'] !== 1) throw new Error(`PyTorch runs ${String(ready['threads'])} threads, not 1`);
+    const steps = (await block('step', 0, 2)).first;
+    await reset();
     return {
       key: PYTORCH_KEY,
       version: String(ready['torch']),
       blas: String(ready['blas']),
-      initialLoss: Number(ready['initial_loss']),
-      block: async (what, ms, minCalls) => {
-        child.stdin.write(JSON.stringify({ what, ms, min_calls: minCalls }) + '\n');
-        return Number((await next())['per_second']);
-      },
+      opening: { loss: Number(ready['initial_loss']), steps },
+      block,
+      reset,
       close,
     };
   } catch (e) {
