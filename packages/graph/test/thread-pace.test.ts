@@ -1,6 +1,7 @@
 /**
- * The decision whether splitting products across threads pays: a running mean of split time ÷
- * one-thread time, splitting while it is at most PAYS, and probing every PROBE-th product otherwise.
+ * The decision whether splitting products across threads pays: running sums of split and
+ * one-thread times, splitting while their ratio is at most PAYS, and probing about every PROBE-th
+ * product otherwise, at spacings drawn between PROBE/2 and 3·PROBE/2.
  */
 import { describe, expect, it } from 'vitest';
 import { PAYS, PROBE, ThreadPace } from '../src/kernels/wasm/pace.js';
@@ -22,7 +23,7 @@ describe('ThreadPace', () => {
     expect(pace.ratio).toBeLessThanOrEqual(PAYS);
   });
 
-  it('stops splitting when splits take as long as one thread, and then splits only every PROBE-th product', () => {
+  it('stops splitting when splits take as long as one thread, and then splits only a probe every PROBE products or so', () => {
     const pace = new ThreadPace();
     let splits = 0;
     while (pace.ratio <= PAYS && splits < 40) {
@@ -32,10 +33,42 @@ describe('ThreadPace', () => {
     }
     // from 0.5 towards 1.05 by an eighth of the gap per product: the gap 0.55·(7/8)ⁿ is below 0.15 from n = 10
     expect(splits).toBe(10);
-    for (let probe = 0; probe < 5; probe++) {
-      expect(skipped(pace)).toBe(PROBE - 1);
+    const gaps: number[] = [];
+    for (let probe = 0; probe < 200; probe++) {
+      gaps.push(skipped(pace) + 1);
       pace.record(1.05, 1);
     }
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(PROBE / 2);
+    expect(Math.max(...gaps)).toBeLessThan((3 * PROBE) / 2);
+    const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+    expect(mean).toBeGreaterThan(PROBE - 1.5);
+    expect(mean).toBeLessThan(PROBE + 1.5);
+  });
+
+  it('probes each product of a step that repeats the same eight products, not always the same one', () => {
+    const pace = new ThreadPace();
+    for (let i = 0; i < 30; i++) pace.record(2, 1);
+    const probed = new Set<number>();
+    for (let step = 0; step < 100; step++) {
+      for (let product = 0; product < 8; product++) {
+        if (pace.split()) {
+          probed.add(product);
+          pace.record(2, 1);
+        }
+      }
+    }
+    expect(probed.size).toBe(8);
+  });
+
+  it('weighs each product by its time: a worker 5 ms late on a 0.35 ms product among 30 ms products keeps splitting', () => {
+    const pace = new ThreadPace();
+    for (let i = 0; i < 50; i++) pace.record(16.5, 30);
+    pace.record(5, 0.35);
+    expect(pace.ratio).toBeLessThan(0.7);
+    expect(pace.split()).toBe(true);
+    // the same wait on every product does stop it
+    for (let i = 0; i < 20; i++) pace.record(35, 30);
+    expect(pace.split()).toBe(false);
   });
 
   it('counts a rare long wait for what it costs: one split 17 times too slow among fast ones stops splitting for a while', () => {
@@ -46,7 +79,7 @@ describe('ThreadPace', () => {
     // 0.5 + 16.5/8 ≈ 2.56; paying probes bring it back by an eighth of the gap each: 2.06·(7/8)ⁿ ≤ 0.4 from n = 13
     let probes = 0;
     while (pace.ratio > PAYS) {
-      expect(skipped(pace)).toBe(PROBE - 1);
+      expect(skipped(pace)).toBeGreaterThanOrEqual(PROBE / 2 - 1);
       pace.record(0.5, 1);
       probes++;
     }

@@ -1,29 +1,38 @@
 /**
  * Whether splitting a product across threads pays on this machine now. Each split product measures
  * itself: the calling thread times its own blocks, which says how long one thread would have taken
- * for all of them (the blocks are of nearly equal size), and the ratio r = split time ÷ that
- * estimate goes into a running mean, r̄ ← r̄ + (r − r̄)/8. On two free cores r ≈ 0.55. When the
- * other core is busy (other processes, or a sibling hyperthread) a worker may be descheduled while
- * it holds a block, the caller waits for it, and r is 1 or far above. The mean is over time, not a
- * median: a rare long wait counts for what it costs. Products are split while r̄ ≤ {@link PAYS};
- * otherwise they run on the calling thread, except every {@link PROBE}-th, which is split to
- * measure again. Results do not depend on it: every element is summed in the same order however a
- * product is split.
+ * for all of them (the blocks are of nearly equal size). Both times go into running sums that
+ * forget by an eighth per product, S ← S + (t − S)/8, and the ratio r̄ = S_split ÷ S_serial is what
+ * splitting has recently cost against one thread, each product weighing as much as it took. On two
+ * free cores r̄ ≈ 0.55. When the other core is busy (other processes, or a sibling hyperthread) a
+ * worker may be descheduled while it holds a block, the caller waits for it, and the split takes
+ * as long as one thread or far longer. A rare long wait counts for the time it cost, not as a ratio:
+ * a late worker on a product of 0.3 ms among products of several milliseconds barely moves r̄.
+ * Products are split while r̄ ≤ {@link PAYS}; otherwise they run on the calling thread, except a
+ * probe now and then, split to measure again: between PROBE/2 and 3·PROBE/2 products apart,
+ * PROBE on average, the spacing drawn afresh each time so that probes do not keep landing on the
+ * same product of a step that repeats the same sequence. Results do not depend on any of this:
+ * every element is summed in the same order however a product is split.
  */
 
-/** Products are split while the running mean of split time ÷ one-thread time is at most this. */
+/** Products are split while recent split time ÷ one-thread time (see {@link ThreadPace.ratio}) is at most this. */
 export const PAYS = 0.9;
-/** While splitting does not pay, every this-many-th large product is split anyway, to measure. */
+/** While splitting does not pay, about every this-many-th large product is split anyway, to measure. */
 export const PROBE = 16;
-/** Weight of the newest ratio in the running mean. */
+/** Weight of the newest product in the running sums. */
 const WEIGHT = 1 / 8;
-/** The running mean before anything is measured: splitting is tried at once. */
+/** The ratio before anything is measured: splitting is tried at once. */
 const START = 0.5;
 
-/** The decision's state: the running mean of the ratio, and the products since the last probe. */
+/**
+ * The decision's state: the running sums of split and one-thread times, and the products to skip
+ * before the next probe (drawn by a xorshift generator with a fixed seed).
+ */
 export class ThreadPace {
-  private mean = START;
-  private since = 0;
+  private splitSum = START;
+  private serialSum = 1;
+  private seed = 0x9e3779b9;
+  private skip = this.probeSpacing() - 1;
 
   /**
    * Whether the next large product may be split.
@@ -34,11 +43,23 @@ export class ThreadPace {
    * ```
    */
   split(): boolean {
-    if (this.mean <= PAYS) return true;
-    this.since++;
-    if (this.since < PROBE) return false;
-    this.since = 0;
+    if (this.ratio <= PAYS) return true;
+    if (this.skip > 0) {
+      this.skip--;
+      return false;
+    }
+    this.skip = this.probeSpacing() - 1;
     return true;
+  }
+
+  /** Products from one probe to the next: uniform in [PROBE/2, 3·PROBE/2). */
+  private probeSpacing(): number {
+    let x = this.seed;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.seed = x >>> 0;
+    return PROBE / 2 + (this.seed % PROBE);
   }
 
   /**
@@ -52,8 +73,9 @@ export class ThreadPace {
    * ```
    */
   record(splitMs: number, serialMs: number): void {
-    if (!(serialMs > 0)) return;
-    this.mean += (splitMs / serialMs - this.mean) * WEIGHT;
+    if (!(serialMs > 0) || !(splitMs >= 0)) return;
+    this.splitSum += (splitMs - this.splitSum) * WEIGHT;
+    this.serialSum += (serialMs - this.serialSum) * WEIGHT;
   }
 
   /**
@@ -66,12 +88,13 @@ export class ThreadPace {
    * ```
    */
   reset(): void {
-    this.mean = START;
-    this.since = 0;
+    this.splitSum = START;
+    this.serialSum = 1;
+    this.skip = this.probeSpacing() - 1;
   }
 
-  /** The running mean of split time ÷ one-thread time (for tests and diagnostics). */
+  /** Recent split time ÷ one-thread time, each product weighing as much as it took (for tests and diagnostics). */
   get ratio(): number {
-    return this.mean;
+    return this.splitSum / this.serialSum;
   }
 }
