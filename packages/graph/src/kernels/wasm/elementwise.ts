@@ -15,7 +15,10 @@
 import type { DType, TypedArray } from '../../core/dtype.js';
 import { currentKernelSettings } from '../settings.js';
 import { heapTop } from './heap.js';
+import type { ClusterMember, ClusterProgram } from './cluster-program.js';
 import { compiledLoop } from './loop-compiler.js';
+
+export type { ClusterMember, ClusterProgram } from './cluster-program.js';
 import { addressIn, align16, kernelInstance, reserve, views } from './runtime.js';
 
 /** Op codes of the evaluator, by op name (the ops with a lane-by-lane vector form). */
@@ -34,29 +37,6 @@ const COST: Readonly<Record<string, number>> = { div: 8, sqrt: 8, reciprocal: 8 
 /** Fewest elements for which a cluster may be vectorised. */
 const MIN_ELEMENTS = 4096;
 
-/** One instruction: op name, and its operands as leaf (`leaf`) or earlier member (`member`) indices. */
-export interface ClusterMember {
-  readonly op: string;
-  readonly inputs: readonly ({ readonly leaf: number } | { readonly member: number })[];
-}
-
-/** A fused cluster in the evaluator's terms; the last member is the root. */
-export interface ClusterProgram {
-  readonly dtype: DType;
-  /** Elements of the result (and of every array leaf). */
-  readonly n: number;
-  /** Per leaf: whether it is a scalar (one element, spread over the result) rather than an array. */
-  readonly scalar: readonly boolean[];
-  /**
-   * Per leaf, for an array of fewer than n elements repeated along the result (element o of the
-   * result reads element o mod period, as a bias row broadcast over a batch does): its element
-   * count; 0 or absent for a scalar or a whole array.
-   */
-  readonly period?: readonly number[];
-  readonly members: readonly ClusterMember[];
-  /** Members stored besides the root (indices into `members`), each into an array of n elements. */
-  readonly stored?: readonly number[];
-}
 
 /** Whether every op of a cluster has a vector form. */
 export function vectorisable(ops: readonly string[]): boolean {

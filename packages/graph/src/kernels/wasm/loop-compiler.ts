@@ -11,7 +11,7 @@
  * the same bits. A program with a repeated row (`period`) stays with the evaluator.
  */
 import type { DType } from '../../core/dtype.js';
-import type { ClusterProgram } from './elementwise.js';
+import type { ClusterProgram } from './cluster-program.js';
 import type { KernelInstance } from './instance.js';
 import { MAXIMUM_PAGES } from './module.js';
 
