@@ -4,7 +4,7 @@
  * (0 < |v| < 2⁻¹²⁶), in both executors alike; float64 state is left as IEEE arithmetic gives it.
  */
 import { describe, expect, it } from 'vitest';
-import { Graph, Tensor, allocate, type DType } from '@chainrule/graph';
+import { Graph, Tensor, allocate, type DType, type Node } from '@chainrule/graph';
 import * as optim from '@chainrule/optim';
 
 const T32 = 2 ** -126;
@@ -72,6 +72,31 @@ describe('float32 statistics are stored flushed to zero', () => {
         const after = stepFrom(rule, 'float32', executor, state, 2 ** -70);
         for (const q of quantities) expect(show(after[q]!), `${q} (${executor})`).toEqual(['0', '0', '0', '0']);
       }
+    });
+  }
+
+  for (const [name, rule] of [['adam', optim.adam()], ['amsgrad', optim.amsgrad()]] as const) {
+    it(`${name}: a dying first moment passes through no subnormal value on the way to the step (η ĝ would be one)`, () => {
+      // g = ±2⁻¹²⁰ under a zero gradient: normal, and so is 0.9g, but η ĝ ≈ 2⁻¹³⁰ is not
+      const g = new Graph();
+      const w = g.variable('w', new Tensor(Float32Array.of(0.5, -0.5, 0.25, 1), [4]));
+      const loss = w.mul(g.input('x', [4], 'float32')).sum();
+      const update = optim.minimize(loss, [w], rule);
+      g.setVariable(`optim/${name}.g/w`, new Tensor(Float32Array.of(2 ** -120, -(2 ** -120), 2 ** -118, 0), [4]));
+      g.setVariable(`optim/${name}.q/w`, new Tensor(Float32Array.of(1e-6, 1e-6, 1e-6, 1e-6), [4]));
+      // every value the update's new values are computed from
+      const values: Node[] = [];
+      const seen = new Set<Node>();
+      const visit = (n: Node): void => {
+        if (seen.has(n)) return;
+        seen.add(n);
+        n.inputs.forEach(visit);
+        values.push(n);
+      };
+      for (const [, value] of update) visit(value);
+      const results = g.run(values, { x: new Tensor(allocate('float32', 4), [4]) });
+      const subnormal = results.flatMap((t, k) => (Array.from(t.data).some((v) => v !== 0 && Math.abs(v) < T32) ? [values[k]!.op] : []));
+      expect(subnormal, 'ops with a subnormal value').toEqual([]);
     });
   }
 

@@ -49,7 +49,8 @@ export interface AdamOptions {
  * and Ba's proof of the regret bound keeps 1 − β₁ᵗ for a decaying β₁⁽ᵗ⁾; both tend to 1.)
  *
  * In float32 the statistics it accumulates from gradients are stored flushed to zero below 2⁻¹²⁶
- * (`flushSubnormal`), so that they never linger as slow subnormal numbers (see
+ * (`flushSubnormal`), so that they never linger as slow subnormal numbers; the step divides by
+ * √(q̂ + ε) before η multiplies, so that a dying moment makes no subnormal product on the way (see
  * docs/design-decisions.md).
  *
  * @param options - η, β₁, β₂ (constants or schedules), ε and its placement.
@@ -71,7 +72,9 @@ export function adam(options: AdamOptions = {}): UpdateRule {
       applyArguments('adam', grads, ctx);
       const eta = stepSize(lr, ctx.step);
       const { gHat, denominator, assignments } = adamMoments(ctx, 'adam', grads, hyper);
-      return { directions: gHat.map((gh, i) => gh.mul(eta).div(denominator[i]!).neg()), assignments }; // −η ĝ/√(q̂ + ε)
+      // −η ĝ/√(q̂ + ε), divided before η multiplies: a dying moment's ĝ (flushed below 2⁻¹²⁶) then
+      // never makes a subnormal product on the way, as η ĝ would for some 65 steps
+      return { directions: gHat.map((gh, i) => gh.div(denominator[i]!).mul(eta).neg()), assignments };
     },
   };
 }

@@ -51,7 +51,7 @@ export function amsgrad(options: AdamOptions = {}): UpdateRule {
       const directions = gNext.map((gn, i) => {
         const gHat = gn.div(first.correction);
         const denominator = epsilonPlacement === 'inside' ? qmaxNext[i]!.add(epsilon).sqrt() : qmaxNext[i]!.sqrt().add(epsilon);
-        return gHat.mul(eta).div(denominator).neg(); // −η ĝ/√(q̂ₘₐₓ + ε)
+        return gHat.div(denominator).mul(eta).neg(); // −η ĝ/√(q̂ₘₐₓ + ε), divided first as in adam
       });
       return {
         directions,
