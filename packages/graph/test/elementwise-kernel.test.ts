@@ -239,6 +239,7 @@ describeFastPath('the WebAssembly elementwise evaluator', wasm, 'WebAssembly SIM
             allocate(dtype, isScalar ? 1 : n).map((_, i) => SPECIAL[(i * 7 + j * 3) % SPECIAL.length]! * (1 + ((i + j) % 5))),
           );
           const kernels = kernelInstance()!;
+          expect(compiledLoop(program, kernels), 'the program compiles').toBeTypeOf('function');
           const heap = values.map((v) => {
             const h = heapArray(kernels, dtype, v.length)! as Floats;
             h.set(v);
@@ -271,6 +272,17 @@ describeFastPath('the WebAssembly elementwise evaluator', wasm, 'WebAssembly SIM
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('compiles every op of the evaluator, in both dtypes (a module the runtime refused would fall back silently)', () => {
+    const kernels = kernelInstance()!;
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const op of VECTOR_OPS) {
+        const arity = arityOf(op);
+        const program: ClusterProgram = { dtype, n: 4096, scalar: Array(arity).fill(false), members: [{ op, inputs: [...Array(arity).keys()].map((leaf) => ({ leaf })) }] };
+        expect(compiledLoop(program, kernels), `${op} (${dtype})`).toBeTypeOf('function');
+      }
+    }
   });
 
   it('runs a loop as a compiled function unless it repeats a row or compiled loops are off', () => {

@@ -60,6 +60,22 @@ describe('ThreadPace', () => {
     expect(probed.size).toBe(8);
   });
 
+  it('reacts as fast to small products as to large ones: splits that cost twice one thread stop after as many products', () => {
+    const splitsUntilStop = (ms: number): number => {
+      const pace = new ThreadPace();
+      let splits = 0;
+      while (pace.split() && splits < 100) {
+        pace.record(2 * ms, ms);
+        splits++;
+      }
+      return splits;
+    };
+    const counts = [10, 1, 0.1, 0.02].map(splitsUntilStop);
+    expect(counts[0]).toBeGreaterThan(1);
+    expect(counts[0]).toBeLessThan(10);
+    expect(new Set(counts).size, `splits before stopping for 10, 1, 0.1 and 0.02 ms: ${counts.join(', ')}`).toBe(1);
+  });
+
   it('weighs each product by its time: a worker 5 ms late on a 0.35 ms product among 30 ms products keeps splitting', () => {
     const pace = new ThreadPace();
     for (let i = 0; i < 50; i++) pace.record(16.5, 30);

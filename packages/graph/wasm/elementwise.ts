@@ -162,7 +162,8 @@ const INSTRUCTION_BYTES = 20;
           for (let i: usize = 0; i < bytes; i += 16) v128.store(d + i, v128.and(v128.eq<T>(v128.load(a + i), v128.load(b + i)), one));
           break;
         case WHERE:
-          // a where c ≠ 0 (NaN included, −0 not), else b
+          // where(cond, x, y) with cond, x, y in registers a, b, c: x where cond ≠ 0 (NaN included,
+          // −0 not), else y
           for (let i: usize = 0; i < bytes; i += 16) {
             v128.store(d + i, v128.bitselect(v128.load(b + i), v128.load(c + i), v128.ne<T>(v128.load(a + i), zero)));
           }

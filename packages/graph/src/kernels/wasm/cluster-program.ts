@@ -11,11 +11,10 @@ export interface ClusterMember {
   readonly inputs: readonly ({ readonly leaf: number } | { readonly member: number })[];
 }
 
-
 /** A fused cluster in the evaluator's terms; the last member is the root. */
 export interface ClusterProgram {
   readonly dtype: DType;
-  /** Elements of the result (and of every array leaf). */
+  /** Elements of the result (and of every whole-array leaf; a repeated row has `period`). */
   readonly n: number;
   /** Per leaf: whether it is a scalar (one element, spread over the result) rather than an array. */
   readonly scalar: readonly boolean[];

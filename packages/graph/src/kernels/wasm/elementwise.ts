@@ -17,9 +17,9 @@ import { currentKernelSettings } from '../settings.js';
 import { heapTop } from './heap.js';
 import type { ClusterMember, ClusterProgram } from './cluster-program.js';
 import { compiledLoop } from './loop-compiler.js';
+import { addressIn, align16, kernelInstance, reserve, views } from './runtime.js';
 
 export type { ClusterMember, ClusterProgram } from './cluster-program.js';
-import { addressIn, align16, kernelInstance, reserve, views } from './runtime.js';
 
 /** Op codes of the evaluator, by op name (the ops with a lane-by-lane vector form). */
 const OPCODES: Readonly<Record<string, number>> = {
@@ -36,7 +36,6 @@ const COST: Readonly<Record<string, number>> = { div: 8, sqrt: 8, reciprocal: 8 
 
 /** Fewest elements for which a cluster may be vectorised. */
 const MIN_ELEMENTS = 4096;
-
 
 /** Whether every op of a cluster has a vector form. */
 export function vectorisable(ops: readonly string[]): boolean {

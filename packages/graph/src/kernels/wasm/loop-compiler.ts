@@ -15,7 +15,15 @@ import type { ClusterProgram } from './cluster-program.js';
 import type { KernelInstance } from './instance.js';
 import { MAXIMUM_PAGES } from './module.js';
 
-/** A compiled loop: (address of the program's words, element count). */
+/**
+ * A compiled loop: (address of the program's words, element count).
+ *
+ * @example
+ * ```ts
+ * const run: CompiledLoop | null = compiledLoop(program, kernels);
+ * run?.(base, n); // as the evaluator's elementwise32(base, n)
+ * ```
+ */
 export type CompiledLoop = (program: number, n: number) => void;
 
 /** The most members compiled: a longer loop stays with the evaluator (and its module stays small). */
@@ -272,6 +280,11 @@ let enabled = true;
  * @param program - the fused loop.
  * @param kernels - the kernels whose memory it runs on.
  * @returns the function, or null.
+ * @example
+ * ```ts
+ * const run = compiledLoop(program, kernels) ?? kernels.exports.elementwise32;
+ * run(base, program.n);
+ * ```
  */
 export function compiledLoop(program: ClusterProgram, kernels: KernelInstance): CompiledLoop | null {
   if (!enabled) return null;
@@ -298,6 +311,11 @@ export function compiledLoop(program: ClusterProgram, kernels: KernelInstance): 
  *
  * @param on - whether fused loops may run as compiled functions.
  * @returns the previous setting.
+ * @example
+ * ```ts
+ * const previous = setCompiledLoops(false); // the evaluator runs every loop
+ * setCompiledLoops(previous);
+ * ```
  */
 export function setCompiledLoops(on: boolean): boolean {
   const previous = enabled;

@@ -21,7 +21,7 @@ export const PAYS = 0.9;
 export const PROBE = 16;
 /** Weight of the newest product in the running sums. */
 const WEIGHT = 1 / 8;
-/** The ratio before anything is measured: splitting is tried at once. */
+/** The ratio before anything is measured (splitting is tried at once), weighing as one product. */
 const START = 0.5;
 
 /**
@@ -29,8 +29,9 @@ const START = 0.5;
  * before the next probe (drawn by a xorshift generator with a fixed seed).
  */
 export class ThreadPace {
-  private splitSum = START;
-  private serialSum = 1;
+  /** Running sums of split and one-thread times in milliseconds (0 before the first record). */
+  private splitSum = 0;
+  private serialSum = 0;
   private seed = 0x9e3779b9;
   private skip = this.probeSpacing() - 1;
 
@@ -74,6 +75,12 @@ export class ThreadPace {
    */
   record(splitMs: number, serialMs: number): void {
     if (!(serialMs > 0) || !(splitMs >= 0)) return;
+    if (this.serialSum === 0) {
+      // the sums start as a product of this one's size at the starting ratio, so the start weighs
+      // as much against a small product as against a large one
+      this.splitSum = START * serialMs;
+      this.serialSum = serialMs;
+    }
     this.splitSum += (splitMs - this.splitSum) * WEIGHT;
     this.serialSum += (serialMs - this.serialSum) * WEIGHT;
   }
@@ -88,13 +95,13 @@ export class ThreadPace {
    * ```
    */
   reset(): void {
-    this.splitSum = START;
-    this.serialSum = 1;
+    this.splitSum = 0;
+    this.serialSum = 0;
     this.skip = this.probeSpacing() - 1;
   }
 
   /** Recent split time ÷ one-thread time, each product weighing as much as it took (for tests and diagnostics). */
   get ratio(): number {
-    return this.splitSum / this.serialSum;
+    return this.serialSum === 0 ? START : this.splitSum / this.serialSum;
   }
 }
