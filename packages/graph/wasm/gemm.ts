@@ -105,8 +105,11 @@ export const SCRATCH64_BYTES: i32 = scratchBytes<f64>();
   }
 }
 
-// C[0..4][0..NR] += packed A panel · packed B panel over kc steps; rows of C are `ldc` bytes apart.
-@inline function tile<T>(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize): void {
+// C[0..4][0..NR] += packed A panel · packed B panel over kc steps, or = when `first` (the first block
+// of the shared dimension: C is then written once instead of zero-filled, read and written; the tile's
+// sums start at +0 and so are never −0, which makes tile and 0 + tile the same bits); rows of C are
+// `ldc` bytes apart.
+@inline function tile<T>(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, first: bool): void {
   const size = <usize>sizeof<T>();
   let c00 = v128.splat<T>(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   for (let p = 0; p < kc; p++) {
@@ -125,6 +128,20 @@ export const SCRATCH64_BYTES: i32 = scratchBytes<f64>();
     c31 = v128.add<T>(c31, v128.mul<T>(a, b1));
     pa += 4 * size;
     pb += 32;
+  }
+  if (first) {
+    v128.store(c, c00);
+    v128.store(c, c01, 16);
+    c += ldc;
+    v128.store(c, c10);
+    v128.store(c, c11, 16);
+    c += ldc;
+    v128.store(c, c20);
+    v128.store(c, c21, 16);
+    c += ldc;
+    v128.store(c, c30);
+    v128.store(c, c31, 16);
+    return;
   }
   v128.store(c, v128.add<T>(v128.load(c), c00));
   v128.store(c, v128.add<T>(v128.load(c, 16), c01), 16);
@@ -145,7 +162,8 @@ export const SCRATCH64_BYTES: i32 = scratchBytes<f64>();
   const size = <usize>sizeof<T>();
   const NR = nr<T>();
   const NC = nc<T>();
-  for (let i = i0; i < i1; i++) memory.fill(c + <usize>(i * n + j0) * size, 0, <usize>(j1 - j0) * size);
+  // the first block of the shared dimension writes every element of the block; with none, C is 0
+  if (k == 0) for (let i = i0; i < i1; i++) memory.fill(c + <usize>(i * n + j0) * size, 0, <usize>(j1 - j0) * size);
   const pa = scratch;
   const pb = pa + <usize>(MR * KC) * size;
   const edge = pb + <usize>(KC * NC) * size;
@@ -163,14 +181,14 @@ export const SCRATCH64_BYTES: i32 = scratchBytes<f64>();
           const panel = pb + <usize>(jp * kc) * size;
           const corner = c + <usize>(i * n + jc + jp) * size;
           if (rows == MR && cols == NR) {
-            tile<T>(pa, panel, kc, corner, ldc);
+            tile<T>(pa, panel, kc, corner, ldc, p0 == 0);
           } else {
-            memory.fill(edge, 0, MR * 32);
-            tile<T>(pa, panel, kc, edge, 32);
+            tile<T>(pa, panel, kc, edge, 32, true);
             for (let ii = 0; ii < rows; ii++) {
               for (let jj = 0; jj < cols; jj++) {
                 const at = corner + <usize>ii * ldc + <usize>jj * size;
-                store<T>(at, load<T>(at) + load<T>(edge + <usize>(ii * NR + jj) * size));
+                const sum = load<T>(edge + <usize>(ii * NR + jj) * size);
+                store<T>(at, p0 == 0 ? sum : load<T>(at) + sum);
               }
             }
           }
