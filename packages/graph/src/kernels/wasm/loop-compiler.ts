@@ -3,7 +3,7 @@
  * the loop stays in a register from one op to the next. The evaluator (packages/graph/wasm/
  * elementwise.ts) runs the same program op by op over chunks of the arrays, storing each op's
  * result and reading it back; the compiled function makes one pass with no stores but the results.
- * On the MLP step's Adam update (15 ops per weight, three of them divisions) that pass is about
+ * On the MLP step's Adam update (17 ops per weight, three of them divisions) that pass is about
  * three times faster.
  *
  * The function reads the same program words the evaluator reads (registers' addresses, scalars
